@@ -1,0 +1,49 @@
+"""Errors the user can act on, as opposed to bugs.
+
+Following qutebrowser's split: a `KnownError` comes from the environment or from what the user typed
+(wrong password, database down, a file that is not a video). It carries a message meant for a person,
+saying what went wrong and what to do, and is shown as it is. Anything else is a bug: the UI shows a
+crash dialog and writes the traceback to the log file.
+"""
+
+from __future__ import annotations
+
+
+class KnownError(Exception):
+    """A failure the user can understand and act on; `str(err)` is the message to show."""
+
+    def __init__(self, message: str, *, hint: str | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+
+    def __str__(self) -> str:
+        return f"{self.message} {self.hint}" if self.hint else self.message
+
+
+class ConfigError(KnownError):
+    """A setting, option or environment variable has a value the app cannot use."""
+
+
+class DatabaseUnavailable(KnownError):
+    """The database could not be reached or started."""
+
+
+class SchemaMismatch(KnownError):
+    """The database's schema is not the one this version of the app expects."""
+
+
+class AuthError(KnownError):
+    """Sign-in refused: unknown email, wrong password, or a role that may not use the app."""
+
+
+class ConflictError(KnownError):
+    """Someone else changed the data since it was read; nothing was written."""
+
+
+class ValidationError(KnownError):
+    """Input that breaks a domain rule; nothing was written."""
+
+
+class MediaError(KnownError):
+    """A video could not be read, encoded or stored; nothing was stored."""

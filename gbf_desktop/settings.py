@@ -1,0 +1,86 @@
+"""Where the app's data lives and which database and tools it uses.
+
+Settings come, in increasing priority, from defaults, the environment (`GBF_*`) and command-line
+options. Nothing is read at import time: `Settings.load()` is called by the composition root.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import platformdirs
+
+from gbf_desktop.errors import ConfigError
+
+APP_NAME = "GoBeyondFit Desktop"
+APP_SLUG = "gbf-desktop"
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything the composition root needs to build the app."""
+
+    data_dir: Path
+    # None means the embedded default: a private PostgreSQL in `data_dir`.
+    database_url: str | None = None
+    # None means the ffmpeg binary shipped by imageio-ffmpeg.
+    ffmpeg_path: str | None = None
+    camera: str = "auto"
+
+    @property
+    def embedded_pgdata(self) -> Path:
+        return self.data_dir / "pgdata"
+
+    @property
+    def log_dir(self) -> Path:
+        return self.data_dir / "logs"
+
+    @property
+    def uses_embedded_database(self) -> bool:
+        return self.database_url is None
+
+    @classmethod
+    def load(
+        cls,
+        env: Mapping[str, str] | None = None,
+        *,
+        database_url: str | None = None,
+        ffmpeg_path: str | None = None,
+        camera: str | None = None,
+    ) -> Settings:
+        """Build settings from the environment, then let explicit options override it."""
+        env = os.environ if env is None else env
+        data_dir = Path(
+            env.get("GBF_DATA_DIR") or platformdirs.user_data_dir(APP_SLUG, appauthor=False)
+        ).expanduser()
+        settings = cls(
+            data_dir=data_dir,
+            database_url=env.get("GBF_DATABASE_URL") or None,
+            ffmpeg_path=env.get("GBF_FFMPEG") or None,
+            camera=env.get("GBF_CAMERA") or "auto",
+        )
+        if database_url is not None:
+            settings = replace(settings, database_url=database_url)
+        if ffmpeg_path is not None:
+            settings = replace(settings, ffmpeg_path=ffmpeg_path)
+        if camera is not None:
+            settings = replace(settings, camera=camera)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        if self.database_url is not None and not self.database_url.startswith(
+            ("postgresql://", "postgresql+psycopg://", "postgres://")
+        ):
+            raise ConfigError(
+                f"The database URL must start with postgresql://, not {self.database_url[:20]!r}.",
+                hint="Example: postgresql://coach:secret@db.example.org:5432/gobeyondfit",
+            )
+        if self.ffmpeg_path is not None and not Path(self.ffmpeg_path).is_file():
+            raise ConfigError(
+                f"The configured ffmpeg {self.ffmpeg_path!r} does not exist.",
+                hint="Unset GBF_FFMPEG to use the bundled ffmpeg, or point it at an ffmpeg binary.",
+            )
