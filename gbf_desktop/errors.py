@@ -1,7 +1,7 @@
 """Errors the user can act on, as opposed to bugs.
 
 Following qutebrowser's split: a `KnownError` comes from the environment or from what the user typed
-(wrong password, database down, a file that is not a video). It carries a message meant for a person,
+(wrong password, database down, a file that is not a video). It carries a message for a person,
 saying what went wrong and what to do, and is shown as it is. Anything else is a bug: the UI shows a
 crash dialog and writes the traceback to the log file.
 """
@@ -47,3 +47,7 @@ class ValidationError(KnownError):
 
 class MediaError(KnownError):
     """A video could not be read, encoded or stored; nothing was stored."""
+
+
+class MigrationRefused(KnownError):
+    """A migration step would lose data or meets a schema it does not recognise; nothing changed."""

@@ -1,0 +1,90 @@
+"""Running the Alembic migrations: upgrade, downgrade, where a database stands, and adoption.
+
+The migrations live in the top-level `migrations/` folder of the source tree and inside the
+installed package (`gbf_desktop/_migrations`); `migrations_dir()` finds whichever is there.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Connection, Engine, text
+
+from gbf_desktop.db.models import DESKTOP_SCHEMA
+
+# Any constant: two workstations upgrading one server at once take turns instead of colliding.
+_MIGRATION_LOCK_KEY = 0x6762_6664_6573_6B
+
+
+def migrations_dir() -> Path:
+    here = Path(__file__).resolve().parent.parent
+    for candidate in (here / "_migrations", here.parent / "migrations"):
+        if (candidate / "env.py").is_file():
+            return candidate
+    raise FileNotFoundError(
+        "The migrations folder is missing from this installation; reinstall GoBeyondFit Desktop."
+    )
+
+
+def _config(connection: Connection | None = None) -> Config:
+    cfg = Config()
+    cfg.set_main_option("script_location", str(migrations_dir()))
+    if connection is not None:
+        cfg.attributes["connection"] = connection
+    return cfg
+
+
+def script_directory() -> ScriptDirectory:
+    return ScriptDirectory.from_config(_config())
+
+
+def head_revision() -> str:
+    head = script_directory().get_current_head()
+    assert head is not None, "the migration history has no head"
+    return head
+
+
+def current_revision(connection: Connection) -> str | None:
+    """The revision recorded in the database, or None for a database Alembic never touched."""
+    context = MigrationContext.configure(connection, opts={"version_table_schema": DESKTOP_SCHEMA})
+    return context.get_current_revision()
+
+
+@dataclass(frozen=True)
+class MigrationOutcome:
+    before: str | None
+    after: str | None
+
+
+def _run(engine: Engine, action: str, target: str) -> MigrationOutcome:
+    # One transaction for the whole run: PostgreSQL's DDL is transactional, so a refused or failing
+    # step leaves the database exactly as it was.
+    with engine.begin() as connection:
+        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+        before = current_revision(connection)
+        cfg = _config(connection)
+        if action == "upgrade":
+            command.upgrade(cfg, target)
+        else:
+            command.downgrade(cfg, target)
+        after = current_revision(connection)
+    return MigrationOutcome(before=before, after=after)
+
+
+def upgrade(engine: Engine, target: str = "head") -> MigrationOutcome:
+    return _run(engine, "upgrade", target)
+
+
+def downgrade(engine: Engine, target: str) -> MigrationOutcome:
+    return _run(engine, "downgrade", target)
+
+
+def stamp(connection: Connection, revision: str) -> None:
+    """Record `revision` without running anything (adoption of a platform-made database)."""
+    connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{DESKTOP_SCHEMA}"'))
+    command.stamp(_config(connection), revision)
