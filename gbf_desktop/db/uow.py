@@ -1,0 +1,81 @@
+"""The SQLAlchemy unit of work: one session, rolled back unless `commit()` is called.
+
+Connection failures surface here as `DatabaseUnavailable`, with the URL masked, so every caller gets
+a message a person can act on instead of a driver traceback.
+"""
+
+from __future__ import annotations
+
+from types import TracebackType
+from typing import Self
+
+from sqlalchemy import Engine
+from sqlalchemy.exc import InterfaceError, OperationalError
+from sqlalchemy.orm import Session, sessionmaker
+
+from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.repositories import (
+    SqlMediaRepository,
+    SqlProgramRepository,
+    SqlProgressRepository,
+    SqlUserRepository,
+)
+from gbf_desktop.errors import DatabaseUnavailable
+
+
+def unreachable(engine: Engine, err: BaseException) -> DatabaseUnavailable:
+    reason = str(getattr(err, "orig", None) or err).strip().splitlines()
+    detail = f" ({reason[0]})" if reason else ""
+    return DatabaseUnavailable(
+        f"Cannot reach the database at {mask_url(engine.url)}{detail}.",
+        hint="Check that the server is running and the network is up, then try again.",
+    )
+
+
+class SqlUnitOfWork:
+    def __init__(self, session_factory: sessionmaker[Session]) -> None:
+        self._session_factory = session_factory
+        self._session: Session | None = None
+
+    @property
+    def session(self) -> Session:
+        if self._session is None:
+            raise RuntimeError("the unit of work is used outside its `with` block")
+        return self._session
+
+    def __enter__(self) -> Self:
+        # expire_on_commit=False: values read before commit stay readable after it.
+        self._session = self._session_factory()
+        self.users = SqlUserRepository(self._session)
+        self.programs = SqlProgramRepository(self._session)
+        self.progress = SqlProgressRepository(self._session)
+        self.media = SqlMediaRepository(self._session)
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        session, self._session = self.session, None
+        try:
+            session.rollback()
+        except (OperationalError, InterfaceError):
+            pass  # the connection is already gone; there is nothing left to roll back
+        finally:
+            session.close()
+        if isinstance(exc, OperationalError | InterfaceError):
+            bind = session.get_bind()
+            assert isinstance(bind, Engine)
+            raise unreachable(bind, exc) from exc
+
+    def commit(self) -> None:
+        self.session.commit()
+
+    def rollback(self) -> None:
+        self.session.rollback()
+
+
+def uow_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(bind=engine, expire_on_commit=False)

@@ -1,0 +1,66 @@
+"""What the services need from storage, as protocols.
+
+The database adapter (`gbf_desktop.db`) implements these; unit tests implement them with fakes.
+A unit of work rolls back unless `commit()` is called.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from types import TracebackType
+from typing import Protocol, Self
+
+from gbf_desktop.domain.model import (
+    ClipStorage,
+    Credentials,
+    ProgressRecord,
+    ScheduledSession,
+    UserRecord,
+)
+
+
+class UserRepository(Protocol):
+    def credentials_by_email(self, email: str) -> Credentials | None: ...
+
+    def get(self, user_id: str) -> UserRecord | None: ...
+
+    def students_of(self, coach_id: str) -> Sequence[UserRecord]:
+        """The coach's students: their `coachId` is the coach, or they are in the coach's groups."""
+        ...
+
+
+class ProgramRepository(Protocol):
+    def scheduled_sessions(self, student_ids: Sequence[str]) -> Sequence[ScheduledSession]:
+        """Every session of every program assigned to these students."""
+        ...
+
+
+class ProgressRepository(Protocol):
+    def for_students(self, student_ids: Sequence[str]) -> Sequence[ProgressRecord]: ...
+
+
+class MediaRepository(Protocol):
+    def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage: ...
+
+
+class UnitOfWork(Protocol):
+    users: UserRepository
+    programs: ProgramRepository
+    progress: ProgressRepository
+    media: MediaRepository
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+    def rollback(self) -> None: ...
+
+
+UnitOfWorkFactory = Callable[[], UnitOfWork]
