@@ -1,5 +1,182 @@
-"""Command-line entry point (placeholder until the commands land)."""
+"""The `gbf-desktop` command: the GUI by default, and headless commands for admins and scripts.
+
+Every command turns a `KnownError` into one line on stderr and exit code 1; a bug is logged with its
+traceback and reported in one line that names the log file. No traceback reaches a person.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from gbf_desktop import __version__
+from gbf_desktop.errors import KnownError
+from gbf_desktop.settings import APP_NAME, Settings
+
+if TYPE_CHECKING:
+    from gbf_desktop.app import Database
+
+log = logging.getLogger(__name__)
+
+EXIT_OK = 0
+EXIT_FAILED = 1
+EXIT_USAGE = 2
+
+Command = Callable[[argparse.Namespace, Settings], int]
 
 
-def main(argv: list[str] | None = None) -> int:
-    return 0
+def _add_database_option(parser: argparse.ArgumentParser) -> None:
+    # SUPPRESS: an option given before the subcommand is not reset by the subparser's default.
+    parser.add_argument(
+        "--database-url",
+        metavar="URL",
+        default=argparse.SUPPRESS,
+        help="a shared PostgreSQL server (also GBF_DATABASE_URL); "
+        "without it the built-in database in your data folder is used",
+    )
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="gbf-desktop",
+        description=f"{APP_NAME}: programs, progress review and form clips for coaches. "
+        "Without a command, opens the app.",
+    )
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log debug details")
+    _add_database_option(parser)
+    parser.add_argument(
+        "--demo",
+        action="store_true",
+        help="load the demo data (safe to repeat) and open the app signed in as the demo coach",
+    )
+    parser.add_argument(
+        "--camera",
+        metavar="SOURCE",
+        default=None,
+        help="camera for recording clips: a device number, file:PATH or test: (also GBF_CAMERA)",
+    )
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    db = commands.add_parser("db", help="set up, check or adopt a database")
+    db_actions = db.add_subparsers(dest="action", metavar="ACTION", required=True)
+    for name, text in (
+        ("upgrade", "bring the schema to this version (builds it on an empty database)"),
+        ("check", "compare the live schema with what this version expects; list differences"),
+        ("adopt", "take over a database the web platform created, without changing its rows"),
+    ):
+        _add_database_option(db_actions.add_parser(name, help=text, description=text))
+
+    demo = commands.add_parser("demo", help="demo data")
+    demo_actions = demo.add_subparsers(dest="action", metavar="ACTION", required=True)
+    _add_database_option(
+        demo_actions.add_parser(
+            "seed", help="insert the demo coach, students, programs, progress and clips"
+        )
+    )
+
+    check = commands.add_parser(
+        "self-check", help="check Qt, ffmpeg and the database; exit 0 only when all pass"
+    )
+    _add_database_option(check)
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    return Settings.load(database_url=getattr(args, "database_url", None), camera=args.camera)
+
+
+def _open(settings: Settings) -> Database:
+    from gbf_desktop.app import open_database
+
+    return open_database(settings)
+
+
+def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
+    from gbf_desktop.db import adopt, migrate
+
+    db = _open(settings)
+    try:
+        if args.action == "upgrade":
+            outcome = migrate.upgrade(db.engine)
+            if outcome.before == outcome.after:
+                print(f"{db.label}: already at {outcome.after}; nothing to do.")
+            else:
+                print(f"{db.label}: upgraded from {outcome.before or 'empty'} to {outcome.after}.")
+            return EXIT_OK
+        if args.action == "check":
+            report = adopt.check(db.engine)
+            for line in report.lines():
+                print(line)
+            return EXIT_OK if report.ok else EXIT_FAILED
+        result = adopt.adopt(db.engine)
+        for line in result.lines():
+            print(line)
+        return EXIT_OK
+    finally:
+        db.close()
+
+
+def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
+    from gbf_desktop.app import ensure_ready, seed_demo
+
+    db = _open(settings)
+    try:
+        ensure_ready(db)
+        summary = seed_demo(db, settings)
+        for line in summary.lines():
+            print(line)
+        return EXIT_OK
+    finally:
+        db.close()
+
+
+def _cmd_self_check(args: argparse.Namespace, settings: Settings) -> int:
+    from gbf_desktop.selfcheck import run_self_check
+
+    results = run_self_check(settings)
+    for result in results:
+        print(result.line())
+    return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
+
+
+def _cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
+    from gbf_desktop.app import run_gui
+
+    return run_gui(settings, demo=args.demo)
+
+
+COMMANDS: dict[str | None, Command] = {
+    None: _cmd_gui,
+    "db": _cmd_db,
+    "demo": _cmd_demo,
+    "self-check": _cmd_self_check,
+}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    log_path: Path | str = "the log file"
+    try:
+        settings = _settings(args)
+        from gbf_desktop.app import configure_logging
+
+        log_path = configure_logging(settings.log_dir, verbose=args.verbose)
+        return COMMANDS[args.command](args, settings)
+    except KnownError as err:
+        print(f"gbf-desktop: {err}", file=sys.stderr)
+        return EXIT_FAILED
+    except KeyboardInterrupt:
+        print("gbf-desktop: interrupted", file=sys.stderr)
+        return EXIT_FAILED
+    except Exception:
+        log.exception("unexpected failure")
+        print(
+            f"gbf-desktop: something went wrong inside the app; details are in {log_path}",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED

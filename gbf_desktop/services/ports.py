@@ -44,10 +44,18 @@ class MediaRepository(Protocol):
 
 
 class UnitOfWork(Protocol):
-    users: UserRepository
-    programs: ProgramRepository
-    progress: ProgressRepository
-    media: MediaRepository
+    # Read-only properties, so an implementation may expose its concrete repository types.
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def programs(self) -> ProgramRepository: ...
+
+    @property
+    def progress(self) -> ProgressRepository: ...
+
+    @property
+    def media(self) -> MediaRepository: ...
 
     def __enter__(self) -> Self: ...
 

@@ -1,0 +1,152 @@
+"""Composition root: the only module that knows every layer.
+
+It turns settings into an open database (the embedded default or a server), a `Backend` of
+services over it, and, for the GUI, the window. Nothing here runs at import time.
+"""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from sqlalchemy import Engine, inspect
+from sqlalchemy.exc import InterfaceError, OperationalError
+
+from gbf_desktop.db import migrate
+from gbf_desktop.db.embedded import EmbeddedPostgres
+from gbf_desktop.db.engine import build_engine, mask_url
+from gbf_desktop.db.uow import SqlUnitOfWork, unreachable, uow_factory
+from gbf_desktop.errors import KnownError, SchemaMismatch
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.settings import Settings
+
+if TYPE_CHECKING:
+    from gbf_desktop.demo import DemoSummary
+
+log = logging.getLogger(__name__)
+
+EMBEDDED_LABEL = "Built-in database"
+
+
+@dataclass
+class Database:
+    """An open database: its engine, what to call it on screen, and the embedded server if any."""
+
+    engine: Engine
+    label: str
+    embedded: EmbeddedPostgres | None = field(default=None)
+
+    def close(self) -> None:
+        self.engine.dispose()
+        if self.embedded is not None:
+            self.embedded.stop()
+
+
+def configure_logging(log_dir: Path, *, verbose: bool = False) -> Path:
+    """Log to a rotating file in the user's data folder; the crash dialog points people there."""
+    log_dir.mkdir(parents=True, exist_ok=True)
+    path = log_dir / "gbf-desktop.log"
+    handler = logging.handlers.RotatingFileHandler(
+        path, maxBytes=2_000_000, backupCount=3, encoding="utf-8"
+    )
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    handler.set_name("gbf-desktop-file")
+    root = logging.getLogger()
+    # Idempotent: a second call (tests, repeated CLI entry) replaces the file handler.
+    for old in [h for h in root.handlers if h.get_name() == "gbf-desktop-file"]:
+        root.removeHandler(old)
+        old.close()
+    root.addHandler(handler)
+    root.setLevel(logging.DEBUG if verbose else logging.INFO)
+    return path
+
+
+def open_database(settings: Settings) -> Database:
+    """Connect to the configured server, or start the embedded one."""
+    if settings.database_url is not None:
+        engine = build_engine(settings.database_url)
+        return Database(engine=engine, label=mask_url(settings.database_url))
+    embedded = EmbeddedPostgres(settings.embedded_pgdata)
+    url = embedded.start()
+    return Database(engine=build_engine(url), label=EMBEDDED_LABEL, embedded=embedded)
+
+
+def ensure_ready(db: Database) -> None:
+    """Make sure the schema is the one this version expects before any page opens.
+
+    The embedded database is ours: it is migrated to head on the spot. A shared server is not
+    changed behind anyone's back: the user is told which command brings it up to date.
+    """
+    if db.embedded is not None:
+        migrate.upgrade(db.engine)
+        return
+    try:
+        with db.engine.connect() as connection:
+            current = migrate.current_revision(connection)
+            has_platform_tables = inspect(connection).has_table("users")
+    except (OperationalError, InterfaceError) as err:
+        raise unreachable(db.engine, err) from err
+    head = migrate.head_revision()
+    if current == head:
+        return
+    if current is None and has_platform_tables:
+        raise SchemaMismatch(
+            f"The database at {db.label} was made by the web platform and is not yet set up "
+            "for the desktop app.",
+            hint="Run `gbf-desktop db adopt --database-url URL` once, then start the app again.",
+        )
+    raise SchemaMismatch(
+        f"The database at {db.label} is at schema version {current or 'none'}; "
+        f"this app needs {head}.",
+        hint="Run `gbf-desktop db upgrade --database-url URL`, then start the app again.",
+    )
+
+
+def build_backend(db: Database) -> Backend:
+    sessions = uow_factory(db.engine)
+    return Backend(uow_factory=lambda: SqlUnitOfWork(sessions), database_label=db.label)
+
+
+def seed_demo(db: Database, settings: Settings) -> DemoSummary:
+    """Insert the demo data (idempotent), with clips encoded by the configured ffmpeg."""
+    import tempfile
+
+    from gbf_desktop.demo import seed
+    from gbf_desktop.video.ffmpeg import encode_test_pattern, find_ffmpeg
+
+    binary = find_ffmpeg(settings.ffmpeg_path)
+
+    def make_clip(seconds: float, variant: int) -> bytes:
+        with tempfile.TemporaryDirectory(prefix="gbf-demo-") as tmp:
+            path = encode_test_pattern(
+                binary, Path(tmp) / f"demo-{variant}.mp4", seconds=seconds, variant=variant
+            )
+            return path.read_bytes()
+
+    return seed(db.engine, make_clip=make_clip)
+
+
+def run_gui(settings: Settings, *, demo: bool) -> int:
+    """Open the database, then the window; a start-up failure is shown in a dialog."""
+    from gbf_desktop.ui.application import run_gui as run_window
+    from gbf_desktop.ui.application import show_startup_error
+
+    try:
+        db = open_database(settings)
+    except KnownError as err:
+        return show_startup_error(str(err))
+    try:
+        ensure_ready(db)
+        backend = build_backend(db)
+        signed_in = None
+        if demo:
+            summary = seed_demo(db, settings)
+            signed_in = backend.sign_in(summary.coach_email, summary.coach_password)
+        return run_window(backend, signed_in=signed_in, log_dir=settings.log_dir)
+    except KnownError as err:
+        return show_startup_error(str(err))
+    finally:
+        db.close()

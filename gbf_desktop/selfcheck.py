@@ -1,0 +1,109 @@
+"""`gbf-desktop self-check`: can this machine run the app? One line per check.
+
+Headless on purpose: it is what a trainer or an installer script runs on a fresh install, and what
+support asks for first. Each check is independent, so one failure does not hide the others.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import logging
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from gbf_desktop.errors import KnownError
+from gbf_desktop.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class CheckResult:
+    name: str
+    passed: bool
+    detail: str
+
+    def line(self) -> str:
+        return f"{'ok  ' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
+
+
+def check_qt() -> CheckResult:
+    name = "Qt"
+    try:
+        for module in ("PySide6.QtWidgets", "PySide6.QtMultimedia", "PySide6.QtCharts"):
+            importlib.import_module(module)
+    except ImportError as err:
+        # The usual cause on Linux is a system library the wheels expect (libEGL, libpulse, …).
+        return CheckResult(
+            name,
+            False,
+            f"{err}. Install the missing system library (on Debian/Ubuntu: "
+            "libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0), then run this again.",
+        )
+    import PySide6
+
+    return CheckResult(
+        name, True, f"PySide6 {PySide6.__version__}: widgets, multimedia and charts import"
+    )
+
+
+def check_ffmpeg(settings: Settings) -> CheckResult:
+    name = "ffmpeg"
+    from gbf_desktop.video.ffmpeg import encode_test_pattern, find_ffmpeg
+
+    try:
+        binary = find_ffmpeg(settings.ffmpeg_path)
+        with tempfile.TemporaryDirectory(prefix="gbf-selfcheck-") as tmp:
+            clip = encode_test_pattern(binary, Path(tmp) / "check.mp4", seconds=1.0)
+            size = clip.stat().st_size
+    except KnownError as err:
+        return CheckResult(name, False, str(err))
+    return CheckResult(name, True, f"{binary} encoded a 1-second H.264 clip ({size:,} bytes)")
+
+
+def check_database(settings: Settings) -> CheckResult:
+    name = "database"
+    from gbf_desktop.app import ensure_ready, open_database
+    from gbf_desktop.db import migrate
+
+    try:
+        db = open_database(settings)
+    except KnownError as err:
+        return CheckResult(name, False, str(err))
+    try:
+        # The same readiness rule as the app's start: the built-in database is brought to head,
+        # a shared server is only inspected.
+        ensure_ready(db)
+        with db.engine.connect() as connection:
+            current = migrate.current_revision(connection)
+    except KnownError as err:
+        return CheckResult(name, False, str(err))
+    finally:
+        db.close()
+    return CheckResult(name, True, f"{db.label} reachable, schema at {current}")
+
+
+def run_self_check(settings: Settings) -> list[CheckResult]:
+    checks: list[Callable[[], CheckResult]] = [
+        check_qt,
+        functools.partial(check_ffmpeg, settings),
+        functools.partial(check_database, settings),
+    ]
+    results = []
+    for check in checks:
+        try:
+            results.append(check())
+        except Exception as err:
+            # A bug in one check must not hide the answers of the others.
+            log.exception("self-check crashed")
+            results.append(
+                CheckResult(
+                    getattr(check, "func", check).__name__.removeprefix("check_"),
+                    False,
+                    f"crashed: {err!r}",
+                )
+            )
+    return results
