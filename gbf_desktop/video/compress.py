@@ -1,0 +1,338 @@
+"""Turning any accepted video into a clip of the agreed format, and making test-pattern clips.
+
+The pipeline: probe the source (bad files stop here with a one-line reason), check the trim range
+against the 15 s limit, encode with the contract's settings into a temporary file beside the target,
+re-encode at a lower rate while the file is over the size limit, read the result back and check it
+against the contract, and only then move it into place. The target path therefore either holds a
+conforming clip or nothing: never a partial, oversize or half-checked file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import secrets
+from collections.abc import Callable, Generator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import ffmpeg as ffmpeg_python
+
+from gbf_desktop.domain import clips
+from gbf_desktop.errors import MediaError
+from gbf_desktop.video import mp4
+from gbf_desktop.video.ffmpeg import CancelCheck, Progress, complete, find_ffmpeg, run
+from gbf_desktop.video.probe import MediaInfo, probe
+
+# A decode that stops this far short of the expected length means the source ends early.
+_SHORTFALL_S = 0.5
+_SHORTFALL_FRACTION = 0.05
+
+
+@dataclass(frozen=True)
+class EncodedClip:
+    """A finished clip that meets the contract."""
+
+    path: Path
+    size_bytes: int
+    duration_s: float
+    width: int
+    height: int
+    video_bitrate: int
+    has_audio: bool
+    attempts: int = 1
+
+
+def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[str, Any]:
+    options: dict[str, Any] = {
+        "c:v": clips.VIDEO_ENCODER,
+        "profile:v": clips.H264_PROFILE,
+        "preset": clips.X264_PRESET,
+        "crf": clips.X264_CRF,
+        "maxrate": video_bitrate,
+        "bufsize": clips.buffer_size(video_bitrate),
+        "g": clips.GOP_FRAMES,
+        "keyint_min": clips.GOP_FRAMES,
+        # Scene-cut keyframes would break the fixed 2 s keyframe grid browsers seek on.
+        "sc_threshold": 0,
+        "pix_fmt": clips.PIXEL_FORMAT,
+        "fps_mode": "cfr",
+        "movflags": "+faststart",
+        # Phones write location and device names into metadata; a stored clip carries none of it.
+        "map_metadata": -1,
+        "map_chapters": -1,
+        "f": clips.CONTAINER,
+    }
+    if audio_channels is None:
+        options["an"] = None
+    else:
+        options["c:a"] = clips.AUDIO_CODEC
+        options["b:a"] = clips.AUDIO_BITRATE
+        options["ac"] = min(audio_channels, clips.AUDIO_MAX_CHANNELS)
+    return options
+
+
+def _picture(stream: Any, size: clips.Size) -> Any:
+    # Rate first so the scaler only touches frames that are kept; setsar=1 declares the square
+    # pixels the scale produced, since the size already accounts for the source's pixel shape.
+    return (
+        stream.filter("fps", fps=clips.FPS)
+        .filter("scale", size.width, size.height)
+        .filter("setsar", 1)
+        .filter("format", clips.PIXEL_FORMAT)
+    )
+
+
+def compress_args(
+    ffmpeg_exe: str,
+    info: MediaInfo,
+    output: Path,
+    trim: clips.TrimRange,
+    *,
+    video_bitrate: int,
+    keep_audio: bool,
+) -> list[str]:
+    """The ffmpeg argument list that encodes `trim` of the probed source to the contract."""
+    whole = trim.start_s == 0 and trim.end_s >= info.duration_s
+    # Input-side seeking decodes from the preceding keyframe and drops frames before the start, so
+    # the cut is frame-accurate while skipping the decoding of everything earlier.
+    source = ffmpeg_python.input(str(info.path), **({} if whole else {"ss": f"{trim.start_s:.6f}"}))
+    size = clips.output_size(
+        info.width, info.height, rotation=info.rotation, sample_aspect=info.sample_aspect
+    )
+    streams = [_picture(source[str(info.video_stream)], size)]
+    audio_channels = None
+    if keep_audio and info.audio_stream is not None:
+        streams.append(source[str(info.audio_stream)])
+        audio_channels = info.audio_channels or clips.AUDIO_MAX_CHANNELS
+    options = _encoder_options(video_bitrate, audio_channels=audio_channels)
+    # The output-side limit is the guard for the whole-file case too: a header that understated
+    # the length cannot produce a clip past what was validated.
+    options["t"] = f"{trim.duration_s:.6f}"
+    args: list[str] = ffmpeg_python.output(*streams, str(output), **options).compile(cmd=ffmpeg_exe)
+    return args
+
+
+def _facts(path: Path) -> tuple[clips.ClipFacts, MediaInfo]:
+    info = probe(path)
+    layout = mp4.read_layout(path)
+    frames = info.frame_count
+    duration = frames / clips.FPS if frames else info.duration_s
+    facts = clips.ClipFacts(
+        codec=info.codec,
+        profile=info.profile,
+        pixel_format=info.pixel_format,
+        width=info.width,
+        height=info.height,
+        sample_aspect=info.sample_aspect,
+        fps=info.fps or 0.0,
+        duration_s=duration,
+        size_bytes=info.size_bytes,
+        moov_before_mdat=layout.moov_before_mdat,
+        audio_codec=info.audio_codec,
+        rotation=info.rotation,
+    )
+    return facts, info
+
+
+def _partial_path(output: Path) -> Path:
+    # Beside the target, so the final move is a rename on one file system, never a copy; ffmpeg
+    # creates it, so it gets the user's usual permissions rather than a private temp file's.
+    return output.with_name(f".{output.stem}.{secrets.token_hex(4)}.partial.mp4")
+
+
+def iter_compress(
+    source: Path,
+    output: Path,
+    *,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    keep_audio: bool = False,
+    ffmpeg_path: str | None = None,
+    max_bytes: int = clips.MAX_BYTES,
+    cancel: CancelCheck | None = None,
+) -> Generator[Progress, None, EncodedClip]:
+    """Compress `source` (or `start_s`..`end_s` of it) into a contract clip at `output`.
+
+    Yields progress per encode attempt; returns the clip. Raises `MediaError` for a source that
+    cannot be used or a clip that cannot be made to fit, `ValidationError` for a bad trim range and
+    `Cancelled` when `cancel()` turns true. On any of these `output` does not exist afterwards.
+    """
+    source, output = Path(source), Path(output)
+    if output.exists() and output.resolve() == source.resolve():
+        raise MediaError(
+            "The compressed clip cannot overwrite its own source.", hint="Choose another file."
+        )
+    info = probe(source)
+    trim = clips.validate_trim(start_s, end_s, info.duration_s)
+    exe = find_ffmpeg(ffmpeg_path)
+    keeps_audio = keep_audio and info.has_audio
+    audio_rate = clips.AUDIO_BITRATE if keeps_audio else 0
+    rate = min(
+        clips.TARGET_BITRATE,
+        clips.bitrate_for_size(max_bytes, trim.duration_s, audio_bitrate=audio_rate),
+    )
+    if rate < clips.MIN_BITRATE:
+        raise MediaError(
+            f"A {trim.duration_s:.1f} s clip cannot fit in {max_bytes} bytes "
+            "at a watchable quality.",
+            hint="Choose a shorter part of the video.",
+        )
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial_path(output)
+    attempts = 0
+    try:
+        while True:
+            attempts += 1
+            args = compress_args(
+                exe, info, partial, trim, video_bitrate=rate, keep_audio=keeps_audio
+            )
+            outcome = yield from run(
+                args,
+                output=partial,
+                duration_s=trim.duration_s,
+                cancel=cancel,
+                doing=f"compress {source.name}",
+            )
+            shortfall = trim.duration_s - outcome.out_time_s
+            if shortfall > max(_SHORTFALL_S, _SHORTFALL_FRACTION * trim.duration_s):
+                raise MediaError(
+                    f"{source.name} ends early: only {outcome.out_time_s:.1f} s of the expected "
+                    f"{trim.duration_s:.1f} s could be read (the file looks truncated or damaged).",
+                    hint="Copy or download the file again, or choose an earlier part.",
+                )
+            produced = partial.stat().st_size
+            if produced <= max_bytes:
+                break
+            new_rate = clips.retry_bitrate(rate, produced, max_bytes=max_bytes)
+            if new_rate is None:
+                raise MediaError(
+                    f"The clip from {source.name} stays over {max_bytes} bytes even at a low "
+                    "quality.",
+                    hint="Choose a shorter part of the video.",
+                )
+            rate = new_rate
+        facts, result = _facts(partial)
+        problems = clips.contract_violations(facts)
+        if problems:
+            raise MediaError(
+                f"The clip made from {source.name} does not meet the clip format: "
+                + "; ".join(problems)
+                + ".",
+                hint="This is a bug in GoBeyondFit Desktop; please report it with the file.",
+            )
+        os.replace(partial, output)
+        return EncodedClip(
+            path=output,
+            size_bytes=facts.size_bytes,
+            duration_s=facts.duration_s,
+            width=facts.width,
+            height=facts.height,
+            video_bitrate=rate,
+            has_audio=result.has_audio,
+            attempts=attempts,
+        )
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+
+
+def compress(
+    source: Path,
+    output: Path,
+    *,
+    start_s: float | None = None,
+    end_s: float | None = None,
+    keep_audio: bool = False,
+    ffmpeg_path: str | None = None,
+    max_bytes: int = clips.MAX_BYTES,
+    on_progress: Callable[[Progress], None] | None = None,
+    cancel: CancelCheck | None = None,
+) -> EncodedClip:
+    """`iter_compress` run to the end, for callers without an event loop (the CLI, scripts)."""
+    return complete(
+        iter_compress(
+            source,
+            output,
+            start_s=start_s,
+            end_s=end_s,
+            keep_audio=keep_audio,
+            ffmpeg_path=ffmpeg_path,
+            max_bytes=max_bytes,
+            cancel=cancel,
+        ),
+        on_progress,
+    )
+
+
+def _label_colour(label: str) -> str:
+    # A stable colour per label tells seeded clips apart at a glance without drawtext's font.
+    digest = hashlib.sha256(label.encode("utf-8")).hexdigest()
+    return f"0x{digest[:6]}"
+
+
+def encode_test_pattern(
+    output: Path,
+    *,
+    duration_s: float = 1.0,
+    width: int = clips.MAX_WIDTH,
+    height: int = clips.MAX_HEIGHT,
+    label: str | None = None,
+    ffmpeg_path: str | None = None,
+    cancel: CancelCheck | None = None,
+) -> EncodedClip:
+    """A contract clip of ffmpeg's moving test pattern, for the self-check and the demo data.
+
+    A `label` draws a colour band derived from it (no font needed) and becomes the clip's title.
+    """
+    trim = clips.validate_trim(0.0, duration_s, duration_s)
+    size = clips.output_size(width, height)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial_path(output)
+    try:
+        pattern = ffmpeg_python.input(
+            f"testsrc2=size={size}:rate={clips.FPS}:duration={trim.duration_s:.6f}", f="lavfi"
+        )
+        if label:
+            pattern = pattern.filter(
+                "drawbox",
+                x=0,
+                y=0,
+                w="iw",
+                h="ih/8",
+                color=_label_colour(label),
+                t="fill",
+            )
+        options = _encoder_options(clips.TARGET_BITRATE, audio_channels=None)
+        if label:
+            options["metadata"] = f"title={label}"
+            del options["map_metadata"]
+        args: list[str] = ffmpeg_python.output(
+            _picture(pattern, size), str(partial), **options
+        ).compile(cmd=find_ffmpeg(ffmpeg_path))
+        complete(
+            run(
+                args,
+                output=partial,
+                duration_s=trim.duration_s,
+                cancel=cancel,
+                doing="make a test clip",
+            )
+        )
+        produced = partial.stat().st_size
+        os.replace(partial, output)
+        return EncodedClip(
+            path=output,
+            size_bytes=produced,
+            duration_s=trim.duration_s,
+            width=size.width,
+            height=size.height,
+            video_bitrate=clips.TARGET_BITRATE,
+            has_audio=False,
+        )
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()

@@ -1,0 +1,152 @@
+"""Video files for tests, made on the spot with the real ffmpeg.
+
+Each function writes one kind of input the app meets in the wild (a phone's rotated HEVC MOV, the
+web recorder's WebM, a damaged copy...) and returns its path. They use ffmpeg's synthetic sources,
+so no binary fixtures live in the repository and no font is needed.
+"""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+
+import imageio_ffmpeg
+
+# Pictures whose luma encodes the frame number, two levels apart, so a test can tell which source
+# frame ended up where after a trim (the value wraps every 100 frames).
+FRAME_NUMBER_LUMA = "geq=lum='2*mod(N\\,100)+20':cb=128:cr=128"
+
+
+def ffmpeg_exe() -> str:
+    return str(imageio_ffmpeg.get_ffmpeg_exe())
+
+
+def _ffmpeg(*args: str, stdout: Path | None = None) -> None:
+    command = [ffmpeg_exe(), "-hide_banner", "-nostdin", "-loglevel", "error", "-y", *args]
+    if stdout is None:
+        subprocess.run(command, check=True, capture_output=True)
+        return
+    with stdout.open("wb") as sink:
+        subprocess.run(command, check=True, stdout=sink, stderr=subprocess.PIPE)
+
+
+def _pattern(size: str, rate: int, duration: float) -> list[str]:
+    return ["-f", "lavfi", "-i", f"testsrc2=size={size}:rate={rate}:duration={duration}"]
+
+
+def _tone(duration: float) -> list[str]:
+    return ["-f", "lavfi", "-i", f"sine=frequency=440:sample_rate=48000:duration={duration}"]
+
+
+def h264_1080p30(path: Path, duration: float = 2.0) -> Path:
+    """A camera-style 1080p30 H.264 MP4 with AAC sound."""
+    _ffmpeg(
+        *_pattern("1920x1080", 30, duration),
+        *_tone(duration),
+        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", "yuv420p"),
+        *("-c:a", "aac", "-shortest", str(path)),
+    )
+    return path
+
+
+def vp8_720p_webm(path: Path, duration: float = 2.0) -> Path:
+    """The web recorder's format: VP8 and Opus in WebM, written as a stream.
+
+    Piping makes the muxer unable to seek back, so, like a browser's MediaRecorder, the file holds
+    no duration and no index; the app must work out the length itself.
+    """
+    _ffmpeg(
+        *_pattern("1280x720", 30, duration),
+        *_tone(duration),
+        *("-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M"),
+        *("-c:a", "libopus", "-f", "webm", "pipe:1"),
+        stdout=path,
+    )
+    return path
+
+
+def rotated_hevc_mov(path: Path, duration: float = 1.0) -> Path:
+    """A phone's portrait HEVC MOV: landscape pixels plus a 90 degree display rotation.
+
+    Upright, the picture is white above and black below. The stored pixels are that picture turned
+    a quarter clockwise, and the display matrix asks players to turn it back counter-clockwise,
+    which is how phones record portrait video with a landscape sensor.
+    """
+    landscape = path.with_name(path.stem + "-unrotated.mov")
+    upright = (
+        "color=c=white:size=360x640:rate=30,"
+        "drawbox=x=0:y=320:w=360:h=320:color=black:t=fill,transpose=clock"
+    )
+    _ffmpeg(
+        *("-f", "lavfi", "-i", upright),
+        *_tone(duration),
+        *("-t", str(duration), "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1"),
+        *("-x265-params", "log-level=error", "-pix_fmt", "yuv420p", "-c:a", "aac", str(landscape)),
+    )
+    _ffmpeg("-display_rotation", "90", "-i", str(landscape), "-c", "copy", str(path))
+    landscape.unlink()
+    return path
+
+
+def variable_frame_rate(path: Path) -> Path:
+    """An MP4 at 10 fps for its first second and 30 fps after, as phones write in low light."""
+    _ffmpeg(
+        *_pattern("640x360", 30, 2.0),
+        *("-vf", "select='gte(n\\,30)+not(mod(n\\,3))'", "-fps_mode", "vfr"),
+        *("-c:v", "libx264", "-preset", "ultrafast", str(path)),
+    )
+    return path
+
+
+def numbered_frames(path: Path, duration: float = 40.0) -> Path:
+    """A long 24 fps clip whose frames carry their number (see `FRAME_NUMBER_LUMA`).
+
+    Keyframes every 100 frames make a keyframe-snapped cut land visibly off the asked-for frame.
+    """
+    _ffmpeg(
+        *("-f", "lavfi", "-i", f"color=c=gray:size=320x240:rate=24:duration={duration}"),
+        *("-vf", FRAME_NUMBER_LUMA, "-c:v", "libx264", "-preset", "ultrafast", "-g", "100"),
+        *("-pix_fmt", "yuv420p", str(path)),
+    )
+    return path
+
+
+def truncated_copy(source: Path, path: Path, fraction: float = 0.5) -> Path:
+    """The first `fraction` of `source`'s bytes, like an interrupted download."""
+    data = source.read_bytes()
+    path.write_bytes(data[: int(len(data) * fraction)])
+    return path
+
+
+def faststart_mp4(path: Path, duration: float = 4.0) -> Path:
+    """An MP4 with its index in front, so a truncated copy still opens."""
+    _ffmpeg(
+        *_pattern("640x360", 30, duration),
+        *("-c:v", "libx264", "-preset", "ultrafast", "-movflags", "+faststart", str(path)),
+    )
+    return path
+
+
+def seekable_webm(path: Path, duration: float = 4.0) -> Path:
+    """A WebM with a duration in its header, so a truncated copy still claims the full length."""
+    _ffmpeg(
+        *_pattern("640x360", 30, duration),
+        *("-c:v", "libvpx", "-deadline", "realtime", "-cpu-used", "8", "-b:v", "1M", str(path)),
+    )
+    return path
+
+
+def audio_only(path: Path, duration: float = 1.0) -> Path:
+    """Sound in an MP4 container: opens fine, has no picture."""
+    _ffmpeg(*_tone(duration), "-c:a", "aac", "-f", "mp4", str(path))
+    return path
+
+
+def text_named_mp4(path: Path) -> Path:
+    path.write_text("This is a shopping list, not a video.\nEggs\nOats\n", encoding="utf-8")
+    return path
+
+
+def empty_file(path: Path) -> Path:
+    path.write_bytes(b"")
+    return path
