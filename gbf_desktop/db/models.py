@@ -30,7 +30,7 @@ from sqlalchemy import (
     text,
 )
 from sqlalchemy.dialects.postgresql import ENUM, JSONB, TIMESTAMP
-from sqlalchemy.orm import DeclarativeBase, Mapped, deferred, mapped_column
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 # Prisma's names: <table>_pkey, <table>_<cols>_key, <table>_<col>_fkey, <table>_<col>_idx.
 NAMING_CONVENTION = {
@@ -358,7 +358,7 @@ class ExerciseMedia(IdMixin, Base):
 
     progress_id: Mapped[str] = mapped_column("progressId", _fk("session_progress.id", "CASCADE"))
     # Deferred: listings must never pull megabytes of video they do not show.
-    data: Mapped[bytes] = deferred(mapped_column(LargeBinary))
+    data: Mapped[bytes] = mapped_column(LargeBinary, deferred=True)
     mime_type: Mapped[str] = mapped_column("mimeType")
     size: Mapped[int] = mapped_column(Integer)
     created_at: Mapped[datetime] = mapped_column("createdAt", server_default=NOW)
