@@ -12,11 +12,19 @@ from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
 from gbf_desktop.domain.model import (
+    BlockNode,
+    ClipInfo,
     ClipStorage,
     Credentials,
+    ExerciseRecord,
+    ProgramSummary,
+    ProgramTree,
     ProgressRecord,
     ScheduledSession,
+    SessionExerciseNode,
+    SessionNode,
     UserRecord,
+    WeekNode,
 )
 
 
@@ -65,9 +73,126 @@ class SqlUserRepository:
         return [_user(r) for r in rows]
 
 
+class SqlExerciseRepository:
+    def __init__(self, session: OrmSession) -> None:
+        self._session = session
+
+    def visible_to(self, coach_id: str) -> Sequence[ExerciseRecord]:
+        """The global library and the coach's own exercises, by name."""
+        ex = m.Exercise
+        rows = self._session.scalars(
+            select(ex)
+            .where((ex.scope == m.Scope.global_) | (ex.owner_id == coach_id))
+            .order_by(func.lower(ex.name), ex.id)
+        ).all()
+        return [
+            ExerciseRecord(
+                id=r.id,
+                name=r.name,
+                description=r.description,
+                type=r.type.value,
+                scope=r.scope.value,
+                owner_id=r.owner_id,
+                meta=r.meta,
+                updated_at=r.updated_at,
+            )
+            for r in rows
+        ]
+
+
+def _summary(row: m.Program) -> ProgramSummary:
+    return ProgramSummary(
+        id=row.id,
+        title=row.title,
+        description=row.description,
+        coach_id=row.coach_id,
+        is_draft=row.is_draft,
+        updated_at=row.updated_at,
+    )
+
+
 class SqlProgramRepository:
     def __init__(self, session: OrmSession) -> None:
         self._session = session
+
+    def of_coach(self, coach_id: str) -> Sequence[ProgramSummary]:
+        rows = self._session.scalars(
+            select(m.Program)
+            .where(m.Program.coach_id == coach_id)
+            .order_by(func.lower(m.Program.title), m.Program.id)
+        ).all()
+        return [_summary(r) for r in rows]
+
+    def tree(self, program_id: str) -> ProgramTree | None:
+        """The whole program in four queries, one per level, whatever its size."""
+        program = self._session.get(m.Program, program_id)
+        if program is None:
+            return None
+        blocks = self._session.scalars(
+            select(m.ProgramBlock)
+            .where(m.ProgramBlock.program_id == program_id)
+            .order_by(m.ProgramBlock.position, m.ProgramBlock.id)
+        ).all()
+        weeks = self._session.scalars(
+            select(m.Week)
+            .where(m.Week.block_id.in_([b.id for b in blocks]))
+            .order_by(m.Week.position, m.Week.id)
+        ).all()
+        sessions = self._session.scalars(
+            select(m.Session)
+            .where(m.Session.week_id.in_([w.id for w in weeks]))
+            .order_by(m.Session.position, m.Session.id)
+        ).all()
+        items = self._session.scalars(
+            select(m.SessionExercise)
+            .where(m.SessionExercise.session_id.in_([s.id for s in sessions]))
+            .order_by(m.SessionExercise.position, m.SessionExercise.id)
+        ).all()
+
+        items_of: dict[str, list[SessionExerciseNode]] = {}
+        for it in items:
+            items_of.setdefault(it.session_id, []).append(
+                SessionExerciseNode(
+                    id=it.id, exercise_id=it.exercise_id, position=it.position, config=it.config
+                )
+            )
+        sessions_of: dict[str, list[SessionNode]] = {}
+        for s in sessions:
+            sessions_of.setdefault(s.week_id, []).append(
+                SessionNode(
+                    id=s.id,
+                    title=s.title,
+                    notes=s.notes,
+                    date=s.date,
+                    position=s.position,
+                    data=s.data,
+                    exercises=tuple(items_of.get(s.id, ())),
+                )
+            )
+        weeks_of: dict[str, list[WeekNode]] = {}
+        for w in weeks:
+            weeks_of.setdefault(w.block_id, []).append(
+                WeekNode(
+                    id=w.id,
+                    week_number=w.week_number,
+                    position=w.position,
+                    sessions=tuple(sessions_of.get(w.id, ())),
+                )
+            )
+        return ProgramTree(
+            program=_summary(program),
+            data=program.data,
+            blocks=tuple(
+                BlockNode(
+                    id=b.id,
+                    title=b.title,
+                    position=b.position,
+                    notes=b.notes,
+                    weeks=tuple(weeks_of.get(b.id, ())),
+                )
+                for b in blocks
+            ),
+        )
 
     def scheduled_sessions(self, student_ids: Sequence[str]) -> Sequence[ScheduledSession]:
         if not student_ids:
@@ -113,16 +238,43 @@ class SqlProgressRepository:
             return []
         sp = m.SessionProgress
         rows = self._session.execute(
-            select(sp.id, sp.session_id, sp.student_id, sp.status, sp.progress, sp.updated_at).where(
-                sp.student_id.in_(student_ids)
-            )
+            select(
+                sp.id, sp.session_id, sp.student_id, sp.status, sp.progress, sp.updated_at
+            ).where(sp.student_id.in_(student_ids))
         ).all()
-        return [ProgressRecord(*row.tuple()) for row in rows]
+        return [ProgressRecord(*row) for row in rows]
 
 
 class SqlMediaRepository:
     def __init__(self, session: OrmSession) -> None:
         self._session = session
+
+    def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]:
+        """Clip metadata, newest first. Selects columns explicitly: `data` is never fetched."""
+        if not student_ids:
+            return []
+        em, sp = m.ExerciseMedia, m.SessionProgress
+        rows = self._session.execute(
+            select(
+                em.id,
+                em.progress_id,
+                sp.session_id,
+                sp.student_id,
+                em.mime_type,
+                em.size,
+                em.created_at,
+            )
+            .join(sp, sp.id == em.progress_id)
+            .where(sp.student_id.in_(student_ids))
+            .order_by(em.created_at.desc(), em.id)
+        ).all()
+        return [ClipInfo(*row) for row in rows]
+
+    def read_bytes(self, media_id: str) -> bytes | None:
+        """One clip's bytes, for playing or exporting it."""
+        return self._session.scalar(
+            select(m.ExerciseMedia.data).where(m.ExerciseMedia.id == media_id)
+        )
 
     def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage:
         if not student_ids:

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from gbf_desktop.db.engine import mask_url
 from gbf_desktop.db.repositories import (
+    SqlExerciseRepository,
     SqlMediaRepository,
     SqlProgramRepository,
     SqlProgressRepository,
@@ -47,6 +48,7 @@ class SqlUnitOfWork:
         # expire_on_commit=False: values read before commit stay readable after it.
         self._session = self._session_factory()
         self.users = SqlUserRepository(self._session)
+        self.exercises = SqlExerciseRepository(self._session)
         self.programs = SqlProgramRepository(self._session)
         self.progress = SqlProgressRepository(self._session)
         self.media = SqlMediaRepository(self._session)

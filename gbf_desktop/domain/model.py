@@ -83,3 +83,83 @@ class ClipStorage:
     count: int
     total_bytes: int
     largest_bytes: int
+
+
+@dataclass(frozen=True)
+class ExerciseRecord:
+    id: str
+    name: str
+    description: str | None
+    type: str
+    scope: str
+    owner_id: str | None
+    meta: dict[str, Any] | None
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ClipInfo:
+    """A stored clip without its bytes: what a listing needs."""
+
+    id: str
+    progress_id: str
+    session_id: str
+    student_id: str
+    mime_type: str
+    size: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SessionExerciseNode:
+    id: str
+    exercise_id: str
+    position: int
+    config: dict[str, Any] | None
+
+
+@dataclass(frozen=True)
+class SessionNode:
+    id: str
+    title: str | None
+    notes: str | None
+    date: datetime | None
+    position: int
+    data: dict[str, Any] | None
+    exercises: tuple[SessionExerciseNode, ...]
+
+
+@dataclass(frozen=True)
+class WeekNode:
+    id: str
+    week_number: int
+    position: int
+    sessions: tuple[SessionNode, ...]
+
+
+@dataclass(frozen=True)
+class BlockNode:
+    id: str
+    title: str | None
+    position: int
+    notes: str | None
+    weeks: tuple[WeekNode, ...]
+
+
+@dataclass(frozen=True)
+class ProgramSummary:
+    id: str
+    title: str
+    description: str | None
+    coach_id: str
+    is_draft: bool
+    updated_at: datetime
+
+
+@dataclass(frozen=True)
+class ProgramTree:
+    """A program with its blocks, weeks, sessions and exercises, each level in position order."""
+
+    program: ProgramSummary
+    data: dict[str, Any] | None
+    blocks: tuple[BlockNode, ...]

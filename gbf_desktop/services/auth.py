@@ -61,4 +61,6 @@ def sign_in(uow_factory: UnitOfWorkFactory, email: str, password: str) -> Signed
             "This is a student account; the desktop app is for coaches.",
             hint="Students log their workouts in the GoBeyondFit web app.",
         )
-    return SignedInUser(id=user.id, email=user.email, display_name=user.display_name, role=user.role)
+    return SignedInUser(
+        id=user.id, email=user.email, display_name=user.display_name, role=user.role
+    )

@@ -11,8 +11,12 @@ from types import TracebackType
 from typing import Protocol, Self
 
 from gbf_desktop.domain.model import (
+    ClipInfo,
     ClipStorage,
     Credentials,
+    ExerciseRecord,
+    ProgramSummary,
+    ProgramTree,
     ProgressRecord,
     ScheduledSession,
     UserRecord,
@@ -29,7 +33,15 @@ class UserRepository(Protocol):
         ...
 
 
+class ExerciseRepository(Protocol):
+    def visible_to(self, coach_id: str) -> Sequence[ExerciseRecord]: ...
+
+
 class ProgramRepository(Protocol):
+    def of_coach(self, coach_id: str) -> Sequence[ProgramSummary]: ...
+
+    def tree(self, program_id: str) -> ProgramTree | None: ...
+
     def scheduled_sessions(self, student_ids: Sequence[str]) -> Sequence[ScheduledSession]:
         """Every session of every program assigned to these students."""
         ...
@@ -40,6 +52,10 @@ class ProgressRepository(Protocol):
 
 
 class MediaRepository(Protocol):
+    def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]: ...
+
+    def read_bytes(self, media_id: str) -> bytes | None: ...
+
     def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage: ...
 
 
@@ -47,6 +63,9 @@ class UnitOfWork(Protocol):
     # Read-only properties, so an implementation may expose its concrete repository types.
     @property
     def users(self) -> UserRepository: ...
+
+    @property
+    def exercises(self) -> ExerciseRepository: ...
 
     @property
     def programs(self) -> ProgramRepository: ...

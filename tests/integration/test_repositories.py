@@ -115,3 +115,112 @@ def test_unit_of_work_rolls_back_unless_committed(engine: Engine) -> None:
     with Session(engine) as session:
         pseudos = session.scalars(select(m.User.pseudo)).all()
     assert pseudos == ["kept"]
+
+
+def _program_with_progress(session: Session) -> tuple[str, str, str]:
+    """A coach's two-block program, one student's progress on its first session, two clips."""
+    coach = _user(session, "coach", m.Role.coach)
+    student = _user(session, "ann", m.Role.student, coach)
+    squat = m.Exercise(name="Back squat", type=m.ExerciseType.standard, scope=m.Scope.global_)
+    session.add(squat)
+    program = m.Program(title="Strength", coach_id=coach)
+    session.add(program)
+    session.flush()
+    first_session = ""
+    # Inserted out of order on purpose: the tree must come back in position order.
+    for block_pos in (1, 0):
+        block = m.ProgramBlock(program_id=program.id, position=block_pos, title=f"B{block_pos}")
+        session.add(block)
+        session.flush()
+        for week_pos in (1, 0):
+            week = m.Week(block_id=block.id, week_number=week_pos + 1, position=week_pos)
+            session.add(week)
+            session.flush()
+            for sess_pos in (2, 1, 0):
+                sess = m.Session(week_id=week.id, position=sess_pos, title=f"S{sess_pos}")
+                session.add(sess)
+                session.flush()
+                session.add(
+                    m.SessionExercise(
+                        session_id=sess.id,
+                        exercise_id=squat.id,
+                        position=0,
+                        config={"sets": 3, "reps": "8-12", "format": "standard"},
+                    )
+                )
+                if (block_pos, week_pos, sess_pos) == (0, 0, 0):
+                    first_session = sess.id
+    progress = m.SessionProgress(session_id=first_session, student_id=student)
+    session.add(progress)
+    session.flush()
+    for size in (100, 200):
+        session.add(
+            m.ExerciseMedia(
+                progress_id=progress.id, data=b"v" * size, mime_type="video/mp4", size=size
+            )
+        )
+    session.commit()
+    return coach, student, program.id
+
+
+def test_program_tree_comes_back_in_position_order(engine: Engine) -> None:
+    with Session(engine) as session:
+        coach, _student, program_id = _program_with_progress(session)
+
+    with SqlUnitOfWork(uow_factory(engine)) as uow:
+        tree = uow.programs.tree(program_id)
+        listed = uow.programs.of_coach(coach)
+        missing = uow.programs.tree("no-such-program")
+    assert tree is not None
+    assert missing is None
+    assert [p.title for p in listed] == ["Strength"]
+    assert [b.title for b in tree.blocks] == ["B0", "B1"]
+    assert [w.week_number for w in tree.blocks[0].weeks] == [1, 2]
+    assert [s.title for s in tree.blocks[0].weeks[0].sessions] == ["S0", "S1", "S2"]
+    (item,) = tree.blocks[0].weeks[0].sessions[0].exercises
+    assert item.config == {"sets": 3, "reps": "8-12", "format": "standard"}
+
+
+def test_clip_listings_never_fetch_the_bytes(engine: Engine) -> None:
+    with Session(engine) as session:
+        _coach, student, _program = _program_with_progress(session)
+
+    statements: list[str] = []
+
+    def remember(_conn, _cursor, statement, *_args):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    event.listen(engine, "before_cursor_execute", remember)
+    try:
+        with SqlUnitOfWork(uow_factory(engine)) as uow:
+            clips = uow.media.list_for_students([student])
+            first_bytes = uow.media.read_bytes(clips[0].id)
+    finally:
+        event.remove(engine, "before_cursor_execute", remember)
+    assert sorted(c.size for c in clips) == [100, 200]
+    assert first_bytes is not None
+    assert len(first_bytes) == clips[0].size
+    listing_sql = statements[0]
+    assert "exercise_media.data" not in listing_sql
+    assert "exercise_media.data" in statements[1]
+
+
+def test_exercise_library_shows_global_and_own_only(engine: Engine) -> None:
+    with Session(engine) as session:
+        coach = _user(session, "coach", m.Role.coach)
+        other = _user(session, "other", m.Role.coach)
+        session.add_all(
+            [
+                m.Exercise(name="squat", type=m.ExerciseType.standard, scope=m.Scope.global_),
+                m.Exercise(
+                    name="Mine", type=m.ExerciseType.circuit, scope=m.Scope.coach, owner_id=coach
+                ),
+                m.Exercise(
+                    name="Theirs", type=m.ExerciseType.EMOM, scope=m.Scope.coach, owner_id=other
+                ),
+            ]
+        )
+        session.commit()
+    with SqlUnitOfWork(uow_factory(engine)) as uow:
+        names = [(e.name, e.type, e.scope) for e in uow.exercises.visible_to(coach)]
+    assert names == [("Mine", "circuit", "coach"), ("squat", "standard", "global")]
