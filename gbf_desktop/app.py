@@ -115,16 +115,20 @@ def seed_demo(db: Database, settings: Settings) -> DemoSummary:
     import tempfile
 
     from gbf_desktop.demo import seed
-    from gbf_desktop.video.ffmpeg import encode_test_pattern, find_ffmpeg
+    from gbf_desktop.video.compress import encode_test_pattern
+    from gbf_desktop.video.ffmpeg import find_ffmpeg
 
     binary = find_ffmpeg(settings.ffmpeg_path)
 
     def make_clip(seconds: float, variant: int) -> bytes:
         with tempfile.TemporaryDirectory(prefix="gbf-demo-") as tmp:
-            path = encode_test_pattern(
-                binary, Path(tmp) / f"demo-{variant}.mp4", seconds=seconds, variant=variant
+            clip = encode_test_pattern(
+                Path(tmp) / f"demo-{variant}.mp4",
+                duration_s=seconds,
+                label=f"demo-{variant}",
+                ffmpeg_path=binary,
             )
-            return path.read_bytes()
+            return clip.path.read_bytes()
 
     return seed(db.engine, make_clip=make_clip)
 

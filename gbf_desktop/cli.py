@@ -79,6 +79,22 @@ def build_parser() -> argparse.ArgumentParser:
         )
     )
 
+    clip = commands.add_parser("clip", help="probe or compress a video file (no database needed)")
+    clip_actions = clip.add_subparsers(dest="action", metavar="ACTION", required=True)
+    probe = clip_actions.add_parser("probe", help="print what a video file holds, as JSON")
+    probe.add_argument("file", metavar="FILE")
+    compress = clip_actions.add_parser(
+        "compress",
+        help="make a clip in the agreed format: H.264 MP4, at most 480p, 24 fps, 15 s, 15 MB",
+    )
+    compress.add_argument("input", metavar="IN")
+    compress.add_argument("output", metavar="OUT")
+    compress.add_argument("--start", type=float, default=None, metavar="S", help="cut from S s")
+    compress.add_argument("--end", type=float, default=None, metavar="S", help="cut up to S s")
+    compress.add_argument(
+        "--keep-audio", action="store_true", help="keep the sound (AAC); dropped by default"
+    )
+
     check = commands.add_parser(
         "self-check", help="check Qt, ffmpeg and the database; exit 0 only when all pass"
     )
@@ -144,6 +160,30 @@ def _cmd_self_check(args: argparse.Namespace, settings: Settings) -> int:
     return EXIT_OK if all(r.passed for r in results) else EXIT_FAILED
 
 
+def _cmd_clip(args: argparse.Namespace, settings: Settings) -> int:
+    import json
+
+    from gbf_desktop.video.compress import compress
+    from gbf_desktop.video.probe import probe, probe_to_json
+
+    if args.action == "probe":
+        print(json.dumps(probe_to_json(probe(Path(args.file))), indent=2))
+        return EXIT_OK
+    clip = compress(
+        Path(args.input),
+        Path(args.output),
+        start_s=args.start,
+        end_s=args.end,
+        keep_audio=args.keep_audio,
+        ffmpeg_path=settings.ffmpeg_path,
+    )
+    print(
+        f"{clip.path}: {clip.width}x{clip.height}, {clip.duration_s:.2f} s, "
+        f"{clip.size_bytes:,} bytes"
+    )
+    return EXIT_OK
+
+
 def _cmd_gui(args: argparse.Namespace, settings: Settings) -> int:
     from gbf_desktop.app import run_gui
 
@@ -155,6 +195,7 @@ COMMANDS: dict[str | None, Command] = {
     "db": _cmd_db,
     "demo": _cmd_demo,
     "self-check": _cmd_self_check,
+    "clip": _cmd_clip,
 }
 
 

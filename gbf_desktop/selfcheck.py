@@ -52,13 +52,14 @@ def check_qt() -> CheckResult:
 
 def check_ffmpeg(settings: Settings) -> CheckResult:
     name = "ffmpeg"
-    from gbf_desktop.video.ffmpeg import encode_test_pattern, find_ffmpeg
+    from gbf_desktop.video.compress import encode_test_pattern
+    from gbf_desktop.video.ffmpeg import find_ffmpeg
 
     try:
         binary = find_ffmpeg(settings.ffmpeg_path)
         with tempfile.TemporaryDirectory(prefix="gbf-selfcheck-") as tmp:
-            clip = encode_test_pattern(binary, Path(tmp) / "check.mp4", seconds=1.0)
-            size = clip.stat().st_size
+            clip = encode_test_pattern(Path(tmp) / "check.mp4", duration_s=1.0, ffmpeg_path=binary)
+            size = clip.size_bytes
     except KnownError as err:
         return CheckResult(name, False, str(err))
     return CheckResult(name, True, f"{binary} encoded a 1-second H.264 clip ({size:,} bytes)")

@@ -49,3 +49,37 @@ def test_upgrade_an_empty_database_then_again(
     assert "upgraded from empty to add_exercise_media" in capsys.readouterr().out
     assert main(["--database-url", url, "db", "upgrade"]) == 0
     assert "already at add_exercise_media" in capsys.readouterr().out
+
+
+@pytest.mark.ffmpeg
+def test_clip_compress_and_probe_from_the_command_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from gbf_desktop.video.compress import encode_test_pattern
+
+    source = encode_test_pattern(tmp_path / "in.mp4", duration_s=3.0).path
+    out = tmp_path / "out.mp4"
+    assert main(["clip", "compress", str(source), str(out), "--start", "0.5", "--end", "2.5"]) == 0
+    assert "854x480, 2.00 s" in capsys.readouterr().out
+    assert main(["clip", "probe", str(out)]) == 0
+    facts = json.loads(capsys.readouterr().out)
+    assert facts["video"]["width"] == 854
+    assert facts["video"]["height"] == 480
+    assert abs(facts["duration_s"] - 2.0) < 0.1
+
+
+@pytest.mark.ffmpeg
+def test_clip_compress_of_a_text_file_is_one_line_and_writes_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    fake = tmp_path / "notes.mp4"
+    fake.write_text("squat 3x5 at 100 kg\n")
+    out = tmp_path / "out.mp4"
+    assert main(["clip", "compress", str(fake), str(out)]) == 1
+    err = capsys.readouterr().err.strip()
+    assert err.startswith("gbf-desktop: ")
+    assert len(err.splitlines()) == 1
+    assert "Traceback" not in err
+    assert not out.exists()
