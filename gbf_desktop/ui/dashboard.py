@@ -1,0 +1,474 @@
+"""The Dashboard page: where each of the coach's students stands, and how much room clips take.
+
+The page loads `Backend.dashboard` on the task runner and moves through four states: loading, error
+(with the service's message and a Retry button), empty (a coach without students) and the table.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable, Sequence
+from datetime import datetime
+
+from PySide6.QtCore import (
+    QAbstractTableModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QRectF,
+    QSortFilterProxyModel,
+    Qt,
+    Slot,
+)
+from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QFrame,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QPushButton,
+    QStackedWidget,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gbf_desktop.domain.clips import MAX_BYTES as MAX_CLIP_BYTES
+from gbf_desktop.domain.model import ClipStorage
+from gbf_desktop.errors import KnownError
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.dashboard import DashboardView, StudentNextSession
+from gbf_desktop.ui.formatting import human_size, short_date
+from gbf_desktop.workers.tasks import Task, TaskRunner
+
+AnyIndex = QModelIndex | QPersistentModelIndex
+
+# What the proxy sorts by: a number or a string per column, so mixed rows compare sensibly.
+SORT_ROLE = Qt.ItemDataRole.UserRole + 1
+# (done, total) for the progress delegate.
+PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
+
+NO_PROGRAM_TEXT = "No program assigned"
+ALL_DONE_TEXT = "All sessions complete"
+_DASH = "—"
+
+
+class Column(enum.IntEnum):
+    STUDENT = 0
+    EMAIL = enum.auto()
+    PROGRAM = enum.auto()
+    BLOCK = enum.auto()
+    WEEK = enum.auto()
+    NEXT_SESSION = enum.auto()
+    PROGRESS = enum.auto()
+
+
+_HEADERS = {
+    Column.STUDENT: "Student",
+    Column.EMAIL: "Email",
+    Column.PROGRAM: "Program",
+    Column.BLOCK: "Block",
+    Column.WEEK: "Week",
+    Column.NEXT_SESSION: "Next session",
+    Column.PROGRESS: "Sessions done",
+}
+
+
+def next_session_text(row: StudentNextSession) -> str:
+    if row.session_title is None and row.session_date is None:
+        return _DASH if row.program_title is None else "Untitled session"
+    title = row.session_title or "Untitled session"
+    return f"{title} · {short_date(row.session_date)}" if row.session_date else title
+
+
+def program_text(row: StudentNextSession) -> str:
+    if row.sessions_total == 0:
+        return NO_PROGRAM_TEXT
+    return row.program_title or ALL_DONE_TEXT
+
+
+def _progress_text(row: StudentNextSession) -> str:
+    return f"{row.sessions_done} / {row.sessions_total}" if row.sessions_total else _DASH
+
+
+def _block_text(row: StudentNextSession) -> str:
+    return row.block_title or ("" if row.program_title is None else _DASH)
+
+
+def _week_text(row: StudentNextSession) -> str:
+    return f"Week {row.week_number}" if row.week_number is not None else ""
+
+
+_DISPLAY: dict[Column, Callable[[StudentNextSession], str]] = {
+    Column.STUDENT: lambda row: row.student_name,
+    Column.EMAIL: lambda row: row.student_email,
+    Column.PROGRAM: program_text,
+    Column.BLOCK: _block_text,
+    Column.WEEK: _week_text,
+    Column.NEXT_SESSION: next_session_text,
+    Column.PROGRESS: _progress_text,
+}
+
+
+class StudentsTableModel(QAbstractTableModel):
+    """One row per student, read-only, in the order the service gave (the view sorts)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._rows: tuple[StudentNextSession, ...] = ()
+
+    def set_rows(self, rows: Sequence[StudentNextSession]) -> None:
+        self.beginResetModel()
+        self._rows = tuple(rows)
+        self.endResetModel()
+
+    def row_at(self, row: int) -> StudentNextSession:
+        return self._rows[row]
+
+    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
+        return 0 if parent.isValid() else len(Column)
+
+    def headerData(
+        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
+    ) -> object:
+        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
+            return _HEADERS[Column(section)]
+        return None
+
+    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
+        if not index.isValid():
+            return None
+        row = self._rows[index.row()]
+        column = Column(index.column())
+        value: object = None
+        if role == Qt.ItemDataRole.DisplayRole:
+            value = _DISPLAY[column](row)
+        elif role == SORT_ROLE:
+            value = self._sort_key(row, column)
+        elif role == PROGRESS_ROLE and column is Column.PROGRESS:
+            value = (row.sessions_done, row.sessions_total)
+        elif role == Qt.ItemDataRole.ToolTipRole and column is Column.NEXT_SESSION:
+            value = next_session_text(row)
+        elif (
+            role == Qt.ItemDataRole.ForegroundRole
+            and row.program_title is None
+            and column in (Column.PROGRAM, Column.NEXT_SESSION)
+        ):
+            # No program, or nothing left to do: nothing the coach must plan around today.
+            value = QColor("#6b7280")
+        return value
+
+    @staticmethod
+    def _sort_key(row: StudentNextSession, column: Column) -> str | int | float:
+        match column:
+            case Column.WEEK:
+                return row.week_number if row.week_number is not None else -1
+            case Column.NEXT_SESSION:
+                # Soonest first; dateless sessions after dated ones, students with none last.
+                if row.session_date is not None:
+                    return f"0 {row.session_date.isoformat()}"
+                return "1" if row.program_title is not None else "2"
+            case Column.PROGRESS:
+                return row.sessions_done / row.sessions_total if row.sessions_total else -1.0
+            case _:
+                return _DISPLAY[column](row).casefold()
+
+
+class ProgressBarDelegate(QStyledItemDelegate):
+    """Paints "done / total" over a slim bar, so a glance down the column compares students."""
+
+    _TRACK = QColor("#e4e8ef")
+    _FILL = QColor("#2f6fed")
+    _FILL_DONE = QColor("#1f9d55")
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        counts = index.data(PROGRESS_ROLE)
+        if not isinstance(counts, tuple) or counts[1] == 0:
+            super().paint(painter, option, index)
+            return
+        done, total = counts
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text = opt.text
+        opt.text = ""
+        # The cell's own background (selection, alternating rows) first, then the bar on top.
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+
+        rect = QRectF(opt.rect).adjusted(8, 0, -8, 0)
+        bar = QRectF(rect.left(), rect.center().y() + 6, rect.width(), 6)
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setPen(Qt.PenStyle.NoPen)
+        painter.setBrush(self._TRACK)
+        painter.drawRoundedRect(bar, 3, 3)
+        if done:
+            filled = QRectF(bar.left(), bar.top(), bar.width() * done / total, bar.height())
+            painter.setBrush(self._FILL_DONE if done >= total else self._FILL)
+            painter.drawRoundedRect(filled, 3, 3)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.setPen(opt.palette.color(role))
+        painter.setFont(opt.font)
+        text_rect = QRectF(rect.left(), rect.top(), rect.width(), bar.top() - rect.top() - 2)
+        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
+        painter.restore()
+
+
+class SummaryCard(QFrame):
+    """A big figure with a caption under it."""
+
+    def __init__(self, caption: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self.value_label = QLabel(_DASH)
+        self.value_label.setObjectName("cardValue")
+        self.caption_label = QLabel(caption)
+        self.caption_label.setObjectName("cardCaption")
+        self.detail_label = QLabel("")
+        self.detail_label.setObjectName("cardDetail")
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(18, 14, 18, 14)
+        layout.setSpacing(2)
+        layout.addWidget(self.caption_label)
+        layout.addWidget(self.value_label)
+        layout.addWidget(self.detail_label)
+
+    def set_value(self, value: str, detail: str = "") -> None:
+        self.value_label.setText(value)
+        self.detail_label.setText(detail)
+
+
+# Wide enough for typical names and emails at the app's font size; Next session takes the rest.
+_COLUMN_WIDTHS = {
+    Column.STUDENT: 170,
+    Column.EMAIL: 230,
+    Column.PROGRAM: 190,
+    Column.BLOCK: 120,
+    Column.WEEK: 80,
+    Column.PROGRESS: 140,
+}
+
+
+def _state_label(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setObjectName("stateLabel")
+    label.setWordWrap(True)
+    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+    return label
+
+
+class DashboardState(enum.IntEnum):
+    LOADING = 0
+    ERROR = enum.auto()
+    EMPTY = enum.auto()
+    TABLE = enum.auto()
+
+
+class DashboardPage(QWidget):
+    def __init__(
+        self,
+        backend: Backend,
+        runner: TaskRunner,
+        coach: SignedInUser,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self._backend = backend
+        self._runner = runner
+        self._coach = coach
+        self._task: Task | None = None
+        self.setObjectName("dashboardPage")
+
+        self.refresh_action = QAction("Refresh", self)
+        self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
+        self.refresh_action.setToolTip("Load the dashboard again (F5)")
+        self.addAction(self.refresh_action)
+
+        self.students_card = SummaryCard("Students")
+        self.clips_card = SummaryCard("Clips stored")
+        self.storage_card = SummaryCard("Clip storage")
+        self.largest_card = SummaryCard("Largest clip")
+        self._cards = (self.students_card, self.clips_card, self.storage_card, self.largest_card)
+
+        self.model = StudentsTableModel(self)
+        self.proxy = QSortFilterProxyModel(self)
+        self.proxy.setSourceModel(self.model)
+        self.proxy.setSortRole(SORT_ROLE)
+        self.table = self._build_table()
+
+        self.updated_label = QLabel("")
+        self.updated_label.setObjectName("mutedLabel")
+        self.loading_label = _state_label("Loading your students…")
+        self.empty_label = _state_label(
+            "You have no students yet. Students whose coach you are, or who are in one of your "
+            "groups, appear here with their next session."
+        )
+        self.error_label = QLabel("")
+        self.error_label.setObjectName("errorLabel")
+        self.error_label.setWordWrap(True)
+        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.retry_button = QPushButton("Retry")
+        self.retry_button.setObjectName("primaryButton")
+
+        self.states = QStackedWidget()
+        self.states.insertWidget(DashboardState.LOADING, self.loading_label)
+        self.states.insertWidget(DashboardState.ERROR, self._build_error_page())
+        self.states.insertWidget(DashboardState.EMPTY, self.empty_label)
+        self.states.insertWidget(DashboardState.TABLE, self.table)
+
+        cards = QHBoxLayout()
+        cards.setSpacing(14)
+        for card in self._cards:
+            cards.addWidget(card, 1)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setSpacing(18)
+        layout.addLayout(self._build_header())
+        layout.addLayout(cards)
+        layout.addWidget(self.states, 1)
+
+        self._wire()
+
+    def _build_header(self) -> QHBoxLayout:
+        title = QLabel("Dashboard")
+        title.setObjectName("pageTitle")
+        refresh_button = QToolButton()
+        refresh_button.setObjectName("refreshButton")
+        refresh_button.setDefaultAction(self.refresh_action)
+        refresh_button.setText("Refresh  (F5)")
+        header = QHBoxLayout()
+        header.addWidget(title)
+        header.addStretch(1)
+        header.addWidget(self.updated_label)
+        header.addSpacing(12)
+        header.addWidget(refresh_button)
+        return header
+
+    def _build_table(self) -> QTableView:
+        table = QTableView()
+        table.setObjectName("studentsTable")
+        table.setModel(self.proxy)
+        table.setSortingEnabled(True)
+        table.sortByColumn(Column.STUDENT, Qt.SortOrder.AscendingOrder)
+        table.setItemDelegateForColumn(Column.PROGRESS, ProgressBarDelegate(table))
+        table.setAlternatingRowColors(True)
+        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        table.setShowGrid(False)
+        table.setWordWrap(False)
+        table.verticalHeader().hide()
+        table.verticalHeader().setDefaultSectionSize(44)
+        header = table.horizontalHeader()
+        header.setHighlightSections(False)
+        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        header.setSectionResizeMode(Column.NEXT_SESSION, QHeaderView.ResizeMode.Stretch)
+        for column, width in _COLUMN_WIDTHS.items():
+            table.setColumnWidth(column, width)
+        return table
+
+    def _build_error_page(self) -> QWidget:
+        title = QLabel("The dashboard could not be loaded.")
+        title.setObjectName("stateTitle")
+        page = QWidget()
+        layout = QVBoxLayout(page)
+        layout.setSpacing(14)
+        layout.addStretch(1)
+        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
+        layout.addStretch(2)
+        return page
+
+    @property
+    def state(self) -> DashboardState:
+        return DashboardState(self.states.currentIndex())
+
+    @property
+    def loading(self) -> bool:
+        return self._task is not None
+
+    def refresh(self) -> None:
+        """Load the dashboard again; ignored while a load is under way."""
+        if self._task is not None:
+            return
+        self.refresh_action.setEnabled(False)
+        self.retry_button.setEnabled(False)
+        # Keep the old table on screen during a refresh; only a first load shows the spinner text.
+        if self.model.rowCount() == 0:
+            self._show_state(DashboardState.LOADING)
+        task = self._runner.read(self._backend.dashboard, self._coach.id)
+        task.succeeded.connect(self._on_load_task_succeeded)
+        task.failed.connect(self._on_load_task_failed)
+        task.crashed.connect(self._on_load_task_crashed)
+        task.finished.connect(self._on_load_task_finished)
+        self._task = task
+
+    def _wire(self) -> None:
+        self.refresh_action.triggered.connect(self._on_refresh_action_triggered)
+        self.retry_button.clicked.connect(self._on_retry_button_clicked)
+
+    @Slot()
+    def _on_refresh_action_triggered(self) -> None:
+        self.refresh()
+
+    @Slot()
+    def _on_retry_button_clicked(self) -> None:
+        self.refresh()
+
+    @Slot(object)
+    def _on_load_task_succeeded(self, view: DashboardView) -> None:
+        self.model.set_rows(view.students)
+        self._show_figures(view)
+        self.updated_label.setText(f"Updated at {datetime.now():%H:%M}")
+        self._show_state(DashboardState.TABLE if view.students else DashboardState.EMPTY)
+
+    @Slot(object)
+    def _on_load_task_failed(self, error: KnownError) -> None:
+        self._show_error(str(error))
+
+    @Slot(object)
+    def _on_load_task_crashed(self, _error: BaseException) -> None:
+        self._show_error("A bug in the app stopped the dashboard from loading. Please try again.")
+
+    @Slot()
+    def _on_load_task_finished(self) -> None:
+        self._task = None
+        self.refresh_action.setEnabled(True)
+        self.retry_button.setEnabled(True)
+
+    def _show_error(self, message: str) -> None:
+        # Old figures would be mistaken for current ones next to an error.
+        self.model.set_rows(())
+        for card in self._cards:
+            card.set_value(_DASH)
+        self.error_label.setText(message)
+        self._show_state(DashboardState.ERROR)
+
+    def _show_figures(self, view: DashboardView) -> None:
+        students = view.students
+        without = sum(1 for s in students if s.sessions_total == 0)
+        self.students_card.set_value(
+            str(len(students)), f"{without} without a program" if without else ""
+        )
+        clips: ClipStorage = view.clips
+        self.clips_card.set_value(str(clips.count), "form clips" if clips.count else "no clips yet")
+        self.storage_card.set_value(human_size(clips.total_bytes), "in the database")
+        self.largest_card.set_value(
+            human_size(clips.largest_bytes) if clips.count else _DASH,
+            f"limit {human_size(MAX_CLIP_BYTES)} per clip",
+        )
+
+    def _show_state(self, state: DashboardState) -> None:
+        self.states.setCurrentIndex(state)

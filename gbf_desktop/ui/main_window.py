@@ -1,0 +1,133 @@
+"""The main window: the app's areas on the left, the chosen one on the right, and a status bar
+saying which database is in use and who is signed in."""
+
+from __future__ import annotations
+
+import enum
+
+from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMainWindow,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
+)
+
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.settings import APP_NAME
+from gbf_desktop.ui.dashboard import DashboardPage
+from gbf_desktop.ui.resources import icon
+from gbf_desktop.workers.tasks import TaskRunner
+
+MINIMUM_SIZE = QSize(1100, 700)
+
+
+class Area(enum.IntEnum):
+    DASHBOARD = 0
+    EXERCISES = enum.auto()
+    PROGRAMS = enum.auto()
+    STUDENTS = enum.auto()
+    CLIPS = enum.auto()
+
+    @property
+    def title(self) -> str:
+        return self.name.capitalize()
+
+
+# What each area not built yet will hold: said plainly, so nobody mistakes an empty page for a bug.
+UPCOMING = {
+    Area.EXERCISES: "The exercise library will be here: browse, create and edit the exercises "
+    "that your programs use.",
+    Area.PROGRAMS: "Programs will be built here: blocks, weeks and sessions, then assigned to "
+    "your students.",
+    Area.STUDENTS: "Each student's logged sessions will be reviewed here: sets, loads, notes "
+    "and how closely they follow their program.",
+    Area.CLIPS: "Form clips will be recorded and imported here, trimmed, and attached to a "
+    "student's session.",
+}
+
+
+class PlaceholderPage(QWidget):
+    """An area that a later version fills; it says what will come, and nothing more."""
+
+    def __init__(self, title: str, sentence: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        heading = QLabel(title)
+        heading.setObjectName("pageTitle")
+        self.message_label = QLabel(sentence)
+        self.message_label.setObjectName("placeholderLabel")
+        self.message_label.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setSpacing(14)
+        layout.addWidget(heading)
+        layout.addWidget(self.message_label)
+        layout.addStretch(1)
+
+
+class MainWindow(QMainWindow):
+    def __init__(
+        self,
+        backend: Backend,
+        runner: TaskRunner,
+        user: SignedInUser,
+        parent: QWidget | None = None,
+    ) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(APP_NAME)
+        self.setMinimumSize(MINIMUM_SIZE)
+
+        self.navigation = QListWidget()
+        self.navigation.setObjectName("navigation")
+        self.navigation.setIconSize(QSize(22, 22))
+        self.navigation.setFixedWidth(210)
+        self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+
+        self.pages = QStackedWidget()
+        self.pages.setObjectName("pages")
+        self.dashboard = DashboardPage(backend, runner, user)
+        for area in Area:
+            QListWidgetItem(icon(area.name.lower()), area.title, self.navigation)
+            page = self.dashboard if area is Area.DASHBOARD else None
+            self.pages.insertWidget(area, page or PlaceholderPage(area.title, UPCOMING[area]))
+
+        central = QWidget()
+        central.setObjectName("central")
+        layout = QHBoxLayout(central)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.setSpacing(0)
+        layout.addWidget(self.navigation)
+        layout.addWidget(self.pages, 1)
+        self.setCentralWidget(central)
+
+        self.database_label = QLabel(f"Database: {backend.database_label}")
+        self.database_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(f"Signed in as {user.display_name} ({user.email})")
+        self.user_label.setObjectName("statusUser")
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+        self._wire()
+        self.navigation.setCurrentRow(Area.DASHBOARD)
+        self.dashboard.refresh()
+
+    @property
+    def current_area(self) -> Area:
+        return Area(self.pages.currentIndex())
+
+    def show_area(self, area: Area) -> None:
+        self.navigation.setCurrentRow(area)
+
+    def _wire(self) -> None:
+        self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+
+    @Slot(int)
+    def _on_navigation_current_row_changed(self, row: int) -> None:
+        if row >= 0:
+            self.pages.setCurrentIndex(row)
