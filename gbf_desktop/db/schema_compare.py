@@ -608,8 +608,8 @@ def _column_differences(expected: TableSnapshot, live: TableSnapshot) -> list[Sc
             SchemaDifference(
                 "column order",
                 "warning",
-                f"table {t} orders its columns {', '.join(live_order)} instead of "
-                f"{', '.join(exp_order)}",
+                f"table {t} orders its columns {_columns_list(live_order)} instead of "
+                f"{_columns_list(exp_order)}",
                 table=t,
                 expected=", ".join(exp_order),
                 live=", ".join(live_order),
