@@ -14,12 +14,13 @@ from PySide6.QtCore import (
     QAbstractTableModel,
     QModelIndex,
     QPersistentModelIndex,
+    QRect,
     QRectF,
     QSortFilterProxyModel,
     Qt,
     Slot,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -53,38 +54,29 @@ AnyIndex = QModelIndex | QPersistentModelIndex
 SORT_ROLE = Qt.ItemDataRole.UserRole + 1
 # (done, total) for the progress delegate.
 PROGRESS_ROLE = Qt.ItemDataRole.UserRole + 2
+# The smaller second line of a cell: the email under the name, block and week under the program,
+# the date under the session. Two lines per cell keep the table readable at 1100 px wide.
+DETAIL_ROLE = Qt.ItemDataRole.UserRole + 3
 
 NO_PROGRAM_TEXT = "No program assigned"
 ALL_DONE_TEXT = "All sessions complete"
 _DASH = "—"
+_MUTED = QColor("#6b7280")
 
 
 class Column(enum.IntEnum):
     STUDENT = 0
-    EMAIL = enum.auto()
     PROGRAM = enum.auto()
-    BLOCK = enum.auto()
-    WEEK = enum.auto()
     NEXT_SESSION = enum.auto()
     PROGRESS = enum.auto()
 
 
 _HEADERS = {
     Column.STUDENT: "Student",
-    Column.EMAIL: "Email",
     Column.PROGRAM: "Program",
-    Column.BLOCK: "Block",
-    Column.WEEK: "Week",
     Column.NEXT_SESSION: "Next session",
     Column.PROGRESS: "Sessions done",
 }
-
-
-def next_session_text(row: StudentNextSession) -> str:
-    if row.session_title is None and row.session_date is None:
-        return _DASH if row.program_title is None else "Untitled session"
-    title = row.session_title or "Untitled session"
-    return f"{title} · {short_date(row.session_date)}" if row.session_date else title
 
 
 def program_text(row: StudentNextSession) -> str:
@@ -93,26 +85,41 @@ def program_text(row: StudentNextSession) -> str:
     return row.program_title or ALL_DONE_TEXT
 
 
+def block_week_text(row: StudentNextSession) -> str:
+    if row.program_title is None:
+        return ""
+    week = f"Week {row.week_number}" if row.week_number is not None else ""
+    return " · ".join(part for part in (row.block_title, week) if part)
+
+
+def next_session_text(row: StudentNextSession) -> str:
+    if row.program_title is None:
+        return _DASH
+    return row.session_title or "Untitled session"
+
+
+def next_session_date_text(row: StudentNextSession) -> str:
+    if row.program_title is None:
+        return ""
+    return short_date(row.session_date) if row.session_date else "No date set"
+
+
 def _progress_text(row: StudentNextSession) -> str:
     return f"{row.sessions_done} / {row.sessions_total}" if row.sessions_total else _DASH
 
 
-def _block_text(row: StudentNextSession) -> str:
-    return row.block_title or ("" if row.program_title is None else _DASH)
-
-
-def _week_text(row: StudentNextSession) -> str:
-    return f"Week {row.week_number}" if row.week_number is not None else ""
-
-
 _DISPLAY: dict[Column, Callable[[StudentNextSession], str]] = {
     Column.STUDENT: lambda row: row.student_name,
-    Column.EMAIL: lambda row: row.student_email,
     Column.PROGRAM: program_text,
-    Column.BLOCK: _block_text,
-    Column.WEEK: _week_text,
     Column.NEXT_SESSION: next_session_text,
     Column.PROGRESS: _progress_text,
+}
+
+_DETAIL: dict[Column, Callable[[StudentNextSession], str]] = {
+    Column.STUDENT: lambda row: row.student_email,
+    Column.PROGRAM: block_week_text,
+    Column.NEXT_SESSION: next_session_date_text,
+    Column.PROGRESS: lambda _row: "",
 }
 
 
@@ -152,26 +159,32 @@ class StudentsTableModel(QAbstractTableModel):
         value: object = None
         if role == Qt.ItemDataRole.DisplayRole:
             value = _DISPLAY[column](row)
+        elif role == DETAIL_ROLE:
+            value = _DETAIL[column](row)
         elif role == SORT_ROLE:
             value = self._sort_key(row, column)
         elif role == PROGRESS_ROLE and column is Column.PROGRESS:
             value = (row.sessions_done, row.sessions_total)
-        elif role == Qt.ItemDataRole.ToolTipRole and column is Column.NEXT_SESSION:
-            value = next_session_text(row)
+        elif role == Qt.ItemDataRole.ToolTipRole:
+            # Narrow columns elide; the full text is one hover away.
+            lines = (_DISPLAY[column](row), _DETAIL[column](row))
+            value = "\n".join(line for line in lines if line) or None
         elif (
             role == Qt.ItemDataRole.ForegroundRole
             and row.program_title is None
             and column in (Column.PROGRAM, Column.NEXT_SESSION)
         ):
             # No program, or nothing left to do: nothing the coach must plan around today.
-            value = QColor("#6b7280")
+            value = _MUTED
         return value
 
     @staticmethod
-    def _sort_key(row: StudentNextSession, column: Column) -> str | int | float:
+    def _sort_key(row: StudentNextSession, column: Column) -> str | float:
         match column:
-            case Column.WEEK:
-                return row.week_number if row.week_number is not None else -1
+            case Column.PROGRAM:
+                # Within a program, week 10 after week 9, not after week 1.
+                week = row.week_number if row.week_number is not None else -1
+                return f"{program_text(row).casefold()}\x00{week:06d}"
             case Column.NEXT_SESSION:
                 # Soonest first; dateless sessions after dated ones, students with none last.
                 if row.session_date is not None:
@@ -181,6 +194,49 @@ class StudentsTableModel(QAbstractTableModel):
                 return row.sessions_done / row.sessions_total if row.sessions_total else -1.0
             case _:
                 return _DISPLAY[column](row).casefold()
+
+
+# The sheet's item padding plus the style's text margin: painted cells line up with plain ones.
+_CELL_PADDING = 11
+
+
+class TwoLineDelegate(QStyledItemDelegate):
+    """The cell's text, with its detail in a smaller, muted line under it."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        detail = index.data(DETAIL_ROLE)
+        if not detail:
+            super().paint(painter, option, index)
+            return
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        text, opt.text = opt.text, ""
+        style = opt.widget.style() if opt.widget else QApplication.style()
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+
+        rect = opt.rect.adjusted(_CELL_PADDING, 0, -_CELL_PADDING, 0)
+        middle = rect.center().y()
+        small = QFont(opt.font)
+        small.setPointSizeF(opt.font.pointSizeF() * 0.85)
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        main_color = opt.palette.color(
+            QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        )
+        foreground = index.data(Qt.ItemDataRole.ForegroundRole)
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(foreground if isinstance(foreground, QColor) else main_color)
+        top = QRect(rect.left(), rect.top(), rect.width(), middle - rect.top())
+        elided = QFontMetrics(opt.font).elidedText(text, Qt.TextElideMode.ElideRight, rect.width())
+        painter.drawText(top, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, elided)
+        painter.setFont(small)
+        painter.setPen(_MUTED)
+        bottom = QRect(rect.left(), middle + 2, rect.width(), rect.bottom() - middle - 2)
+        elided = QFontMetrics(small).elidedText(
+            str(detail), Qt.TextElideMode.ElideRight, rect.width()
+        )
+        painter.drawText(bottom, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop, elided)
+        painter.restore()
 
 
 class ProgressBarDelegate(QStyledItemDelegate):
@@ -198,28 +254,27 @@ class ProgressBarDelegate(QStyledItemDelegate):
         done, total = counts
         opt = QStyleOptionViewItem(option)
         self.initStyleOption(opt, index)
-        text = opt.text
-        opt.text = ""
+        text, opt.text = opt.text, ""
         # The cell's own background (selection, alternating rows) first, then the bar on top.
         style = opt.widget.style() if opt.widget else QApplication.style()
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
 
-        rect = QRectF(opt.rect).adjusted(8, 0, -8, 0)
-        bar = QRectF(rect.left(), rect.center().y() + 6, rect.width(), 6)
+        rect = QRectF(opt.rect).adjusted(_CELL_PADDING, 0, -_CELL_PADDING - 6, 0)
+        bar = QRectF(rect.left(), rect.center().y() + 4, rect.width(), 7)
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setPen(Qt.PenStyle.NoPen)
         painter.setBrush(self._TRACK)
-        painter.drawRoundedRect(bar, 3, 3)
+        painter.drawRoundedRect(bar, 3.5, 3.5)
         if done:
             filled = QRectF(bar.left(), bar.top(), bar.width() * done / total, bar.height())
             painter.setBrush(self._FILL_DONE if done >= total else self._FILL)
-            painter.drawRoundedRect(filled, 3, 3)
+            painter.drawRoundedRect(filled, 3.5, 3.5)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.setPen(opt.palette.color(role))
         painter.setFont(opt.font)
-        text_rect = QRectF(rect.left(), rect.top(), rect.width(), bar.top() - rect.top() - 2)
+        text_rect = QRectF(rect.left(), rect.top(), rect.width(), bar.top() - rect.top() - 3)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
         painter.restore()
 
@@ -248,14 +303,12 @@ class SummaryCard(QFrame):
         self.detail_label.setText(detail)
 
 
-# Wide enough for typical names and emails at the app's font size; Next session takes the rest.
+# Room for typical names and emails at the table's font size; Next session takes the rest, and a
+# cut-off cell shows in full as its tooltip.
 _COLUMN_WIDTHS = {
-    Column.STUDENT: 170,
-    Column.EMAIL: 230,
-    Column.PROGRAM: 190,
-    Column.BLOCK: 120,
-    Column.WEEK: 80,
-    Column.PROGRESS: 140,
+    Column.STUDENT: 250,
+    Column.PROGRAM: 260,
+    Column.PROGRESS: 170,
 }
 
 
@@ -331,7 +384,7 @@ class DashboardPage(QWidget):
         for card in self._cards:
             cards.addWidget(card, 1)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(18)
         layout.addLayout(self._build_header())
         layout.addLayout(cards)
@@ -360,6 +413,7 @@ class DashboardPage(QWidget):
         table.setModel(self.proxy)
         table.setSortingEnabled(True)
         table.sortByColumn(Column.STUDENT, Qt.SortOrder.AscendingOrder)
+        table.setItemDelegate(TwoLineDelegate(table))
         table.setItemDelegateForColumn(Column.PROGRESS, ProgressBarDelegate(table))
         table.setAlternatingRowColors(True)
         table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
@@ -368,7 +422,7 @@ class DashboardPage(QWidget):
         table.setShowGrid(False)
         table.setWordWrap(False)
         table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(44)
+        table.verticalHeader().setDefaultSectionSize(58)
         header = table.horizontalHeader()
         header.setHighlightSections(False)
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)

@@ -63,7 +63,7 @@ class PlaceholderPage(QWidget):
         self.message_label.setObjectName("placeholderLabel")
         self.message_label.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 22, 28, 22)
+        layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(14)
         layout.addWidget(heading)
         layout.addWidget(self.message_label)
@@ -85,7 +85,7 @@ class MainWindow(QMainWindow):
         self.navigation = QListWidget()
         self.navigation.setObjectName("navigation")
         self.navigation.setIconSize(QSize(22, 22))
-        self.navigation.setFixedWidth(210)
+        self.navigation.setFixedWidth(190)
         self.navigation.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
 
         self.pages = QStackedWidget()

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from PySide6.QtCore import QSettings, Slot
+from PySide6.QtCore import QSettings, Qt, Slot
 from PySide6.QtWidgets import (
     QDialog,
     QFormLayout,
     QLabel,
+    QLayout,
     QLineEdit,
     QPushButton,
     QVBoxLayout,
@@ -80,7 +81,6 @@ class SignInDialog(QDialog):
 
         self.setWindowTitle(f"Sign in · {APP_NAME}")
         self.setObjectName("signInDialog")
-        self.setMinimumWidth(460)
 
         title = QLabel("Sign in to GoBeyondFit")
         title.setObjectName("dialogTitle")
@@ -108,13 +108,20 @@ class SignInDialog(QDialog):
         database.setObjectName("mutedLabel")
         database.setWordWrap(True)
 
+        for edit in (self.email_edit, self.password_edit):
+            edit.setMinimumWidth(320)
         form = QFormLayout()
-        form.setVerticalSpacing(10)
+        form.setVerticalSpacing(12)
+        form.setHorizontalSpacing(14)
+        form.setLabelAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         form.addRow("Email", self.email_edit)
         form.addRow("Password", self.password_edit)
 
         layout = QVBoxLayout(self)
-        layout.setContentsMargins(28, 24, 28, 24)
+        # The dialog takes the size its content needs, and grows when a message appears under
+        # the fields instead of squeezing them.
+        layout.setSizeConstraint(QLayout.SizeConstraint.SetFixedSize)
+        layout.setContentsMargins(32, 28, 32, 24)
         layout.setSpacing(12)
         layout.addWidget(title)
         layout.addWidget(subtitle)

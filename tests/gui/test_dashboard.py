@@ -13,7 +13,7 @@ from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.ports import UnitOfWork
-from gbf_desktop.ui.dashboard import Column, DashboardPage, DashboardState
+from gbf_desktop.ui.dashboard import DETAIL_ROLE, Column, DashboardPage, DashboardState
 from gbf_desktop.ui.main_window import Area, MainWindow, PlaceholderPage
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed, SessionSpec, day
@@ -39,13 +39,20 @@ def _loaded(qtbot: QtBot, page: DashboardPage) -> None:
     qtbot.waitUntil(lambda: not page.loading, timeout=10_000)
 
 
-def _rows(page: DashboardPage) -> dict[str, dict[Column, str]]:
-    """What the table shows, by student name, read through the view's own (sorted) model."""
+def _rows(page: DashboardPage) -> dict[str, dict[Column, tuple[str, str]]]:
+    """What the table shows, by student name: each cell's line and the smaller line under it,
+    read through the view's own (sorted) model."""
     model = page.table.model()
-    shown: dict[str, dict[Column, str]] = {}
+    shown: dict[str, dict[Column, tuple[str, str]]] = {}
     for r in range(model.rowCount()):
-        cells = {c: model.index(r, c).data(Qt.ItemDataRole.DisplayRole) for c in Column}
-        shown[cells[Column.STUDENT]] = cells
+        cells = {
+            c: (
+                model.index(r, c).data(Qt.ItemDataRole.DisplayRole),
+                model.index(r, c).data(DETAIL_ROLE),
+            )
+            for c in Column
+        }
+        shown[cells[Column.STUDENT][0]] = cells
     return shown
 
 
@@ -106,22 +113,22 @@ def test_each_student_shows_their_next_session_and_the_clip_figures(
     rows = _rows(page)
     assert list(rows) == ["Alice Moreau", "Bob Ng", "Chloe Dubois", "Dan Ito"]
 
-    alice_row = rows["Alice Moreau"]
-    assert alice_row[Column.EMAIL] == "alice@example.org"
-    assert alice_row[Column.PROGRAM] == "Strength base"
-    assert alice_row[Column.BLOCK] == "Foundation"
-    assert alice_row[Column.WEEK] == "Week 1"
-    assert alice_row[Column.NEXT_SESSION] == "Upper body · Wed 14 May 2025"
-    assert alice_row[Column.PROGRESS] == "1 / 3"
+    alice = rows["Alice Moreau"]
+    assert alice[Column.STUDENT] == ("Alice Moreau", "alice@example.org")
+    assert alice[Column.PROGRAM] == ("Strength base", "Foundation · Week 1")
+    assert alice[Column.NEXT_SESSION] == ("Upper body", "Wed 14 May 2025")
+    assert alice[Column.PROGRESS] == ("1 / 3", "")
 
-    assert rows["Bob Ng"][Column.NEXT_SESSION] == "Lower body · Mon 12 May 2025"
-    assert rows["Bob Ng"][Column.PROGRESS] == "0 / 3"
+    assert rows["Bob Ng"][Column.NEXT_SESSION] == ("Lower body", "Mon 12 May 2025")
+    assert rows["Bob Ng"][Column.PROGRESS] == ("0 / 3", "")
 
-    assert rows["Chloe Dubois"][Column.PROGRAM] == "No program assigned"
-    assert rows["Chloe Dubois"][Column.NEXT_SESSION] == "—"
+    assert rows["Chloe Dubois"][Column.PROGRAM] == ("No program assigned", "")
+    assert rows["Chloe Dubois"][Column.NEXT_SESSION] == ("—", "")
+    assert rows["Chloe Dubois"][Column.PROGRESS] == ("—", "")
 
-    assert rows["Dan Ito"][Column.PROGRAM] == "All sessions complete"
-    assert rows["Dan Ito"][Column.PROGRESS] == "3 / 3"
+    assert rows["Dan Ito"][Column.PROGRAM] == ("All sessions complete", "")
+    assert rows["Dan Ito"][Column.NEXT_SESSION] == ("—", "")
+    assert rows["Dan Ito"][Column.PROGRESS] == ("3 / 3", "")
 
     assert page.students_card.value_label.text() == "4"
     assert page.students_card.detail_label.text() == "1 without a program"
