@@ -112,25 +112,10 @@ def build_backend(db: Database) -> Backend:
 
 def seed_demo(db: Database, settings: Settings) -> DemoSummary:
     """Insert the demo data (idempotent), with clips encoded by the configured ffmpeg."""
-    import tempfile
-
     from gbf_desktop.demo import seed
-    from gbf_desktop.video.compress import encode_test_pattern
-    from gbf_desktop.video.ffmpeg import find_ffmpeg
+    from gbf_desktop.demo.clips import ffmpeg_clip_maker
 
-    binary = find_ffmpeg(settings.ffmpeg_path)
-
-    def make_clip(seconds: float, variant: int) -> bytes:
-        with tempfile.TemporaryDirectory(prefix="gbf-demo-") as tmp:
-            clip = encode_test_pattern(
-                Path(tmp) / f"demo-{variant}.mp4",
-                duration_s=seconds,
-                label=f"demo-{variant}",
-                ffmpeg_path=binary,
-            )
-            return clip.path.read_bytes()
-
-    return seed(db.engine, make_clip=make_clip)
+    return seed(db.engine, make_clip=ffmpeg_clip_maker(settings.ffmpeg_path))
 
 
 def run_gui(settings: Settings, *, demo: bool) -> int:

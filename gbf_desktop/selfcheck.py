@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import importlib
+import os
 import logging
 import tempfile
 from collections.abc import Callable
@@ -30,8 +31,14 @@ class CheckResult:
         return f"{'ok  ' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
 
 
+# QtMultimedia reports every optional audio back-end it cannot find (PipeWire on most servers);
+# that is noise here, not a failed check.
+QUIET_MULTIMEDIA = "qt.multimedia.symbolsresolver=false"
+
+
 def check_qt() -> CheckResult:
     name = "Qt"
+    os.environ.setdefault("QT_LOGGING_RULES", QUIET_MULTIMEDIA)
     try:
         for module in ("PySide6.QtWidgets", "PySide6.QtMultimedia", "PySide6.QtCharts"):
             importlib.import_module(module)
