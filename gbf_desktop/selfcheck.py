@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import functools
 import importlib
-import os
 import logging
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
