@@ -15,7 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Engine, MetaData, text
+from sqlalchemy import Connection, Engine, MetaData, text
 
 from gbf_desktop.db import migrate
 from gbf_desktop.db.migrate import _MIGRATION_LOCK_KEY
@@ -113,12 +113,16 @@ class CheckReport:
 
 def check(engine: Engine) -> CheckReport:
     """Compare the live public schema with the models. Reads only."""
-    head = migrate.head_revision()
     with engine.connect() as connection:
-        revision = migrate.current_revision(connection)
-        live = live_schema(connection)
-    known = revisions_newest_first()
-    compared_with = revision if revision in known else head
+        return check_connection(connection)
+
+
+def check_connection(connection: Connection) -> CheckReport:
+    """`check` on a connection the caller holds: it sees the caller's uncommitted changes."""
+    head = migrate.head_revision()
+    revision = migrate.current_revision(connection)
+    live = live_schema(connection)
+    compared_with = revision if revision in revisions_newest_first() else head
     differences = compare(expected_at(compared_with), live)
     return CheckReport(tuple(differences), revision, head, compared_with)
 

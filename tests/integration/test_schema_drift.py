@@ -1,12 +1,23 @@
-"""`check` catches drift planted in a database at head, each with one clear line."""
+"""`check` catches drift planted in a database at head, each with one clear line.
+
+PostgreSQL's DDL is transactional: each drift is planted in a transaction that is rolled back, so
+one database serves every case.
+"""
 
 from __future__ import annotations
 
+import uuid
+from collections.abc import Iterator
+
+import psycopg
 import pytest
+from psycopg import sql
 from sqlalchemy import Engine
+from sqlalchemy.engine import make_url
 
 from gbf_desktop.db import migrate
-from gbf_desktop.db.adopt import check
+from gbf_desktop.db.adopt import check, check_connection
+from gbf_desktop.db.engine import build_engine, plain_libpq_url
 
 pytestmark = pytest.mark.db
 
@@ -79,13 +90,32 @@ DRIFTS = {
 }
 
 
-@pytest.mark.parametrize("drift", DRIFTS.keys())
-def test_check_reports_planted_drift(engine: Engine, drift: str) -> None:
-    statement, expected_lines = DRIFTS[drift]
-    with engine.begin() as connection:
-        connection.exec_driver_sql(statement)
+@pytest.fixture(scope="module")
+def shared_engine(pg_admin_url: str, head_template: str) -> Iterator[Engine]:
+    """One database at head for the module; tests leave it as they found it."""
+    name = f"gbf_test_{uuid.uuid4().hex[:12]}"
+    with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("CREATE DATABASE {} TEMPLATE {}").format(
+                sql.Identifier(name), sql.Identifier(head_template)
+            )
+        )
+    engine = build_engine(plain_libpq_url(make_url(pg_admin_url).set(database=name)))
+    try:
+        yield engine
+    finally:
+        engine.dispose()
+        with psycopg.connect(pg_admin_url, autocommit=True) as conn:
+            conn.execute(sql.SQL("DROP DATABASE {} WITH (FORCE)").format(sql.Identifier(name)))
 
-    report = check(engine)
+
+@pytest.mark.parametrize("drift", DRIFTS.keys())
+def test_check_reports_planted_drift(shared_engine: Engine, drift: str) -> None:
+    statement, expected_lines = DRIFTS[drift]
+    with shared_engine.connect() as connection:
+        connection.exec_driver_sql(statement)
+        report = check_connection(connection)
+        connection.rollback()
 
     assert not report.ok
     assert not report.schema_ok
@@ -96,8 +126,8 @@ def test_check_reports_planted_drift(engine: Engine, drift: str) -> None:
         assert f"  {line}" in lines
 
 
-def test_check_of_a_database_at_head_is_clean(engine: Engine) -> None:
-    report = check(engine)
+def test_check_of_a_database_at_head_is_clean(shared_engine: Engine) -> None:
+    report = check(shared_engine)
 
     assert report.ok
     assert report.differences == ()
@@ -105,11 +135,11 @@ def test_check_of_a_database_at_head_is_clean(engine: Engine) -> None:
     assert report.lines()[-1] == "schema: no difference"
 
 
-def test_missing_known_index_is_a_warning_and_check_stays_ok(engine: Engine) -> None:
-    with engine.begin() as connection:
+def test_missing_known_index_is_a_warning_and_check_stays_ok(shared_engine: Engine) -> None:
+    with shared_engine.connect() as connection:
         connection.exec_driver_sql('DROP INDEX "exercise_media_progressId_idx"')
-
-    report = check(engine)
+        report = check_connection(connection)
+        connection.rollback()
 
     assert report.ok
     assert report.errors == []
