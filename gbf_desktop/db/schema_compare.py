@@ -293,9 +293,7 @@ def _render_type(type_: satypes.TypeEngine[object]) -> str:
         return f"timestamp({precision}) {zone}" if precision is not None else f"timestamp {zone}"
     if isinstance(type_, satypes.String) and not isinstance(type_, satypes.Text) and type_.length:
         return f"character varying({type_.length})"
-    if isinstance(type_, satypes.LargeBinary):
-        return "bytea"  # SQLAlchemy names it BYTEA too, but spell out why the branch exists
-    # The rest compile to PostgreSQL's own names in upper case: TEXT, JSONB, SMALLINT, BOOLEAN,
+    # The rest compile to PostgreSQL's own names in upper case: TEXT, JSONB, BYTEA, BOOLEAN,
     # DOUBLE PRECISION, NUMERIC(10, 2); format_type prints them in lower case without spaces
     # after commas.
     return type_.compile(dialect=_DIALECT).lower().replace(", ", ",")
@@ -311,8 +309,7 @@ def _render_default(column: Column[object]) -> str | None:
         return arg.text
     if isinstance(arg, str):
         # A bare string default is stored as a literal cast to the column's type.
-        literal = "'" + arg.replace("'", "''") + "'"
-        return f"{literal}::{_render_type(column.type)}"
+        return f"{sql_literal(arg)}::{_render_type(column.type)}"
     if isinstance(arg, ClauseElement):
         return str(arg.compile(dialect=_DIALECT, compile_kwargs={"literal_binds": True}))
     return str(arg)
@@ -788,7 +785,7 @@ def render_column(column: ColumnSnapshot) -> str:
 def render(snapshot: SchemaSnapshot) -> str:
     """The snapshot as text, laid out like platform-tables.txt (one line per object)."""
     lines = [
-        f"enum {quote_ident(e.name)}: {', '.join(repr_literal(v) for v in e.values)}"
+        f"enum {quote_ident(e.name)}: {', '.join(sql_literal(v) for v in e.values)}"
         for e in snapshot.enums
     ]
     for table in snapshot.tables:
@@ -799,6 +796,6 @@ def render(snapshot: SchemaSnapshot) -> str:
     return "\n".join(lines) + "\n"
 
 
-def repr_literal(value: str) -> str:
+def sql_literal(value: str) -> str:
     """A string as an SQL literal."""
     return "'" + value.replace("'", "''") + "'"

@@ -157,7 +157,7 @@ def test_identifiers_are_quoted_as_the_server_quotes_them(
     names |= {"ExerciseType", "Role", "position", "type", "key", "user", "order"}
     engine = new_engine()
     with engine.connect() as connection:
-        server = dict(
+        server: dict[str, str] = dict(
             connection.execute(
                 text("SELECT n, quote_ident(n) FROM unnest(CAST(:names AS text[])) AS n"),
                 {"names": sorted(names)},
