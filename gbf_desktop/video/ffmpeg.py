@@ -176,10 +176,12 @@ def run(
     duration_s: float | None = None,
     cancel: CancelCheck | None = None,
     doing: str = "process the video",
+    stdin: int | None = None,
 ) -> Generator[Progress, None, FfmpegOutcome]:
     """Run ffmpeg (`args[0]` is the binary), yielding progress; return the outcome.
 
-    `GLOBAL_ARGS` are inserted after the binary. Raises `FfmpegError` (a `MediaError`) on a non-zero
+    `stdin` is a file descriptor ffmpeg reads `pipe:0` from (the recorder's frame pipe); without
+    it ffmpeg's standard input is closed. `GLOBAL_ARGS` are inserted after the binary. Raises `FfmpegError` (a `MediaError`) on a non-zero
     exit and `Cancelled` when `cancel()` turns true; in both cases, and when the caller stops
     iterating early, ffmpeg is killed and `output` deleted.
     """
@@ -194,7 +196,7 @@ def run(
     try:
         process = subprocess.Popen(
             argv,
-            stdin=subprocess.DEVNULL,
+            stdin=subprocess.DEVNULL if stdin is None else stdin,
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
