@@ -15,10 +15,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, MetaData, text
+from sqlalchemy import Connection, Engine, MetaData
 
 from gbf_desktop.db import migrate
-from gbf_desktop.db.migrate import _MIGRATION_LOCK_KEY
 from gbf_desktop.db.models import Base
 from gbf_desktop.db.schema_compare import (
     SchemaDifference,
@@ -180,7 +179,7 @@ def adopt(engine: Engine) -> AdoptReport:
     # One transaction, holding the migration lock, from reading the schema to stamping: another
     # workstation cannot adopt or upgrade in between and invalidate what was checked.
     with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+        migrate.take_migration_lock(connection)
         revision = migrate.current_revision(connection)
         if revision is not None:
             raise MigrationRefused(
@@ -197,8 +196,7 @@ def adopt(engine: Engine) -> AdoptReport:
             )
         matched, differences = _match(live)
         migrate.stamp(connection, matched)
-    # The upgrade is its own transaction (the runner's). Should it fail, the database stays
-    # recorded at the revision its schema really is, and `db upgrade` resumes from there.
-    outcome = migrate.upgrade(engine)
+        # Same transaction: should the upgrade fail, even the stamp is rolled back.
+        outcome = migrate.run_in(connection, "upgrade", "head")
     assert outcome.after is not None
     return AdoptReport(matched, outcome.after, tuple(differences))

@@ -61,19 +61,28 @@ class MigrationOutcome:
     after: str | None
 
 
+def take_migration_lock(connection: Connection) -> None:
+    """Serialise schema changes across workstations until the transaction ends."""
+    connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
+
+
+def run_in(connection: Connection, action: str, target: str) -> MigrationOutcome:
+    """Upgrade or downgrade inside the caller's transaction (which must hold the lock)."""
+    before = current_revision(connection)
+    cfg = _config(connection)
+    if action == "upgrade":
+        command.upgrade(cfg, target)
+    else:
+        command.downgrade(cfg, target)
+    return MigrationOutcome(before=before, after=current_revision(connection))
+
+
 def _run(engine: Engine, action: str, target: str) -> MigrationOutcome:
     # One transaction for the whole run: PostgreSQL's DDL is transactional, so a refused or failing
     # step leaves the database exactly as it was.
     with engine.begin() as connection:
-        connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _MIGRATION_LOCK_KEY})
-        before = current_revision(connection)
-        cfg = _config(connection)
-        if action == "upgrade":
-            command.upgrade(cfg, target)
-        else:
-            command.downgrade(cfg, target)
-        after = current_revision(connection)
-    return MigrationOutcome(before=before, after=after)
+        take_migration_lock(connection)
+        return run_in(connection, action, target)
 
 
 def upgrade(engine: Engine, target: str = "head") -> MigrationOutcome:
