@@ -1,0 +1,93 @@
+"""The five exercise types: typed prescriptions and results, and their stored JSON.
+
+`read_config` / `read_result` turn what the database holds into typed values without ever
+raising; `to_config()` / `to_data()` write the shapes the web platform reads. See
+`prescriptions` and `results` for the key mapping of each type.
+"""
+
+from gbf_desktop.domain.exercise_types.fields import FieldIssue, Severity
+from gbf_desktop.domain.exercise_types.prescriptions import (
+    AmrapPrescription,
+    CircuitPrescription,
+    ConfigReading,
+    CustomPrescription,
+    EmomPrescription,
+    Missing,
+    Prescription,
+    StandardPrescription,
+    Station,
+    check_complete,
+    new_prescription,
+    read_config,
+    resolve_kind,
+)
+from gbf_desktop.domain.exercise_types.results import (
+    AmrapResult,
+    CircuitResult,
+    CustomResult,
+    EmomResult,
+    Result,
+    ResultReading,
+    RoundResult,
+    SetResult,
+    StandardResult,
+    empty_result,
+    read_result,
+)
+from gbf_desktop.domain.exercise_types.values import (
+    KG_PER_LB,
+    Effort,
+    ExerciseKind,
+    Load,
+    LoadUnit,
+    MaxReps,
+    RepCount,
+    RepRange,
+    RepsTarget,
+    Rir,
+    Rpe,
+    Tempo,
+    parse_reps,
+)
+
+__all__ = [
+    "KG_PER_LB",
+    "AmrapPrescription",
+    "AmrapResult",
+    "CircuitPrescription",
+    "CircuitResult",
+    "ConfigReading",
+    "CustomPrescription",
+    "CustomResult",
+    "Effort",
+    "EmomPrescription",
+    "EmomResult",
+    "ExerciseKind",
+    "FieldIssue",
+    "Load",
+    "LoadUnit",
+    "MaxReps",
+    "Missing",
+    "Prescription",
+    "RepCount",
+    "RepRange",
+    "RepsTarget",
+    "Result",
+    "ResultReading",
+    "Rir",
+    "RoundResult",
+    "Rpe",
+    "SetResult",
+    "Severity",
+    "StandardPrescription",
+    "StandardResult",
+    "Station",
+    "Tempo",
+    "check_complete",
+    "empty_result",
+    "new_prescription",
+    "parse_reps",
+    "read_config",
+    "read_result",
+    "resolve_kind",
+]
