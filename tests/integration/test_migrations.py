@@ -19,7 +19,7 @@ from gbf_desktop.db.schema_compare import SchemaSnapshot, compare, live_schema
 from gbf_desktop.errors import MigrationRefused
 
 # One definition of the platform's rows and of the fingerprint: adoption tests use them too.
-from tests.integration.test_adopt import DATA, run_sql_file, table_fingerprints
+from tests.platform_db import DATA, run_sql_file, table_fingerprints
 
 pytestmark = pytest.mark.db
 
