@@ -28,7 +28,11 @@ _NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 
 @dataclass(frozen=True)
 class FieldIssue:
-    """What is wrong with one stored field, with the stored value kept for display."""
+    """What is wrong with one stored field, with the stored value kept for display.
+
+    `key` is the stored key, with a path inside lists ("repsPerSet[4]", "stations[1].reps");
+    "" means the whole stored object (null, or not an object).
+    """
 
     key: str
     label: str
