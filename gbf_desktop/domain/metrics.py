@@ -20,11 +20,14 @@ def epley_e1rm(load_kg: float, reps: int) -> float | None:
     """Estimated one-rep max by Epley's formula: `load * (1 + reps / 30)`.
 
     Rules: defined only for 1 ≤ reps ≤ 12 and a load above 0; otherwise None (no estimate, not
-    zero). The formula is applied as it is, also to a single: 100 kg for 1 rep gives 103.33 kg.
+    zero). A single is not estimated: the load lifted once is the one-rep max, so 100 kg for 1
+    rep gives 100 kg (the raw formula would claim 103.33 kg, more than was ever lifted).
     Example: 100 kg for 5 reps gives 116.67 kg; 100 kg for 13 reps gives None.
     """
     if reps < 1 or reps > EPLEY_MAX_REPS or load_kg <= 0:
         return None
+    if reps == 1:
+        return load_kg
     return load_kg * (1 + reps / 30)
 
 

@@ -31,4 +31,6 @@ def session_is_complete(status: str | None, progress: Mapping[str, Any] | None) 
     exercises = logged_exercises(progress)
     if not exercises:
         return status == "completed"
-    return all(str(entry.get("status", "")).strip() in DONE_EXERCISE_STATUSES for entry in exercises)
+    return all(
+        str(entry.get("status", "")).strip() in DONE_EXERCISE_STATUSES for entry in exercises
+    )

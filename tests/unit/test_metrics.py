@@ -24,7 +24,7 @@ from gbf_desktop.domain.metrics import (
     ("load", "reps", "expected"),
     [
         (100, 5, 116.67),  # 100 * (1 + 5/30) = 116.666...
-        (100, 1, 103.33),  # the formula as it is, also for a single
+        (100, 1, 100.0),  # a single is the max itself, not an estimate above it
         (60, 10, 80.0),  # 60 * (1 + 10/30) = 80
         (80, 12, 112.0),  # 80 * 1.4 = 112: twelve reps is still counted
         (142.5, 3, 156.75),  # 142.5 * 1.1
