@@ -180,10 +180,10 @@ def run(
 ) -> Generator[Progress, None, FfmpegOutcome]:
     """Run ffmpeg (`args[0]` is the binary), yielding progress; return the outcome.
 
-    `stdin` is a file descriptor ffmpeg reads `pipe:0` from (the recorder's frame pipe); without
-    it ffmpeg's standard input is closed. `GLOBAL_ARGS` are inserted after the binary. Raises `FfmpegError` (a `MediaError`) on a non-zero
+    `GLOBAL_ARGS` are inserted after the binary. Raises `FfmpegError` (a `MediaError`) on a non-zero
     exit and `Cancelled` when `cancel()` turns true; in both cases, and when the caller stops
-    iterating early, ffmpeg is killed and `output` deleted.
+    iterating early, ffmpeg is killed and `output` deleted. `stdin` is a file descriptor ffmpeg
+    reads `pipe:0` from (the recorder's frame pipe); without it ffmpeg's standard input is closed.
     """
     argv = [args[0], *GLOBAL_ARGS, *args[1:]]
     lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
