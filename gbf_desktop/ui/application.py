@@ -1,0 +1,92 @@
+"""Starting the GUI: the QApplication, its look, the sign-in, the main window, the crash handler.
+
+The composition root (`gbf_desktop.app`) builds the `Backend` and calls `run_gui`; everything Qt
+needs at startup happens here.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
+
+from gbf_desktop import __version__
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.settings import APP_NAME, APP_SLUG
+from gbf_desktop.ui.crash import CrashHandler
+from gbf_desktop.ui.main_window import MainWindow
+from gbf_desktop.ui.resources import style_sheet
+from gbf_desktop.ui.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
+from gbf_desktop.workers.tasks import TaskRunner
+
+ORGANIZATION = "GoBeyondFit"
+
+
+def application() -> QApplication:
+    """The process's QApplication, created on first call with the app's names and look."""
+    existing = QApplication.instance()
+    if isinstance(existing, QApplication):
+        app = existing
+    else:
+        app = QApplication([sys.argv[0] if sys.argv else APP_SLUG])
+    # QSettings files and the task bar take their names from these.
+    app.setApplicationName(APP_NAME)
+    app.setApplicationDisplayName(APP_NAME)
+    app.setOrganizationName(ORGANIZATION)
+    app.setApplicationVersion(__version__)
+    apply_look(app)
+    return app
+
+
+def apply_look(app: QApplication) -> None:
+    """The light look of the style sheet, the same on every system."""
+    # Fusion draws every widget the same way on Windows, macOS and Linux, so one style sheet fits.
+    fusion = QStyleFactory.create("Fusion")
+    if fusion is not None:
+        app.setStyle(fusion)
+    hints = app.styleHints()
+    if hasattr(hints, "setColorScheme"):
+        # Qt 6.8+: a dark system theme would otherwise darken the parts the sheet does not cover.
+        hints.setColorScheme(Qt.ColorScheme.Light)
+    app.setStyleSheet(style_sheet())
+
+
+def run_gui(
+    backend: Backend,
+    *,
+    signed_in: SignedInUser | None = None,
+    log_dir: Path,
+    email_store: EmailStore | None = None,
+) -> int:
+    """Show the sign-in (unless `signed_in` is given), then the main window; the exit code."""
+    app = application()
+    crash = CrashHandler(log_dir)
+    runner = TaskRunner()
+    runner.bug.connect(crash.report)
+    crash.install()
+    try:
+        user = signed_in or _sign_in(backend, runner, email_store or QSettingsEmailStore())
+        if user is None:
+            return 0
+        window = MainWindow(backend, runner, user)
+        window.show()
+        return app.exec()
+    finally:
+        # Workers still running would emit on objects Qt is about to delete.
+        runner.shutdown()
+        crash.uninstall()
+
+
+def _sign_in(backend: Backend, runner: TaskRunner, store: EmailStore) -> SignedInUser | None:
+    app = application()
+    # The dialog is the only window: closing it must not end the app before the main window opens.
+    app.setQuitOnLastWindowClosed(False)
+    try:
+        dialog = SignInDialog(backend, runner, store)
+        accepted = dialog.exec() == QDialog.DialogCode.Accepted
+        return dialog.signed_in_user if accepted else None
+    finally:
+        app.setQuitOnLastWindowClosed(True)
