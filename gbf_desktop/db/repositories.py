@@ -6,7 +6,9 @@ Every method returns frozen values built before the unit of work closes, never O
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any, cast
 
+import psycopg
 from sqlalchemy import func, select, union
 from sqlalchemy.orm import Session as OrmSession
 
@@ -271,10 +273,21 @@ class SqlMediaRepository:
         return [ClipInfo(*row) for row in rows]
 
     def read_bytes(self, media_id: str) -> bytes | None:
-        """One clip's bytes, for playing or exporting it."""
-        return self._session.scalar(
-            select(m.ExerciseMedia.data).where(m.ExerciseMedia.id == media_id)
+        """One clip's bytes, for playing or exporting it.
+
+        Asks psycopg for the binary wire format: in text format PostgreSQL sends bytea as hex,
+        twice the size, and decoding 30 MB of hex made reading a clip about nine times slower.
+        """
+        dbapi = cast(
+            "psycopg.Connection[Any]", self._session.connection().connection.dbapi_connection
         )
+        with dbapi.cursor(binary=True) as cursor:
+            cursor.execute("SELECT data FROM exercise_media WHERE id = %s", (media_id,))
+            row = cursor.fetchone()
+        if row is None:
+            return None
+        data = row[0]
+        return data if isinstance(data, bytes) else bytes(data)
 
     def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage:
         if not student_ids:

@@ -198,11 +198,9 @@ def test_clip_listings_never_fetch_the_bytes(engine: Engine) -> None:
     finally:
         event.remove(engine, "before_cursor_execute", remember)
     assert sorted(c.size for c in clips) == [100, 200]
-    assert first_bytes is not None
-    assert len(first_bytes) == clips[0].size
-    listing_sql = statements[0]
+    assert first_bytes == b"v" * clips[0].size
+    (listing_sql,) = statements  # read_bytes goes straight to psycopg, in binary format
     assert "exercise_media.data" not in listing_sql
-    assert "exercise_media.data" in statements[1]
 
 
 def test_exercise_library_shows_global_and_own_only(engine: Engine) -> None:
