@@ -10,7 +10,7 @@ import sys
 from pathlib import Path
 
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QDialog, QStyleFactory
+from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory
 
 from gbf_desktop import __version__
 from gbf_desktop.services.auth import SignedInUser
@@ -90,3 +90,21 @@ def _sign_in(backend: Backend, runner: TaskRunner, store: EmailStore) -> SignedI
         return dialog.signed_in_user if accepted else None
     finally:
         app.setQuitOnLastWindowClosed(True)
+
+
+def show_startup_error(message: str) -> int:
+    """Tell the user why the app cannot open (database down, schema too old, …); exit code 1.
+
+    People start the app from an icon, where nothing reads stderr: the reason must be on screen.
+    """
+    application()
+    box = QMessageBox(
+        QMessageBox.Icon.Critical,
+        f"{APP_NAME} cannot start",
+        message,
+        QMessageBox.StandardButton.Close,
+    )
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+    print(f"gbf-desktop: {message}", file=sys.stderr)
+    return 1

@@ -20,7 +20,6 @@ already started cannot be interrupted; it runs to the end and reports as usual.
 
 from __future__ import annotations
 
-import ctypes
 import enum
 import inspect
 import logging
@@ -29,25 +28,12 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-import PySide6
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, SignalInstance, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
 
 from gbf_desktop.errors import KnownError
 
 log = logging.getLogger(__name__)
 
-# PySide6 6.12.0's SignalInstance.emit() returns True without taking a reference to it, so every
-# emit drops one reference to True and the interpreter aborts ("bool_dealloc") after a few thousand
-# signals. Giving back the reference it took keeps a long session alive; other versions are left
-# alone. The fix belongs in the dependency pin (pyside6-essentials != 6.12.0).
-_EMIT_STEALS_A_REFERENCE = tuple(PySide6.__version_info__[:3]) == (6, 12, 0)
-
-
-def _emit(signal: SignalInstance, *args: Any) -> None:
-    # The stubs say None; at run time emit() returns a bool, the object whose reference is lost.
-    result: object = signal.emit(*args)  # type: ignore[func-returns-value]
-    if _EMIT_STEALS_A_REFERENCE and isinstance(result, bool):
-        ctypes.pythonapi.Py_IncRef(ctypes.py_object(result))
 
 
 # Enough parallel reads for a page that loads a few things at once, without flooding a shared
@@ -110,20 +96,20 @@ class Task(QObject):
     def _on_worker_progressed(self, value: object) -> None:
         # A progress value queued just before the cancel took effect is no longer wanted.
         if not self._done and not self.cancel_requested:
-            _emit(self.progressed, value)
+            self.progressed.emit(value)
 
     @Slot(object)
     def _on_worker_done(self, outcome: _Outcome) -> None:
         self._done = True
         if outcome.kind is _Kind.SUCCEEDED:
-            _emit(self.succeeded, outcome.value)
+            self.succeeded.emit(outcome.value)
         elif outcome.kind is _Kind.FAILED:
-            _emit(self.failed, outcome.value)
+            self.failed.emit(outcome.value)
         elif outcome.kind is _Kind.CRASHED:
-            _emit(self.crashed, outcome.value)
+            self.crashed.emit(outcome.value)
         else:
-            _emit(self.cancelled)
-        _emit(self.finished)
+            self.cancelled.emit()
+        self.finished.emit()
 
 
 class _Runnable(QRunnable):
@@ -136,7 +122,7 @@ class _Runnable(QRunnable):
 
     def run(self) -> None:
         outcome = self._execute()
-        _emit(self._task._worker_done, outcome)
+        self._task._worker_done.emit(outcome)
 
     def _execute(self) -> _Outcome:
         task = self._task
@@ -164,7 +150,7 @@ class _Runnable(QRunnable):
                 value = next(gen)
             except StopIteration as stop:
                 return _Outcome(_Kind.SUCCEEDED, stop.value)
-            _emit(task._worker_progressed, value)
+            task._worker_progressed.emit(value)
 
 
 class TaskRunner(QObject):
@@ -217,7 +203,7 @@ class TaskRunner(QObject):
 
     @Slot(object)
     def _on_task_crashed(self, error: object) -> None:
-        _emit(self.bug, error)
+        self.bug.emit(error)
 
     @Slot()
     def _on_task_finished(self) -> None:

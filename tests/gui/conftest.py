@@ -7,7 +7,6 @@ import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any
 
 import pytest
@@ -27,17 +26,6 @@ from gbf_desktop.workers.tasks import TaskRunner
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PASSWORD = "correct horse battery staple"
-
-# The offscreen platform cannot resize real windows, and says so whenever a shown window's minimum
-# size changes (an error label appearing, for one). A real display never logs this.
-OFFSCREEN_NOISE = "This plugin does not support propagateSizeHints"
-
-
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    here = Path(__file__).parent
-    for item in items:
-        if item.path.is_relative_to(here):
-            item.add_marker(pytest.mark.qt_log_ignore(OFFSCREEN_NOISE, extend=True))
 
 
 @pytest.fixture(autouse=True)

@@ -208,8 +208,9 @@ def test_reads_run_side_by_side(qtbot: QtBot, runner: TaskRunner) -> None:
 
 
 def test_many_signals_leave_the_interpreter_intact(qtbot: QtBot, runner: TaskRunner) -> None:
-    # PySide6 6.12.0 drops a reference to True on every emit; unbalanced, a long session
-    # aborts with "bool_dealloc". Other threads touch True too, hence the loose bound.
+    # PySide6 6.12.0 drops a reference to True on every emit (the version is excluded in
+    # pyproject); unbalanced, a long session aborts with "bool_dealloc". Other threads touch
+    # True too, hence the loose bound.
     before = sys.getrefcount(True)
     task = runner.read(lambda: (yield from range(2_000)))
     with qtbot.waitSignal(task.finished, timeout=10_000):
