@@ -35,7 +35,6 @@ from gbf_desktop.errors import KnownError
 log = logging.getLogger(__name__)
 
 
-
 # Enough parallel reads for a page that loads a few things at once, without flooding a shared
 # server with connections (the engine's pool holds five).
 DEFAULT_READ_THREADS = 4
