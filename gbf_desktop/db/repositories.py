@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import func, select, union
+from sqlalchemy import delete, exists, func, select, union
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
@@ -28,6 +28,7 @@ from gbf_desktop.domain.model import (
     UserRecord,
     WeekNode,
 )
+from gbf_desktop.services.clips import SessionContext
 
 
 def _user(row: m.User) -> UserRecord:
@@ -271,6 +272,79 @@ class SqlMediaRepository:
             .order_by(em.created_at.desc(), em.id)
         ).all()
         return [ClipInfo(*row) for row in rows]
+
+    def clip_info(self, media_id: str) -> ClipInfo | None:
+        """One clip's metadata (never its bytes), to check whose it is before touching it."""
+        em, sp = m.ExerciseMedia, m.SessionProgress
+        row = self._session.execute(
+            select(
+                em.id,
+                em.progress_id,
+                sp.session_id,
+                sp.student_id,
+                em.mime_type,
+                em.size,
+                em.created_at,
+            )
+            .join(sp, sp.id == em.progress_id)
+            .where(em.id == media_id)
+        ).one_or_none()
+        return ClipInfo(*row) if row else None
+
+    def sessions_with_clips(self, student_ids: Sequence[str]) -> Sequence[SessionContext]:
+        """The logged sessions of these students that hold a clip or an old `videos` entry,
+        with their program, block, week and session titles, in one query."""
+        if not student_ids:
+            return []
+        em, sp = m.ExerciseMedia, m.SessionProgress
+        s, w, b, p = m.Session, m.Week, m.ProgramBlock, m.Program
+        has_clip = exists().where(em.progress_id == sp.id)
+        rows = self._session.execute(
+            select(
+                sp.id,
+                sp.session_id,
+                sp.student_id,
+                p.title,
+                b.title,
+                w.week_number,
+                s.title,
+                s.date,
+                sp.saved_at,
+                sp.videos,
+            )
+            .join(s, s.id == sp.session_id)
+            .join(w, w.id == s.week_id)
+            .join(b, b.id == w.block_id)
+            .join(p, p.id == b.program_id)
+            .where(
+                sp.student_id.in_(student_ids),
+                has_clip | (func.cardinality(sp.videos) > 0),
+            )
+        ).all()
+        return [
+            SessionContext(
+                progress_id=row[0],
+                session_id=row[1],
+                student_id=row[2],
+                program_title=row[3],
+                block_title=row[4],
+                week_number=row[5],
+                session_title=row[6],
+                session_date=row[7],
+                saved_at=row[8],
+                # The platform's TEXT[] may hold NULL elements; they reference nothing.
+                videos=tuple(v for v in (row[9] or ()) if v is not None),
+            )
+            for row in rows
+        ]
+
+    def delete(self, media_id: str) -> bool:
+        """Delete one clip's row (by id, without loading it); False when it was already gone."""
+        em = m.ExerciseMedia
+        deleted = self._session.execute(
+            delete(em).where(em.id == media_id).returning(em.id)
+        ).scalar_one_or_none()
+        return deleted is not None
 
     def read_bytes(self, media_id: str) -> bytes | None:
         """One clip's bytes, for playing or exporting it.
