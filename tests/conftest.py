@@ -27,6 +27,14 @@ from gbf_desktop.db.engine import build_engine, plain_libpq_url
 TEMPLATE_DB = "gbf_test_template_head"
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    # Any test that reaches the server is a database test, marked or not: CI reruns `-m db`
+    # against PostgreSQL 15 and must not miss one.
+    for item in items:
+        if "pg_admin_url" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.db)
+
+
 @pytest.fixture(scope="session")
 def pg_admin_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     """A URL on the test server with the right to create databases."""

@@ -72,12 +72,22 @@ def run_gui(
         if user is None:
             return 0
         window = MainWindow(backend, runner, user)
+        _fit_to_screen(window)
         window.show()
         return app.exec()
     finally:
         # Workers still running would emit on objects Qt is about to delete.
         runner.shutdown()
         crash.uninstall()
+
+
+def _fit_to_screen(window: MainWindow) -> None:
+    """Open large on a big screen, never larger than the screen: tables need the width."""
+    available = window.screen().availableGeometry()
+    window.resize(
+        max(window.minimumWidth(), min(1440, int(available.width() * 0.9))),
+        max(window.minimumHeight(), min(900, int(available.height() * 0.9))),
+    )
 
 
 def _sign_in(backend: Backend, runner: TaskRunner, store: EmailStore) -> SignedInUser | None:
