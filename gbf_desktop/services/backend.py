@@ -6,11 +6,12 @@ return plain frozen values.
 
 from __future__ import annotations
 
+from collections.abc import Generator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from gbf_desktop.services import auth, clips, dashboard
+from gbf_desktop.services import auth, dashboard, media
 from gbf_desktop.services.ports import UnitOfWorkFactory
 
 
@@ -26,28 +27,50 @@ class Backend:
     def dashboard(self, coach_id: str) -> dashboard.DashboardView:
         return dashboard.load_dashboard(self.uow_factory, coach_id)
 
-    # -- clips page, player, comparison ------------------------------------------------------
+    def attach_choices(self, coach_id: str) -> media.AttachChoices:
+        """The coach's students and their programs' sessions, for attaching a clip."""
+        return media.attach_choices(self.uow_factory, coach_id)
 
-    def _clips_uow(self) -> clips.ClipsUowFactory:
-        # The SQL unit of work's `media` repository carries the clip queries besides the ports'
-        # read-only ones; `clips` declares exactly what it needs.
-        return cast("clips.ClipsUowFactory", self.uow_factory)
+    def iter_store_clip(
+        self,
+        coach_id: str,
+        student_id: str,
+        session_id: str,
+        file_path: Path,
+        expected_sha256: str,
+        *,
+        inspect: media.ClipInspector,
+    ) -> Generator[media.StoreProgress, None, media.StoredClip]:
+        """Store a checked clip on the student's session (see `media.iter_store_clip`)."""
+        # The SQL unit of work carries `clip_store` besides the ports' repositories; the ports'
+        # protocol stays as small as the read-only services need.
+        factory = cast("media.MediaUnitOfWorkFactory", self.uow_factory)
+        return media.iter_store_clip(
+            factory,
+            inspect,
+            coach_id=coach_id,
+            student_id=student_id,
+            session_id=session_id,
+            file_path=file_path,
+            expected_sha256=expected_sha256,
+        )
 
-    def clip_library(self, coach_id: str) -> clips.ClipLibrary:
-        """The coach's students' clips, newest first, without their bytes."""
-        return clips.list_clips(self._clips_uow(), coach_id)
-
-    def clip_to_temp_file(self, coach_id: str, media_id: str, folder: Path | None = None) -> Path:
-        """The clip's bytes in a new temporary file, for playing; the caller deletes it."""
-        return clips.clip_to_temp_file(self._clips_uow(), coach_id, media_id, folder)
-
-    def export_clip(self, coach_id: str, media_id: str, destination: Path) -> clips.ExportedClip:
-        return clips.export_clip(self._clips_uow(), coach_id, media_id, destination)
-
-    def delete_clip(self, coach_id: str, media_id: str) -> str:
-        return clips.delete_clip(self._clips_uow(), coach_id, media_id)
-
-    def clip_thumbnail(
-        self, coach_id: str, media_id: str, cache_dir: Path, decode: clips.DecodeStill
-    ) -> clips.Thumbnail:
-        return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)
+    def store_clip(
+        self,
+        coach_id: str,
+        student_id: str,
+        session_id: str,
+        file_path: Path,
+        expected_sha256: str,
+        *,
+        inspect: media.ClipInspector,
+    ) -> media.StoredClip:
+        """`iter_store_clip` run to the end, for callers without an event loop."""
+        steps = self.iter_store_clip(
+            coach_id, student_id, session_id, file_path, expected_sha256, inspect=inspect
+        )
+        while True:
+            try:
+                next(steps)
+            except StopIteration as done:
+                return cast("media.StoredClip", done.value)
