@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from gbf_desktop.services import auth, dashboard, media
+from gbf_desktop.services import auth, clips, dashboard, media
 from gbf_desktop.services.ports import UnitOfWorkFactory
 
 
@@ -26,6 +26,34 @@ class Backend:
 
     def dashboard(self, coach_id: str) -> dashboard.DashboardView:
         return dashboard.load_dashboard(self.uow_factory, coach_id)
+
+    # -- clips page, player, comparison ------------------------------------------------------
+
+    def _clips_uow(self) -> clips.ClipsUowFactory:
+        # The SQL unit of work's `media` repository carries the clip queries besides the ports'
+        # read-only ones; `clips` declares exactly what it needs.
+        return cast("clips.ClipsUowFactory", self.uow_factory)
+
+    def clip_library(self, coach_id: str) -> clips.ClipLibrary:
+        """The coach's students' clips, newest first, without their bytes."""
+        return clips.list_clips(self._clips_uow(), coach_id)
+
+    def clip_to_temp_file(self, coach_id: str, media_id: str, folder: Path | None = None) -> Path:
+        """The clip's bytes in a new temporary file, for playing; the caller deletes it."""
+        return clips.clip_to_temp_file(self._clips_uow(), coach_id, media_id, folder)
+
+    def export_clip(self, coach_id: str, media_id: str, destination: Path) -> clips.ExportedClip:
+        return clips.export_clip(self._clips_uow(), coach_id, media_id, destination)
+
+    def delete_clip(self, coach_id: str, media_id: str) -> str:
+        return clips.delete_clip(self._clips_uow(), coach_id, media_id)
+
+    def clip_thumbnail(
+        self, coach_id: str, media_id: str, cache_dir: Path, decode: clips.DecodeStill
+    ) -> clips.Thumbnail:
+        return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)
+
+    # -- recording, importing and storing clips ---------------------------------------------
 
     def attach_choices(self, coach_id: str) -> media.AttachChoices:
         """The coach's students and their programs' sessions, for attaching a clip."""
