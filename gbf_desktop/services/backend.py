@@ -6,12 +6,15 @@ return plain frozen values.
 
 from __future__ import annotations
 
-from collections.abc import Generator
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import cast
 
-from gbf_desktop.services import auth, clips, dashboard, media
+from gbf_desktop.domain.model import ProgramSummary
+from gbf_desktop.domain.program_edit import ProgramDoc
+from gbf_desktop.services import auth, clips, dashboard
+from gbf_desktop.services import programs as programs_service
 from gbf_desktop.services.ports import UnitOfWorkFactory
 
 
@@ -53,52 +56,55 @@ class Backend:
     ) -> clips.Thumbnail:
         return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)
 
-    # -- recording, importing and storing clips ---------------------------------------------
+    # --- programs: the builder, assignment and templates -------------------------------------
 
-    def attach_choices(self, coach_id: str) -> media.AttachChoices:
-        """The coach's students and their programs' sessions, for attaching a clip."""
-        return media.attach_choices(self.uow_factory, coach_id)
+    @property
+    def _programs_uow(self) -> programs_service.ProgramsUowFactory:
+        # The composition root gives a factory of SqlUnitOfWork, which implements every service's
+        # narrow protocol; the field is typed with the dashboard's port, hence the cast.
+        return cast("programs_service.ProgramsUowFactory", self.uow_factory)
 
-    def iter_store_clip(
+    def programs(self, coach_id: str) -> tuple[ProgramSummary, ...]:
+        return programs_service.list_programs(self._programs_uow, coach_id)
+
+    def open_program(self, user_id: str, program_id: str) -> programs_service.OpenedProgram:
+        return programs_service.open_program(self._programs_uow, user_id, program_id)
+
+    def create_program(self, coach_id: str, document: ProgramDoc) -> programs_service.OpenedProgram:
+        return programs_service.create_program(self._programs_uow, coach_id, document)
+
+    def save_program(
         self,
-        coach_id: str,
-        student_id: str,
-        session_id: str,
-        file_path: Path,
-        expected_sha256: str,
+        user_id: str,
+        opened: programs_service.OpenedProgram,
+        edited: ProgramDoc,
         *,
-        inspect: media.ClipInspector,
-    ) -> Generator[media.StoreProgress, None, media.StoredClip]:
-        """Store a checked clip on the student's session (see `media.iter_store_clip`)."""
-        # The SQL unit of work carries `clip_store` besides the ports' repositories; the ports'
-        # protocol stays as small as the read-only services need.
-        factory = cast("media.MediaUnitOfWorkFactory", self.uow_factory)
-        return media.iter_store_clip(
-            factory,
-            inspect,
-            coach_id=coach_id,
-            student_id=student_id,
-            session_id=session_id,
-            file_path=file_path,
-            expected_sha256=expected_sha256,
+        overwrite: bool = False,
+        confirmed: programs_service.RemovalImpact | None = None,
+    ) -> programs_service.SavedProgram:
+        return programs_service.save_program(
+            self._programs_uow, user_id, opened, edited, overwrite=overwrite, confirmed=confirmed
         )
 
-    def store_clip(
-        self,
-        coach_id: str,
-        student_id: str,
-        session_id: str,
-        file_path: Path,
-        expected_sha256: str,
-        *,
-        inspect: media.ClipInspector,
-    ) -> media.StoredClip:
-        """`iter_store_clip` run to the end, for callers without an event loop."""
-        steps = self.iter_store_clip(
-            coach_id, student_id, session_id, file_path, expected_sha256, inspect=inspect
+    def duplicate_program(self, coach_id: str, program_id: str) -> programs_service.OpenedProgram:
+        return programs_service.duplicate_program(self._programs_uow, coach_id, program_id)
+
+    def assign_program(
+        self, coach_id: str, program_id: str, student_ids: Sequence[str]
+    ) -> programs_service.AssignmentReport:
+        return programs_service.assign_program(
+            self._programs_uow, coach_id, program_id, student_ids
         )
-        while True:
-            try:
-                next(steps)
-            except StopIteration as done:
-                return cast("media.StoredClip", done.value)
+
+    def program_assignments(
+        self, coach_id: str, program_id: str
+    ) -> tuple[programs_service.AssignmentView, ...]:
+        return programs_service.assignments_of(self._programs_uow, coach_id, program_id)
+
+    def unassign_preview(
+        self, coach_id: str, assignment_id: str
+    ) -> programs_service.AssignmentView:
+        return programs_service.unassign_preview(self._programs_uow, coach_id, assignment_id)
+
+    def unassign(self, coach_id: str, assignment_id: str) -> programs_service.AssignmentView:
+        return programs_service.unassign(self._programs_uow, coach_id, assignment_id)

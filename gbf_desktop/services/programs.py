@@ -1,0 +1,636 @@
+"""Program use cases: open, save in place, create, copy as a template, assign and unassign.
+
+Saving follows three rules the web builder breaks:
+- only rows that changed are written (`program_edit.diff`), so students' logs and clips under the
+  sessions that remain are never touched;
+- removing sessions that students have logged needs an explicit confirmation naming the students
+  and the clips that would go with them (`ConfirmationRequired`);
+- a program changed elsewhere since it was opened is never overwritten silently
+  (`ProgramConflict`); `overwrite=True` saves deliberately, still in place against current rows.
+
+Every save is one transaction: the check, the writes and the audit row commit together or not at
+all.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from types import TracebackType
+from typing import Any, Protocol, Self
+
+from gbf_desktop.domain import program_edit as pe
+from gbf_desktop.domain.model import STAFF_ROLES, ProgramSummary, ProgramTree, UserRecord
+from gbf_desktop.domain.program_edit import ProgramDiff, ProgramDoc
+from gbf_desktop.errors import ConflictError, KnownError, ValidationError
+
+MAX_TITLE = 200
+# How many change lines a conflict message names before "and N more".
+CONFLICT_LINES = 6
+
+
+class NotAllowed(KnownError):
+    """The user may not do this: another coach's program or student, a global exercise."""
+
+
+class NotFound(KnownError):
+    """What the user asked for is no longer in the database."""
+
+
+# --- what the repositories hand back ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LoggedSession:
+    """One student's log of a session, with how many clips hang from it."""
+
+    progress_id: str
+    session_id: str
+    student_id: str
+    student_name: str
+    clips: int
+
+
+@dataclass(frozen=True)
+class AssignmentRecord:
+    id: str
+    program_id: str
+    student_id: str
+    assigned_by: str | None
+    assigned_at: datetime
+
+
+# --- the unit of work these use cases need -----------------------------------------------------
+
+
+class ProgramRows(Protocol):
+    def tree(self, program_id: str, *, lock: bool = False) -> ProgramTree | None: ...
+
+    def summaries_of(self, coach_id: str) -> Sequence[ProgramSummary]: ...
+
+    def exercise_names(self, exercise_ids: Iterable[str]) -> Mapping[str, str]: ...
+
+    def logs_under(self, session_ids: Sequence[str]) -> Sequence[LoggedSession]: ...
+
+    def insert_program(self, doc: ProgramDoc, coach_id: str, now: datetime) -> None: ...
+
+    def apply(self, change: ProgramDiff, now: datetime) -> None: ...
+
+    def add_audit(
+        self,
+        program_id: str,
+        *,
+        changed_by: str,
+        change_type: str,
+        diff: Mapping[str, Any],
+        now: datetime,
+        audit_id: str,
+    ) -> None: ...
+
+    def assignments(self, program_id: str) -> Sequence[AssignmentRecord]: ...
+
+    def assignment(self, assignment_id: str) -> AssignmentRecord | None: ...
+
+    def add_assignment(self, record: AssignmentRecord) -> None: ...
+
+    def add_notification(
+        self,
+        notification_id: str,
+        user_id: str,
+        kind: str,
+        payload: Mapping[str, Any],
+        now: datetime,
+    ) -> None: ...
+
+    def delete_assignment(self, assignment_id: str) -> None: ...
+
+    def logs_on_program(self, program_id: str, student_id: str) -> tuple[int, int]: ...
+
+
+class People(Protocol):
+    def get(self, user_id: str) -> UserRecord | None: ...
+
+    def students_of(self, coach_id: str) -> Sequence[UserRecord]: ...
+
+
+class ProgramsUnitOfWork(Protocol):
+    @property
+    def users(self) -> People: ...
+
+    @property
+    def program_rows(self) -> ProgramRows: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class ProgramsUowFactory(Protocol):
+    def __call__(self) -> ProgramsUnitOfWork: ...
+
+
+# --- values the UI gets ----------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ProgramVersion:
+    """What the editor remembers of the rows it loaded, to notice a change made elsewhere."""
+
+    updated_at: datetime
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class OpenedProgram:
+    document: ProgramDoc
+    version: ProgramVersion
+    coach_id: str
+    # Library names of the exercises the program uses, for display.
+    exercise_names: Mapping[str, str]
+
+
+@dataclass(frozen=True)
+class AffectedStudent:
+    student_id: str
+    name: str
+    sessions_logged: int
+    clips: int
+
+
+@dataclass(frozen=True)
+class RemovalImpact:
+    """What removing sessions would delete with them, through the cascades."""
+
+    progress_ids: frozenset[str]
+    students: tuple[AffectedStudent, ...]
+
+    @property
+    def logs(self) -> int:
+        return len(self.progress_ids)
+
+    @property
+    def clips(self) -> int:
+        return sum(s.clips for s in self.students)
+
+    @property
+    def message(self) -> str:
+        names = ", ".join(s.name for s in self.students)
+        clips = f" and {self.clips} clip{'s' if self.clips != 1 else ''}" if self.clips else ""
+        return (
+            f"Saving removes sessions that {names} logged: {self.logs} "
+            f"log{'s' if self.logs != 1 else ''}{clips} would be deleted for good."
+        )
+
+    def covers(self, other: RemovalImpact) -> bool:
+        """True when this confirmation includes every log `other` would delete."""
+        return other.progress_ids <= self.progress_ids
+
+
+class ConfirmationRequired(KnownError):
+    """Saving would delete students' logs and clips; save again with `confirmed=impact`."""
+
+    def __init__(self, impact: RemovalImpact) -> None:
+        super().__init__(
+            impact.message, hint="Confirm to delete them, or keep those sessions and save again."
+        )
+        self.impact = impact
+
+
+class ProgramConflict(ConflictError):
+    """The program changed in the database since it was opened; nothing was written."""
+
+    def __init__(self, changes: tuple[str, ...], rebuilt: bool) -> None:
+        shown = list(changes[:CONFLICT_LINES])
+        if len(changes) > CONFLICT_LINES:
+            shown.append(f"and {len(changes) - CONFLICT_LINES} more changes")
+        where = "on the web or on another workstation"
+        if rebuilt:
+            # The web builder recreates every row on save; say so, it explains odd differences.
+            where = "on the web (which recreates every row of the program when it saves)"
+        summary = "; ".join(shown) if shown else "its rows were recreated without visible change"
+        super().__init__(
+            f"This program was changed {where} since you opened it: {summary}.",
+            hint="Reload to see those changes, or overwrite them with your version.",
+        )
+        self.changes = changes
+        self.rebuilt = rebuilt
+
+
+@dataclass(frozen=True)
+class SavedProgram:
+    """The outcome of a save: the editor's new starting point and what was written."""
+
+    opened: OpenedProgram
+    changes: tuple[str, ...]
+    rows: Mapping[str, int]
+
+    @property
+    def wrote_anything(self) -> bool:
+        return any(self.rows.values())
+
+
+@dataclass(frozen=True)
+class AssignedStudent:
+    student_id: str
+    name: str
+    assignment_id: str
+    assigned_at: datetime
+
+
+@dataclass(frozen=True)
+class AssignmentReport:
+    program_title: str
+    assigned: tuple[AssignedStudent, ...]
+    # Students who already had this program: nothing was added for them.
+    already_assigned: tuple[AssignedStudent, ...]
+
+    @property
+    def message(self) -> str:
+        parts = []
+        if self.assigned:
+            parts.append(f"Assigned to {', '.join(s.name for s in self.assigned)}.")
+        if self.already_assigned:
+            names = ", ".join(s.name for s in self.already_assigned)
+            parts.append(f"Already assigned to {names}.")
+        return " ".join(parts)
+
+
+@dataclass(frozen=True)
+class AssignmentView:
+    assignment_id: str
+    program_id: str
+    program_title: str
+    student_id: str
+    student_name: str
+    assigned_at: datetime
+    sessions_logged: int
+    clips: int
+
+    @property
+    def has_logs(self) -> bool:
+        return self.sessions_logged > 0
+
+    @property
+    def unassign_message(self) -> str:
+        """What the confirmation before unassigning says."""
+        if not self.has_logs:
+            return f"{self.student_name} has not logged any session of {self.program_title}."
+        clips = f" with {self.clips} clip{'s' if self.clips != 1 else ''}" if self.clips else ""
+        return (
+            f"{self.student_name} logged {self.sessions_logged} session"
+            f"{'s' if self.sessions_logged != 1 else ''} of {self.program_title}{clips}. "
+            "Unassigning keeps those logs; the program leaves the student's list."
+        )
+
+
+# --- helpers ---------------------------------------------------------------------------------
+
+
+def utc_now() -> datetime:
+    """Now in UTC, naive and truncated to milliseconds, as the platform stores timestamps."""
+    now = datetime.now(UTC).replace(tzinfo=None)
+    return now.replace(microsecond=now.microsecond // 1000 * 1000)
+
+
+def new_id() -> str:
+    return str(uuid.uuid4())
+
+
+def js_iso(moment: datetime) -> str:
+    """A naive UTC time as JavaScript's `toISOString()` prints it, as the web's payloads hold."""
+    return moment.strftime("%Y-%m-%dT%H:%M:%S.") + f"{moment.microsecond // 1000:03d}Z"
+
+
+def _audit(
+    uow: ProgramsUnitOfWork,
+    program_id: str,
+    user_id: str,
+    change_type: str,
+    diff: Mapping[str, Any],
+    *,
+    now: datetime,
+) -> None:
+    uow.program_rows.add_audit(
+        program_id,
+        changed_by=user_id,
+        change_type=change_type,
+        diff=diff,
+        now=now,
+        audit_id=new_id(),
+    )
+
+
+def _staff(uow: ProgramsUnitOfWork, user_id: str) -> UserRecord:
+    user = uow.users.get(user_id)
+    if user is None or user.role not in STAFF_ROLES:
+        raise NotAllowed("Only coaches and admins can edit programs.")
+    return user
+
+
+def _check_owner(user: UserRecord, tree: ProgramTree) -> None:
+    if user.role != "admin" and tree.program.coach_id != user.id:
+        raise NotAllowed(f'"{tree.program.title}" belongs to another coach.')
+
+
+def _load(uow: ProgramsUnitOfWork, program_id: str, *, lock: bool = False) -> ProgramTree:
+    tree = uow.program_rows.tree(program_id, lock=lock)
+    if tree is None:
+        raise NotFound(
+            "This program no longer exists: it was deleted on the web or on another workstation."
+        )
+    return tree
+
+
+def _exercise_ids(*docs: ProgramDoc) -> set[str]:
+    return {
+        n.fields["exercise_id"]
+        for doc in docs
+        for n in pe.flatten(doc).values()
+        if n.level == "exercise"
+    }
+
+
+def _opened(uow: ProgramsUnitOfWork, tree: ProgramTree) -> OpenedProgram:
+    doc = ProgramDoc.from_tree(tree)
+    return OpenedProgram(
+        document=doc,
+        version=ProgramVersion(tree.program.updated_at, pe.fingerprint(doc)),
+        coach_id=tree.program.coach_id,
+        exercise_names=dict(uow.program_rows.exercise_names(_exercise_ids(doc))),
+    )
+
+
+def _validate(doc: ProgramDoc, names: Mapping[str, str]) -> None:
+    if not doc.title.strip():
+        raise ValidationError("The program needs a title.")
+    if len(doc.title) > MAX_TITLE:
+        raise ValidationError(f"The title is longer than {MAX_TITLE} characters.")
+    gone = _exercise_ids(doc) - set(names)
+    if gone:
+        raise ValidationError(
+            f"{len(gone)} exercise{'s' if len(gone) != 1 else ''} of this program "
+            "no longer exist in the library.",
+            hint="Replace them with exercises from the library, then save again.",
+        )
+
+
+def _impact(logs: Sequence[LoggedSession]) -> RemovalImpact:
+    students: dict[str, list[LoggedSession]] = {}
+    for log in logs:
+        students.setdefault(log.student_id, []).append(log)
+    return RemovalImpact(
+        progress_ids=frozenset(log.progress_id for log in logs),
+        students=tuple(
+            AffectedStudent(
+                student_id=sid,
+                name=rows[0].student_name,
+                sessions_logged=len(rows),
+                clips=sum(r.clips for r in rows),
+            )
+            for sid, rows in students.items()
+        ),
+    )
+
+
+# --- use cases -------------------------------------------------------------------------------
+
+
+def list_programs(uow_factory: ProgramsUowFactory, coach_id: str) -> tuple[ProgramSummary, ...]:
+    with uow_factory() as uow:
+        return tuple(uow.program_rows.summaries_of(coach_id))
+
+
+def open_program(uow_factory: ProgramsUowFactory, user_id: str, program_id: str) -> OpenedProgram:
+    with uow_factory() as uow:
+        user = _staff(uow, user_id)
+        tree = _load(uow, program_id)
+        _check_owner(user, tree)
+        return _opened(uow, tree)
+
+
+def new_document(title: str) -> ProgramDoc:
+    """An empty program for the builder, with its id already chosen (the writer's job)."""
+    return ProgramDoc(id=new_id(), title=title, is_draft=True)
+
+
+def create_program(
+    uow_factory: ProgramsUowFactory,
+    coach_id: str,
+    document: ProgramDoc,
+    *,
+    copied_from: str | None = None,
+) -> OpenedProgram:
+    """Insert a whole program (a new one, or a copy) and its `create` audit row."""
+    with uow_factory() as uow:
+        user = _staff(uow, coach_id)
+        names = uow.program_rows.exercise_names(_exercise_ids(document))
+        _validate(document, names)
+        now = utc_now()
+        empty = ProgramDoc(
+            id=document.id,
+            title=document.title,
+            description=document.description,
+            is_draft=document.is_draft,
+            data=document.data,
+        )
+        uow.program_rows.insert_program(document, user.id, now)
+        uow.program_rows.apply(pe.diff(empty, document), now)
+        counts = document.counts()
+        audit: dict[str, Any] = {
+            "title": document.title,
+            "isDraft": document.is_draft,
+            "blocks": counts["blocks"],
+            "weeks": counts["weeks"],
+            "sessions": counts["sessions"],
+        }
+        if copied_from is not None:
+            audit["copiedFrom"] = copied_from
+        _audit(uow, document.id, user.id, "create", audit, now=now)
+        opened = _opened(uow, _load(uow, document.id))
+        uow.commit()
+    return opened
+
+
+def duplicate_program(
+    uow_factory: ProgramsUowFactory, coach_id: str, program_id: str
+) -> OpenedProgram:
+    """A deep copy of a program as a draft template: new ids everywhere, configs kept as stored."""
+    source = open_program(uow_factory, coach_id, program_id)
+    return create_program(
+        uow_factory, coach_id, pe.copy_program(source.document), copied_from=program_id
+    )
+
+
+def save_program(
+    uow_factory: ProgramsUowFactory,
+    user_id: str,
+    opened: OpenedProgram,
+    edited: ProgramDoc,
+    *,
+    overwrite: bool = False,
+    confirmed: RemovalImpact | None = None,
+) -> SavedProgram:
+    """Save the edited document in place, in one transaction.
+
+    Raises `ProgramConflict` if the program changed since `opened` (unless `overwrite`), and
+    `ConfirmationRequired` if logged sessions would be deleted and `confirmed` does not cover
+    them. A save that changes nothing writes nothing, not even an audit row.
+    """
+    base = opened.document
+    if edited.id != base.id:
+        raise ValueError("the edited document is not the opened program")
+    with uow_factory() as uow:
+        user = _staff(uow, user_id)
+        tree = _load(uow, base.id, lock=True)
+        _check_owner(user, tree)
+        current = ProgramDoc.from_tree(tree)
+        target = edited
+        if pe.fingerprint(current) != opened.version.fingerprint:
+            if not overwrite:
+                names = uow.program_rows.exercise_names(_exercise_ids(base, current))
+                seen = pe.adopt_ids(current, base)
+                rebuilt = seen != current
+                raise ProgramConflict(pe.describe(base, seen, names=names, grouped=True), rebuilt)
+            # Rows the web recreated under new ids are matched by place, so overwriting updates
+            # them rather than deleting them with the logs students made on them since.
+            vanished = set(pe.flatten(base)) - set(pe.flatten(current))
+            target = pe.adopt_ids(edited, current, only=vanished)
+        change = pe.diff(current, target)
+        if change.is_empty:
+            return SavedProgram(opened=_opened(uow, tree), changes=(), rows=change.row_counts())
+        names = uow.program_rows.exercise_names(_exercise_ids(current, target))
+        _validate(target, names)
+        impact = _impact(uow.program_rows.logs_under(change.deleted("session")))
+        if impact.logs and (confirmed is None or not confirmed.covers(impact)):
+            raise ConfirmationRequired(impact)
+        now = utc_now()
+        lines = pe.describe(current, target, change, names)
+        uow.program_rows.apply(change, now)
+        _audit(uow, base.id, user.id, "update", {"changes": list(lines)}, now=now)
+        saved = _opened(uow, _load(uow, base.id))
+        uow.commit()
+    return SavedProgram(opened=saved, changes=lines, rows=change.row_counts())
+
+
+def assign_program(
+    uow_factory: ProgramsUowFactory,
+    coach_id: str,
+    program_id: str,
+    student_ids: Sequence[str],
+) -> AssignmentReport:
+    """Assign a program to some of the coach's students, as the web platform does.
+
+    Each new assignment gets its `assignment` notification and an `assign` audit row; a student
+    who already has the program is reported as such and gets nothing new (the web's own rule:
+    there is no unique constraint, it checks first).
+    """
+    with uow_factory() as uow:
+        user = _staff(uow, coach_id)
+        tree = _load(uow, program_id, lock=True)
+        _check_owner(user, tree)
+        mine = {s.id: s for s in uow.users.students_of(tree.program.coach_id)}
+        strangers = [sid for sid in dict.fromkeys(student_ids) if sid not in mine]
+        if strangers:
+            names = [u.display_name if (u := uow.users.get(s)) else s for s in strangers]
+            raise NotAllowed(
+                f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not among your "
+                "students; nothing was assigned."
+            )
+        existing = {a.student_id: a for a in uow.program_rows.assignments(program_id)}
+        now = utc_now()
+        assigned, already = [], []
+        for sid in dict.fromkeys(student_ids):
+            student = mine[sid]
+            if sid in existing:
+                old = existing[sid]
+                already.append(AssignedStudent(sid, student.display_name, old.id, old.assigned_at))
+                continue
+            record = AssignmentRecord(new_id(), program_id, sid, user.id, now)
+            uow.program_rows.add_assignment(record)
+            uow.program_rows.add_notification(
+                new_id(),
+                sid,
+                "assignment",
+                {
+                    "assignmentId": record.id,
+                    "programTitle": tree.program.title,
+                    "coachPseudo": user.pseudo,
+                    "assignedAt": js_iso(now),
+                },
+                now,
+            )
+            _audit(uow, program_id, user.id, "assign", {"studentId": sid}, now=now)
+            assigned.append(AssignedStudent(sid, student.display_name, record.id, now))
+        uow.commit()
+    return AssignmentReport(tree.program.title, tuple(assigned), tuple(already))
+
+
+def assignments_of(
+    uow_factory: ProgramsUowFactory, coach_id: str, program_id: str
+) -> tuple[AssignmentView, ...]:
+    """Who has the program, and what each logged on it: what the unassign confirmation shows."""
+    with uow_factory() as uow:
+        user = _staff(uow, coach_id)
+        tree = _load(uow, program_id)
+        _check_owner(user, tree)
+        return tuple(_view(uow, tree, a) for a in uow.program_rows.assignments(program_id))
+
+
+def _view(uow: ProgramsUnitOfWork, tree: ProgramTree, a: AssignmentRecord) -> AssignmentView:
+    student = uow.users.get(a.student_id)
+    logged, clips = uow.program_rows.logs_on_program(a.program_id, a.student_id)
+    return AssignmentView(
+        assignment_id=a.id,
+        program_id=a.program_id,
+        program_title=tree.program.title,
+        student_id=a.student_id,
+        student_name=student.display_name if student else "(deleted student)",
+        assigned_at=a.assigned_at,
+        sessions_logged=logged,
+        clips=clips,
+    )
+
+
+def unassign_preview(
+    uow_factory: ProgramsUowFactory, coach_id: str, assignment_id: str
+) -> AssignmentView:
+    """What unassigning would affect, for the confirmation; nothing is written."""
+    with uow_factory() as uow:
+        return _assignment_view(uow, coach_id, assignment_id)
+
+
+def _assignment_view(uow: ProgramsUnitOfWork, coach_id: str, assignment_id: str) -> AssignmentView:
+    user = _staff(uow, coach_id)
+    record = uow.program_rows.assignment(assignment_id)
+    if record is None:
+        raise NotFound("This assignment no longer exists: it was removed elsewhere.")
+    tree = _load(uow, record.program_id)
+    _check_owner(user, tree)
+    return _view(uow, tree, record)
+
+
+def unassign(uow_factory: ProgramsUowFactory, coach_id: str, assignment_id: str) -> AssignmentView:
+    """Remove an assignment. The student's logs and clips stay: they hang from sessions, not
+    from the assignment. Writes an `unassign` audit row."""
+    with uow_factory() as uow:
+        view = _assignment_view(uow, coach_id, assignment_id)
+        uow.program_rows.delete_assignment(assignment_id)
+        _audit(
+            uow,
+            view.program_id,
+            coach_id,
+            "unassign",
+            {"studentId": view.student_id},
+            now=utc_now(),
+        )
+        uow.commit()
+    return view
