@@ -14,6 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.media_repo import SqlClipStoreRepository
 from gbf_desktop.db.program_repo import SqlProgramEditRepository
 from gbf_desktop.db.repositories import (
     SqlExerciseRepository,
@@ -53,6 +54,7 @@ class SqlUnitOfWork:
         self.programs = SqlProgramRepository(self._session)
         self.progress = SqlProgressRepository(self._session)
         self.media = SqlMediaRepository(self._session)
+        self.clip_store = SqlClipStoreRepository(self._session)
         self.program_rows = SqlProgramEditRepository(self._session)
         return self
 
