@@ -15,10 +15,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from sqlalchemy import Connection, Engine, MetaData
+from sqlalchemy import Connection, Engine, MetaData, text
 
 from gbf_desktop.db import migrate
-from gbf_desktop.db.models import Base
+from gbf_desktop.db.models import DESKTOP_SCHEMA, Base
 from gbf_desktop.db.schema_compare import (
     SchemaDifference,
     SchemaSnapshot,
@@ -35,6 +35,10 @@ from gbf_desktop.errors import MigrationRefused, SchemaMismatch
 class _Addition:
     tables: tuple[str, ...] = ()
     enum_values: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    # Tables added to the desktop's own schema. A platform-made database never has them, so a
+    # revision that adds one can only be matched where they already exist: otherwise adoption
+    # would stamp it while its tables are missing, and the upgrade after the stamp skip them.
+    desktop_tables: tuple[str, ...] = ()
 
 
 # What each revision after the baseline added to the public schema. A new revision that changes the
@@ -43,6 +47,7 @@ _ADDED_BY: dict[str, _Addition] = {
     "add_exercise_media": _Addition(
         tables=("exercise_media",), enum_values={"ExerciseType": ("circuit",)}
     ),
+    "add_clip_reviews": _Addition(desktop_tables=("clip_reviews",)),
 }
 
 
@@ -148,10 +153,33 @@ class SchemaDrift(SchemaMismatch):
         self.differences = differences
 
 
-def _match(live: SchemaSnapshot) -> tuple[str, list[SchemaDifference]]:
-    """The newest revision whose schema `live` is (harmless drift allowed), or SchemaDrift."""
+def desktop_tables_at(revision: str) -> frozenset[str]:
+    """The desktop-schema tables a database at `revision` has (what it and older ones added)."""
+    revisions = revisions_newest_first()
+    older = revisions[revisions.index(revision) :]
+    return frozenset(name for r in older for name in _ADDED_BY.get(r, _Addition()).desktop_tables)
+
+
+def _live_desktop_tables(connection: Connection) -> frozenset[str]:
+    rows = connection.execute(
+        text("SELECT tablename FROM pg_tables WHERE schemaname = :s"), {"s": DESKTOP_SCHEMA}
+    ).scalars()
+    return frozenset(rows)
+
+
+def _match(
+    live: SchemaSnapshot, desktop_tables: frozenset[str] = frozenset()
+) -> tuple[str, list[SchemaDifference]]:
+    """The newest revision whose schema `live` is (harmless drift allowed), or SchemaDrift.
+
+    Revisions whose desktop-schema tables are not all in `desktop_tables` are passed over: their
+    `public` schema may well match (they add nothing there), but stamping them would skip
+    creating those tables.
+    """
     attempts: list[tuple[str, list[SchemaDifference]]] = []
     for revision in revisions_newest_first():
+        if not desktop_tables_at(revision) <= desktop_tables:
+            continue
         differences = compare(expected_at(revision), live)
         if not errors(differences):
             return revision, differences
@@ -194,7 +222,7 @@ def adopt(engine: Engine) -> AdoptReport:
                 "This database is empty: there is no web platform schema to adopt.",
                 hint="Run `gbf-desktop db upgrade` to build the schema in it.",
             )
-        matched, differences = _match(live)
+        matched, differences = _match(live, _live_desktop_tables(connection))
         migrate.stamp(connection, matched)
         # Same transaction: should the upgrade fail, even the stamp is rolled back.
         outcome = migrate.run_in(connection, "upgrade", "head")

@@ -366,3 +366,8 @@ class ExerciseMedia(IdMixin, Base):
 
 # The index that may legitimately be missing from (or present in) a live database.
 KNOWN_OPTIONAL_INDEXES = frozenset({"exercise_media_progressId_idx"})
+
+
+# Registers the desktop-owned tables (gbf_desktop schema) on the same metadata, so Alembic and the
+# cross-schema foreign keys see them; at the end because they build on the classes above.
+from gbf_desktop.db import desktop_models as _desktop_models  # noqa: E402, F401

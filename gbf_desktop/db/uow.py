@@ -23,6 +23,7 @@ from gbf_desktop.db.repositories import (
     SqlProgressRepository,
     SqlUserRepository,
 )
+from gbf_desktop.db.review_repo import SqlClipReviewRepository, SqlReviewRepository
 from gbf_desktop.errors import DatabaseUnavailable
 
 
@@ -56,6 +57,8 @@ class SqlUnitOfWork:
         self.media = SqlMediaRepository(self._session)
         self.clip_store = SqlClipStoreRepository(self._session)
         self.program_rows = SqlProgramEditRepository(self._session)
+        self.review = SqlReviewRepository(self._session)
+        self.clip_reviews = SqlClipReviewRepository(self._session)
         return self
 
     def __exit__(

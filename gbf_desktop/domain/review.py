@@ -9,7 +9,9 @@ Due dates
     the assignment: the program's weeks, in block then week position order, are weeks 0, 1, 2...
     and week k runs from `assignedAt + 7k days` to `assignedAt + 7k + 6 days`. The web gives such a
     session no day, so the student may train any day of that week; it is not due before the week
-    is over.
+    is over. A session dated before the program was assigned to the student is not due for them
+    at all: a program's dates are shared by every student it is assigned to, and one assigned
+    late must not start with weeks of "missed" sessions.
 Compliance over N days
     Among the sessions due in the N days ending today (today included), the share that is
     complete now, whenever it was logged, capped at 100 % (`metrics.compliance`). No figure
@@ -154,12 +156,18 @@ def due_date(session_date: datetime | None, assigned_at: datetime, week_index: i
     return assigned_at.date() + timedelta(days=7 * week_index + 6)
 
 
+def is_due_for_student(due: date, assigned_at: datetime) -> bool:
+    """False for a session dated before its program was assigned to the student."""
+    return due >= assigned_at.date()
+
+
 def due_dates(schedule: Iterable[ScheduledSession]) -> dict[str, date]:
     """Each scheduled session's due date, by session id, for ONE student's schedule.
 
-    Week indexes are counted per assignment (program and assignment time). A session listed twice
-    (the same program assigned twice, which the web refuses but old rows may hold) keeps its
-    earliest due date.
+    Week indexes are counted per assignment (program and assignment time). Sessions dated before
+    their assignment are left out (see the module's rules). A session listed twice (the same
+    program assigned twice, which the web refuses but old rows may hold) keeps its earliest due
+    date.
     """
     items = list(schedule)
     weeks: dict[tuple[str, datetime], list[tuple[int, int]]] = defaultdict(list)
@@ -174,6 +182,8 @@ def due_dates(schedule: Iterable[ScheduledSession]) -> dict[str, date]:
         key = (item.program_id, item.assigned_at)
         week = index_of[key][(item.block_position, item.week_position)]
         due = due_date(item.session_date, item.assigned_at, week)
+        if not is_due_for_student(due, item.assigned_at):
+            continue
         if item.session_id not in dues or due < dues[item.session_id]:
             dues[item.session_id] = due
     return dues
