@@ -6,21 +6,46 @@ return plain frozen values.
 
 from __future__ import annotations
 
-from collections.abc import Generator, Sequence
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
-from typing import cast
+from typing import Protocol, cast
 
 from gbf_desktop.domain.model import ProgramSummary
 from gbf_desktop.domain.program_edit import ProgramDoc
-from gbf_desktop.services import auth, clips, dashboard, media
+from gbf_desktop.domain.review import ClipReviewRecord
+from gbf_desktop.services import (
+    auth,
+    clip_reviews,
+    clips,
+    dashboard,
+    logging_on_behalf,
+    media,
+    review,
+)
 from gbf_desktop.services import programs as programs_service
-from gbf_desktop.services.ports import UnitOfWorkFactory
+from gbf_desktop.services.ports import UnitOfWork
+
+
+class ReviewStore(review.ReviewReads, logging_on_behalf.LoggingStore, Protocol):
+    """The progress review's reads and the writes of logging on a student's behalf."""
+
+
+class BackendUnitOfWork(UnitOfWork, Protocol):
+    """The ports' repositories plus those of the review use cases (each service module declares
+    the narrow subset it needs)."""
+
+    @property
+    def review(self) -> ReviewStore: ...
+
+    @property
+    def clip_reviews(self) -> clip_reviews.ClipReviewStore: ...
 
 
 @dataclass(frozen=True)
 class Backend:
-    uow_factory: UnitOfWorkFactory
+    uow_factory: Callable[[], BackendUnitOfWork]
     # What the status bar shows: "built-in database" or the server URL with its password masked.
     database_label: str
 
@@ -28,7 +53,7 @@ class Backend:
         return auth.sign_in(self.uow_factory, email, password)
 
     def dashboard(self, coach_id: str) -> dashboard.DashboardView:
-        return dashboard.load_dashboard(self.uow_factory, coach_id)
+        return dashboard.load_coach_dashboard(self.uow_factory, coach_id)
 
     # -- clips page, player, comparison ------------------------------------------------------
 
@@ -158,3 +183,48 @@ class Backend:
 
     def unassign(self, coach_id: str, assignment_id: str) -> programs_service.AssignmentView:
         return programs_service.unassign(self._programs_uow, coach_id, assignment_id)
+
+    # -- progress review ---------------------------------------------------------------------
+
+    def students(self, coach_id: str, search: str = "") -> tuple[review.StudentRow, ...]:
+        return review.load_students(self.uow_factory, coach_id, search=search)
+
+    def student_progress(self, coach_id: str, student_id: str) -> review.StudentProgress:
+        return review.load_student_progress(self.uow_factory, coach_id, student_id)
+
+    def export_history_csv(self, coach_id: str, student_id: str, path: Path) -> int:
+        """Write the student's history to `path` as CSV; returns the number of data rows.
+
+        UTF-8 with a byte-order mark, so Excel shows accented names right; other tools skip it.
+        """
+        progress = self.student_progress(coach_id, student_id)
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            return review.write_history_csv(progress, out)
+
+    def log_session(
+        self,
+        coach_id: str,
+        student_id: str,
+        session_id: str,
+        exercises: Sequence[logging_on_behalf.ExerciseLog],
+        *,
+        expected_updated_at: datetime | None,
+        comment: str | None = None,
+    ) -> logging_on_behalf.SavedLog:
+        return logging_on_behalf.log_session(
+            self.uow_factory,
+            coach_id=coach_id,
+            student_id=student_id,
+            session_id=session_id,
+            exercises=exercises,
+            expected_updated_at=expected_updated_at,
+            comment=comment,
+        )
+
+    # -- clip review queue -------------------------------------------------------------------
+
+    def review_queue(self, coach_id: str, limit: int | None = None) -> clip_reviews.ReviewQueue:
+        return clip_reviews.load_queue(self.uow_factory, coach_id, limit=limit)
+
+    def mark_clip_reviewed(self, coach_id: str, media_id: str, comment: str) -> ClipReviewRecord:
+        return clip_reviews.mark_reviewed(self.uow_factory, coach_id, media_id, comment)

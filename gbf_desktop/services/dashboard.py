@@ -1,14 +1,37 @@
-"""The coach's dashboard: where each student stands, and how much room their clips take."""
+"""The coach's dashboard: where each student stands, and how much room their clips take.
+
+`load_coach_dashboard` (what the Backend serves) adds the students who need attention, the clips
+waiting for this coach's review and today's sessions; `load_dashboard` reads only the first part.
+"""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
-from datetime import datetime
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from types import TracebackType
+from typing import Protocol, Self
 
-from gbf_desktop.domain.model import ClipStorage, ScheduledSession, UserRecord
+from gbf_desktop.domain.model import ClipStorage, ProgressRecord, ScheduledSession, UserRecord
 from gbf_desktop.domain.progress import session_is_complete
-from gbf_desktop.services.ports import UnitOfWorkFactory
+from gbf_desktop.domain.review import QueuedClip, session_status
+from gbf_desktop.services.clip_reviews import ClipReviewStore
+from gbf_desktop.services.ports import (
+    MediaRepository,
+    ProgramRepository,
+    ProgressRepository,
+    UnitOfWork,
+    UnitOfWorkFactory,
+    UserRepository,
+)
+from gbf_desktop.services.review import (
+    ReviewReads,
+    StudentRow,
+    local_today,
+    student_rows,
+    utc_now,
+)
 
 
 @dataclass(frozen=True)
@@ -37,9 +60,30 @@ class StudentNextSession:
 
 
 @dataclass(frozen=True)
+class TodaySession:
+    """A session dated today for one of the coach's students, and whether it is done."""
+
+    student_id: str
+    student_name: str
+    program_title: str
+    session_id: str
+    session_title: str | None
+    status: str  # computed: completed, in_progress or not_started
+
+    @property
+    def done(self) -> bool:
+        return self.status == "completed"
+
+
+@dataclass(frozen=True)
 class DashboardView:
     students: tuple[StudentNextSession, ...]
     clips: ClipStorage
+    # Filled by `load_coach_dashboard`; empty by default so a view without them still shows.
+    needs_attention: tuple[StudentRow, ...] = ()
+    clips_to_review: int = 0
+    newest_clips: tuple[QueuedClip, ...] = ()  # newest first
+    today_sessions: tuple[TodaySession, ...] = ()
 
 
 def _next_session(
@@ -63,14 +107,33 @@ def _next_session(
     )
 
 
+@dataclass(frozen=True)
+class _Read:
+    students: list[UserRecord]
+    schedule: Sequence[ScheduledSession]
+    progress: Sequence[ProgressRecord]
+    clips: ClipStorage
+
+
+def _read(uow: UnitOfWork | CoachDashboardUnitOfWork, coach_id: str) -> _Read:
+    students = list(uow.users.students_of(coach_id))
+    ids = [s.id for s in students]
+    return _Read(
+        students=students,
+        schedule=uow.programs.scheduled_sessions(ids),
+        progress=uow.progress.for_students(ids),
+        clips=uow.media.storage_for_students(ids),
+    )
+
+
 def load_dashboard(uow_factory: UnitOfWorkFactory, coach_id: str) -> DashboardView:
     with uow_factory() as uow:
-        students = list(uow.users.students_of(coach_id))
-        ids = [s.id for s in students]
-        schedule = uow.programs.scheduled_sessions(ids)
-        progress = uow.progress.for_students(ids)
-        clips = uow.media.storage_for_students(ids)
+        read = _read(uow, coach_id)
+    return _view(read)
 
+
+def _view(read: _Read) -> DashboardView:
+    students, schedule, progress, clips = read.students, read.schedule, read.progress, read.clips
     by_student: dict[str, list[ScheduledSession]] = defaultdict(list)
     for item in schedule:
         by_student[item.student_id].append(item)
@@ -84,3 +147,83 @@ def load_dashboard(uow_factory: UnitOfWorkFactory, coach_id: str) -> DashboardVi
         for student in sorted(students, key=lambda s: s.display_name.casefold())
     )
     return DashboardView(students=rows, clips=clips)
+
+
+class CoachDashboardUnitOfWork(Protocol):
+    @property
+    def users(self) -> UserRepository: ...
+
+    @property
+    def programs(self) -> ProgramRepository: ...
+
+    @property
+    def progress(self) -> ProgressRepository: ...
+
+    @property
+    def media(self) -> MediaRepository: ...
+
+    @property
+    def review(self) -> ReviewReads: ...
+
+    @property
+    def clip_reviews(self) -> ClipReviewStore: ...
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+
+def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:
+    """Sessions dated `today` for the coach's students, by student then program order."""
+    names = {s.id: s.display_name for s in read.students}
+    logs = {(p.student_id, p.session_id): p for p in read.progress}
+    seen: set[tuple[str, str]] = set()
+    rows = []
+    for item in sorted(read.schedule, key=lambda s: (names.get(s.student_id, ""), s.order_key)):
+        key = (item.student_id, item.session_id)
+        if item.session_date is None or item.session_date.date() != today or key in seen:
+            continue
+        seen.add(key)
+        log = logs.get(key)
+        status = session_status(log.status if log else None, log.progress if log else None)
+        rows.append(
+            TodaySession(
+                student_id=item.student_id,
+                student_name=names.get(item.student_id, "?"),
+                program_title=item.program_title,
+                session_id=item.session_id,
+                session_title=item.session_title,
+                status=status.computed,
+            )
+        )
+    return tuple(rows)
+
+
+def load_coach_dashboard(
+    uow_factory: Callable[[], CoachDashboardUnitOfWork],
+    coach_id: str,
+    *,
+    today: date | None = None,
+    now: datetime | None = None,
+    newest_clips: int = 5,
+) -> DashboardView:
+    """The whole dashboard in one unit of work: the base view plus attention, clips to review
+    (count and the newest few) and today's sessions."""
+    day = today or local_today()
+    with uow_factory() as uow:
+        read = _read(uow, coach_id)
+        states = uow.review.session_states([s.id for s in read.students])
+        total, newest = uow.clip_reviews.queue(coach_id, newest_clips)
+    rows = student_rows(read.students, read.schedule, states, today=day, now=now or utc_now())
+    return replace(
+        _view(read),
+        needs_attention=tuple(r for r in rows if r.needs_attention),
+        clips_to_review=total,
+        newest_clips=tuple(newest),
+        today_sessions=today_sessions(read, day),
+    )
