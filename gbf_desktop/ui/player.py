@@ -116,7 +116,7 @@ class FrameView(QWidget):
         painter.drawImage(self.rect().adjusted(x, y, -x, -y), self._image)
 
 
-def _button(text: str, tooltip: str) -> QToolButton:
+def tool_button(text: str, tooltip: str) -> QToolButton:
     button = QToolButton()
     button.setText(text)
     button.setToolTip(tooltip)
@@ -150,6 +150,7 @@ class ClipPlayer(QWidget):
         self.out_ms: int | None = None
         self._scrubbing = False
         self._path: Path | None = None
+        self._announced = False
 
         self.view = FrameView()
         self.player = QMediaPlayer(self)
@@ -163,14 +164,14 @@ class ClipPlayer(QWidget):
         self.loop_label = QLabel("")
         self.loop_label.setObjectName("mutedLabel")
 
-        self.play_button = _button("Play", "Play or pause (Space)")
+        self.play_button = tool_button("Play", "Play or pause (Space)")
         self.play_button.setObjectName("playButton")
-        self.back_button = _button("◀ Frame", "One frame back (←)")
-        self.forward_button = _button("Frame ▶", "One frame forward (→)")
-        self.in_button = _button("Set in", "Loop from here (I)")
-        self.out_button = _button("Set out", "Loop up to here (O)")
-        self.clear_loop_button = _button("Clear loop", "Play the whole clip again")
-        self.full_screen_button = _button("Full screen", "Full screen (F); Esc leaves it")
+        self.back_button = tool_button("◀ Frame", "One frame back (←)")
+        self.forward_button = tool_button("Frame ▶", "One frame forward (→)")
+        self.in_button = tool_button("Set in", "Loop from here (I)")
+        self.out_button = tool_button("Set out", "Loop up to here (O)")
+        self.clear_loop_button = tool_button("Clear loop", "Play the whole clip again")
+        self.full_screen_button = tool_button("Full screen", "Full screen (F); Esc leaves it")
         self.speed_combo = QComboBox()
         self.speed_combo.setObjectName("speedCombo")
         self.speed_combo.setToolTip("Playback speed")
@@ -220,6 +221,7 @@ class ClipPlayer(QWidget):
     def load(self, path: Path) -> None:
         """Open a clip file, paused on its first frame."""
         self._path = path
+        self._announced = False
         self.clear_loop()
         self.view.clear()
         self.player.setSource(QUrl.fromLocalFile(str(path)))
@@ -366,7 +368,10 @@ class ClipPlayer(QWidget):
     @Slot(QMediaPlayer.MediaStatus)
     def _on_player_media_status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
         if status == QMediaPlayer.MediaStatus.LoadedMedia and self.duration > 0:
-            self.loaded.emit()
+            # The status returns to LoadedMedia after seeks too; `loaded` means once per file.
+            if not self._announced:
+                self._announced = True
+                self.loaded.emit()
         elif status == QMediaPlayer.MediaStatus.EndOfMedia and self.loop is not None:
             # The out point may sit on the last frame, past which no position is reported.
             self.player.setPosition(self.loop.start_ms)
