@@ -10,9 +10,18 @@ busy screen.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Generator
+import threading
+import time
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+
+import av
+import av.error
+import cv2
+import numpy as np
+from PySide6.QtGui import QImage
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import MediaError
@@ -20,9 +29,17 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.media import StoredClip, StoreProgress
 
 # compress's own reader of an encoded clip: the facts its contract check judged, read the same way.
+from gbf_desktop.video.camera import (
+    CameraSource,
+    Frame,
+    Image,
+    list_cameras,
+    parse_camera_spec,
+)
 from gbf_desktop.video.compress import EncodedClip, _facts, iter_compress
 from gbf_desktop.video.ffmpeg import Progress
 from gbf_desktop.video.probe import MediaInfo, probe
+from gbf_desktop.video.recorder import Recorder
 
 _HASH_CHUNK = 1024 * 1024
 
@@ -95,3 +112,351 @@ def store_job(
     return backend.iter_store_clip(
         coach_id, student_id, session_id, clip.path, clip.sha256, inspect=clip_facts
     )
+
+
+# --- pictures for the screen ---------------------------------------------------------------------
+
+
+def to_qimage(image: Image, max_height: int) -> QImage:
+    """A BGR picture as an RGB QImage no taller than `max_height`, owning its memory.
+
+    Made in the worker: scaling and converting here keeps the GUI thread to a pixmap swap.
+    """
+    height, width = image.shape[:2]
+    if height > max_height:
+        width, height = max(2, round(width * max_height / height)), max_height
+        image = np.asarray(cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA))
+    rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
+
+
+class _Latest:
+    """One-picture hand-off: the worker offers a picture only once the screen took the last one.
+
+    Without it a screen slower than the camera would queue pictures in the event loop, growing
+    memory and showing the past; with it the preview simply shows fewer, current, pictures.
+    """
+
+    def __init__(self) -> None:
+        self._free = threading.Event()
+        self._free.set()
+
+    def claim(self) -> bool:
+        if not self._free.is_set():
+            return False
+        self._free.clear()
+        return True
+
+    def release(self) -> None:
+        self._free.set()
+
+
+# --- the camera: preview, then recording ----------------------------------------------------------
+
+PREVIEW_HEIGHT = 480
+
+
+@dataclass(frozen=True)
+class CameraUpdate:
+    """What the recorder dialog shows: the newest picture and where the recording stands."""
+
+    image: QImage | None
+    camera_name: str
+    camera_fps: float
+    recording: bool
+    elapsed_s: float
+    remaining_s: float
+    dropped_frames: int
+
+
+@dataclass(frozen=True)
+class RecordedClip:
+    clip: ReadyClip
+    frames: int
+    dropped_frames: int
+    stop_to_ready_s: float
+    stop_reason: str | None
+    last_picture: QImage | None
+
+
+class CameraControl:
+    """Commands from the GUI thread to a running `camera_job`; every method is thread-safe."""
+
+    def __init__(self) -> None:
+        self._record = threading.Event()
+        self._stop = threading.Event()
+        self._close = threading.Event()
+        self.latest = _Latest()
+
+    def start_recording(self) -> None:
+        self._record.set()
+
+    def stop_recording(self) -> None:
+        self._stop.set()
+
+    def close(self) -> None:
+        """Leave the loop at its next picture (the task is cancelled alongside)."""
+        self._close.set()
+        self._stop.set()
+
+    def picture_shown(self) -> None:
+        self.latest.release()
+
+    @property
+    def record_requested(self) -> bool:
+        return self._record.is_set()
+
+    @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    @property
+    def closing(self) -> bool:
+        return self._close.is_set()
+
+
+CameraFactory = Callable[[str], CameraSource]
+
+
+def camera_job(
+    spec: str,
+    control: CameraControl,
+    output: Path,
+    *,
+    camera_factory: CameraFactory = parse_camera_spec,
+    ffmpeg_path: str | None = None,
+    max_duration_s: float = clips.MAX_DURATION_S,
+) -> Generator[CameraUpdate | None, None, RecordedClip | None]:
+    """Preview `spec`'s camera until recording is asked for, then record into `output`.
+
+    Yields a `CameraUpdate` for each picture the screen is ready for and a bare None for the
+    others, so the task runner sees its cancel flag at every picture even while the screen is
+    busy. Returns the checked clip, or None when closed before recording.
+    """
+    source = camera_factory(spec)
+    with source:
+        while not control.record_requested:
+            if control.closing:
+                yield None
+                return None
+            frame = source.read()
+            if frame is None:
+                raise MediaError(f"{source.name} ended before the recording started.")
+            # A bare None when the screen is still busy: every picture is a yield, so a cancel
+            # is seen within one picture even while the GUI thread is blocked.
+            yield _update(source, frame, None) if control.latest.claim() else None
+        with Recorder(
+            source, Path(output), ffmpeg_path=ffmpeg_path, max_duration_s=max_duration_s
+        ) as recorder:
+            last: Frame | None = None
+            while (frame := recorder.step()) is not None:
+                last = frame
+                if control.closing:
+                    # The recorder's context deletes the partial clip when the task closes us.
+                    yield None
+                if control.stop_requested:
+                    recorder.stop()
+                yield _update(source, frame, recorder) if control.latest.claim() else None
+            encoded = recorder.finish()
+            dropped, frames = recorder.dropped_frames, recorder.written_frames
+            stop_to_ready = recorder.stop_to_ready_s or 0.0
+            reason = recorder.stop_reason
+    yield CameraUpdate(None, source.name, source.fps, False, recorder.elapsed_s, 0.0, dropped)
+    return RecordedClip(
+        clip=check_clip(encoded.path),
+        frames=frames,
+        dropped_frames=dropped,
+        stop_to_ready_s=stop_to_ready,
+        stop_reason=reason,
+        last_picture=to_qimage(last.image, PREVIEW_HEIGHT) if last is not None else None,
+    )
+
+
+def _update(source: CameraSource, frame: Frame, recorder: Recorder | None) -> CameraUpdate:
+    return CameraUpdate(
+        image=to_qimage(frame.image, PREVIEW_HEIGHT),
+        camera_name=source.name,
+        camera_fps=source.fps,
+        recording=recorder is not None,
+        elapsed_s=recorder.elapsed_s if recorder else 0.0,
+        remaining_s=recorder.remaining_s if recorder else clips.MAX_DURATION_S,
+        dropped_frames=recorder.dropped_frames if recorder else 0,
+    )
+
+
+def list_cameras_job() -> list[int]:
+    """Webcam device numbers; opening devices can take a second, so never on the GUI thread."""
+    return list_cameras()
+
+
+# --- the trim view's pictures ---------------------------------------------------------------------
+
+THUMBNAIL_HEIGHT = 72
+FRAME_HEIGHT = 480
+
+
+@dataclass(frozen=True)
+class Thumbnail:
+    index: int
+    time_s: float
+    image: QImage
+
+
+def _upright(image: Image, rotation: int) -> Image:
+    # probe's rotation is counter-clockwise, like numpy's rot90.
+    turns = rotation // 90 % 4
+    return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
+
+
+class _Decoder:
+    """Pictures of one video at chosen times, exact to the frame (seek to a keyframe, decode on)."""
+
+    def __init__(self, info: MediaInfo) -> None:
+        self._info = info
+        self._container = av.open(str(info.path))
+        self._stream = next(
+            s for s in self._container.streams.video if s.index == info.video_stream
+        )
+        self._frames: Iterator[Any] | None = None
+
+    def close(self) -> None:
+        self._container.close()
+
+    def at(self, time_s: float) -> tuple[float, Image] | None:
+        time_base = self._stream.time_base
+        assert time_base is not None
+        self._container.seek(int(max(0.0, time_s) / time_base), stream=self._stream)
+        self._frames = iter(self._container.decode(self._stream))
+        half_frame = 0.5 / (self._info.fps or clips.FPS)
+        picture = None
+        for candidate in self._frames:
+            picture = candidate
+            if candidate.time is not None and candidate.time >= time_s - half_frame:
+                break
+        return self._picture(picture)
+
+    def next(self) -> tuple[float, Image] | None:
+        if self._frames is None:
+            return self.at(0.0)
+        return self._picture(next(self._frames, None))
+
+    def _picture(self, frame: Any) -> tuple[float, Image] | None:
+        if frame is None:
+            return None
+        image: Image = frame.to_ndarray(format="bgr24")
+        return float(frame.time or 0.0), _upright(image, self._info.rotation)
+
+
+def thumbnails_job(info: MediaInfo, count: int) -> Generator[Thumbnail, None, int]:
+    """`count` pictures spread over the video, for the timeline; yields each as it is decoded."""
+    decoder = _Decoder(info)
+    try:
+        for index in range(count):
+            time_s = info.duration_s * (index + 0.5) / count
+            found = decoder.at(time_s)
+            if found is not None:
+                yield Thumbnail(index, found[0], to_qimage(found[1], THUMBNAIL_HEIGHT))
+    except av.error.FFmpegError as err:
+        raise MediaError(
+            f"{info.path.name} could not be decoded for the timeline ({err})."
+        ) from err
+    finally:
+        decoder.close()
+    return count
+
+
+@dataclass(frozen=True)
+class ShownFrame:
+    time_s: float
+    image: QImage
+
+
+class FrameControl:
+    """What the trim view asks of `frames_job`: show a time, or play between two times."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._seek: float | None = None
+        self._loop: tuple[float, float] | None = None
+        self._close = threading.Event()
+        self._wake = threading.Event()
+        self.latest = _Latest()
+
+    def seek(self, time_s: float) -> None:
+        with self._lock:
+            self._seek, self._loop = time_s, None
+        self._wake.set()
+
+    def play(self, start_s: float, end_s: float) -> None:
+        with self._lock:
+            self._seek, self._loop = start_s, (start_s, end_s)
+        self._wake.set()
+
+    def pause(self) -> None:
+        with self._lock:
+            self._loop = None
+
+    def close(self) -> None:
+        self._close.set()
+        self._wake.set()
+
+    def picture_shown(self) -> None:
+        self.latest.release()
+        self._wake.set()
+
+    def is_closed(self) -> bool:
+        return self._close.is_set()
+
+    def wait(self, timeout_s: float) -> None:
+        """Sleep until a new request or `timeout_s`, whichever comes first."""
+        self._wake.wait(timeout_s)
+        self._wake.clear()
+
+    def take(self) -> tuple[float | None, tuple[float, float] | None]:
+        with self._lock:
+            seek, self._seek = self._seek, None
+            return seek, self._loop
+
+
+def frames_job(
+    info: MediaInfo, control: FrameControl, *, clock: Callable[[], float] = time.monotonic
+) -> Generator[ShownFrame | None, None, None]:
+    """Serve the trim view's pictures until closed: the newest seek, or a loop played in real time.
+
+    Only the newest request counts, so scrubbing fast never builds a backlog of decodes.
+    """
+    decoder = _Decoder(info)
+    try:
+        started: tuple[float, float] | None = None  # (clock, media time) when the loop (re)started
+        while not control.is_closed():
+            seek, loop = control.take()
+            if seek is None and loop is None:
+                control.wait(0.1)
+                yield None
+                continue
+            if seek is not None:
+                found = decoder.at(seek)
+                started = (clock(), seek)
+            else:
+                found = decoder.next()
+            if loop is not None and (found is None or found[0] >= loop[1]):
+                control.play(*loop)
+                continue
+            if found is None:
+                yield None
+                continue
+            if loop is not None and started is not None:
+                # Real-time pace: wait until this picture's moment since the loop started.
+                delay = (found[0] - started[1]) - (clock() - started[0])
+                if delay > 0:
+                    control.wait(min(delay, 0.5))
+            while not control.latest.claim():
+                if control.is_closed():
+                    return
+                control.wait(0.05)
+                yield None
+            yield ShownFrame(found[0], to_qimage(found[1], FRAME_HEIGHT))
+    except av.error.FFmpegError as err:
+        raise MediaError(f"{info.path.name} could not be decoded ({err}).") from err
+    finally:
+        decoder.close()
