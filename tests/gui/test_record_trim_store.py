@@ -203,6 +203,8 @@ def test_importing_a_40_s_clip_opens_the_trim_view_and_refuses_more_than_15_s(
     assert not trim.cut_button.isEnabled()
     assert "a clip can be at most 15.0 s" in trim.error_label.text()
     assert trim.error_label.isVisible()
+    qtbot.waitUntil(lambda: all(t is not None for t in trim.timeline.thumbnails), timeout=10_000)
+    qtbot.waitUntil(lambda: trim.shown_time_s is not None, timeout=5_000)
     trim.grab().save(str(shots / "trim_too_long.png"))
 
     trim.slider.setValue(30 * 24)
