@@ -14,6 +14,7 @@ from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.library_repo import SqlLibraryRepository
 from gbf_desktop.db.media_repo import SqlClipStoreRepository
 from gbf_desktop.db.program_repo import SqlProgramEditRepository
 from gbf_desktop.db.repositories import (
@@ -57,6 +58,7 @@ class SqlUnitOfWork:
         self.media = SqlMediaRepository(self._session)
         self.clip_store = SqlClipStoreRepository(self._session)
         self.program_rows = SqlProgramEditRepository(self._session)
+        self.library = SqlLibraryRepository(self._session)
         self.review = SqlReviewRepository(self._session)
         self.clip_reviews = SqlClipReviewRepository(self._session)
         return self

@@ -12,7 +12,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol, cast
 
-from gbf_desktop.domain.model import ProgramSummary
+from gbf_desktop.domain.model import ExerciseRecord, ProgramSummary
 from gbf_desktop.domain.program_edit import ProgramDoc
 from gbf_desktop.domain.review import ClipReviewRecord
 from gbf_desktop.services import (
@@ -24,6 +24,7 @@ from gbf_desktop.services import (
     media,
     review,
 )
+from gbf_desktop.services import library as library_service
 from gbf_desktop.services import programs as programs_service
 from gbf_desktop.services.ports import UnitOfWork
 
@@ -130,6 +131,34 @@ class Backend:
                 next(steps)
             except StopIteration as done:
                 return cast("media.StoredClip", done.value)
+
+    # --- exercise library ----------------------------------------------------------------------
+
+    @property
+    def _library_uow(self) -> library_service.LibraryUowFactory:
+        # As for programs: SqlUnitOfWork implements the library's narrow protocol too.
+        return cast("library_service.LibraryUowFactory", self.uow_factory)
+
+    def library(self, user_id: str) -> library_service.LibraryCatalog:
+        """The visible library in memory; search it with `catalog.search(...)` per keystroke."""
+        return library_service.load_library(self._library_uow, user_id)
+
+    def exercise_details(self, user_id: str, exercise_id: str) -> library_service.ExerciseDetails:
+        return library_service.exercise_details(self._library_uow, user_id, exercise_id)
+
+    def set_favourite(self, user_id: str, exercise_id: str, on: bool) -> bool:
+        return library_service.set_favourite(self._library_uow, user_id, exercise_id, on)
+
+    def create_exercise(self, user_id: str, draft: library_service.ExerciseDraft) -> ExerciseRecord:
+        return library_service.create_exercise(self._library_uow, user_id, draft)
+
+    def update_exercise(
+        self, user_id: str, exercise_id: str, draft: library_service.ExerciseDraft
+    ) -> ExerciseRecord:
+        return library_service.update_exercise(self._library_uow, user_id, exercise_id, draft)
+
+    def delete_exercise(self, user_id: str, exercise_id: str) -> None:
+        library_service.delete_exercise(self._library_uow, user_id, exercise_id)
 
     # --- programs: the builder, assignment and templates -------------------------------------
 
