@@ -31,6 +31,7 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.player import (
+    CLIP_STYLE,
     SPEEDS,
     ClipPlayer,
     clock,
@@ -84,6 +85,8 @@ class CompareWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("compareWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(CLIP_STYLE)
         self.setWindowTitle("Compare clips")
         self._backend = backend
         self._runner = runner

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
+from gbf_desktop.ui.clips_page import ClipsPage, DialogOpener
 from gbf_desktop.ui.dashboard import DashboardPage
 from gbf_desktop.ui.resources import icon
 from gbf_desktop.workers.tasks import TaskRunner
@@ -47,8 +48,6 @@ UPCOMING = {
     "your students.",
     Area.STUDENTS: "Each student's logged sessions will be reviewed here: sets, loads, notes "
     "and how closely they follow their program.",
-    Area.CLIPS: "Form clips will be recorded and imported here, trimmed, and attached to a "
-    "student's session.",
 }
 
 
@@ -77,6 +76,9 @@ class MainWindow(QMainWindow):
         runner: TaskRunner,
         user: SignedInUser,
         parent: QWidget | None = None,
+        *,
+        open_recorder: DialogOpener | None = None,
+        open_importer: DialogOpener | None = None,
     ) -> None:
         super().__init__(parent)
         self.setWindowTitle(APP_NAME)
@@ -91,9 +93,15 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.dashboard = DashboardPage(backend, runner, user)
+        # The recorder and import dialogs are handed in by whoever builds the window; without
+        # them the clips page hides its Record and Import buttons.
+        self.clips = ClipsPage(
+            backend, runner, user, open_recorder=open_recorder, open_importer=open_importer
+        )
+        built: dict[Area, QWidget] = {Area.DASHBOARD: self.dashboard, Area.CLIPS: self.clips}
         for area in Area:
             QListWidgetItem(icon(area.name.lower()), area.title, self.navigation)
-            page = self.dashboard if area is Area.DASHBOARD else None
+            page = built.get(area)
             self.pages.insertWidget(area, page or PlaceholderPage(area.title, UPCOMING[area]))
 
         central = QWidget()

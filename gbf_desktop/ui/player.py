@@ -54,6 +54,36 @@ from gbf_desktop.workers.tasks import Task, TaskRunner
 SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 _BACKDROP = QColor("#101418")
 
+# The clip windows' part of the look, in the colours and sizes of resources/style.qss: their own
+# windows' background (the shared sheet styles QMainWindow and QDialog, not plain windows), the
+# clips table like the dashboard's, and the combo and spin boxes like its line edits. Kept here,
+# applied to the clip widgets only, so it cannot change how any other page looks.
+CLIP_STYLE = """
+QWidget#playerWindow, QWidget#compareWindow { background: #f4f6f9; }
+QLabel#paneTitle { font-weight: 600; }
+QLabel#sectionTitle { font-size: 13pt; font-weight: 600; }
+QComboBox, QSpinBox {
+    background: #ffffff;
+    border: 1px solid #c5ccd6;
+    border-radius: 6px;
+    padding: 6px 9px;
+}
+QComboBox:focus, QSpinBox:focus { border-color: #2f6fed; }
+QTableView#clipsTable, QTreeWidget#referencesList {
+    background: #ffffff;
+    alternate-background-color: #f8fafc;
+    border: 1px solid #dde2ea;
+    border-radius: 10px;
+    selection-background-color: #e3ecfd;
+    selection-color: #1f2933;
+    font-size: 11pt;
+}
+QTableView#clipsTable::item { padding: 0 8px; }
+QTreeWidget#referencesList::item { padding: 4px 2px; }
+QPushButton#dangerButton { color: #9b1c1c; }
+QPushButton#dangerButton:hover { background: #fdecec; border-color: #f5c2c2; }
+"""
+
 
 def clock(ms: int) -> str:
     """ "0:04.25": minutes, seconds and hundredths, the precision a coach scrubs at."""
@@ -209,8 +239,8 @@ class ClipPlayer(QWidget):
         controls.addSpacing(12)
         for widget in (self.in_button, self.out_button, self.clear_loop_button):
             controls.addWidget(widget)
-        controls.addWidget(self.loop_label)
-        controls.addStretch(1)
+        # The loop label takes the free room, so its longest text is never cut off.
+        controls.addWidget(self.loop_label, 1)
         controls.addWidget(self.full_screen_button)
         bar.addLayout(timeline)
         bar.addLayout(controls)
@@ -590,6 +620,8 @@ class PlayerWindow(QWidget):
     ) -> None:
         super().__init__(parent, Qt.WindowType.Window)
         self.setObjectName("playerWindow")
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground)
+        self.setStyleSheet(CLIP_STYLE)
         self.setWindowTitle(f"{row.student_name} · {row.session_label}")
         self.row = row
         self._closed = False
