@@ -40,6 +40,7 @@ from PySide6.QtGui import (
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QComboBox,
+    QDialog,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -64,13 +65,56 @@ from gbf_desktop.ui.compare import CompareWindow
 from gbf_desktop.ui.dashboard import DETAIL_ROLE, TwoLineDelegate
 from gbf_desktop.ui.formatting import human_size, short_date
 from gbf_desktop.ui.player import CLIP_STYLE, ClipActions, PlayerWindow
+from gbf_desktop.ui.recorder import ImportDialog, RecorderDialog
 from gbf_desktop.video.still import still_from_bytes
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
-# Opens the recorder or the import dialog over the page; the page refreshes once it returns.
-DialogOpener = Callable[[QWidget], object]
+# Opens the recorder or the import dialog over the page. It returns the dialog when it leaves it
+# open (the page refreshes when the dialog finishes), or None once a modal dialog has closed.
+DialogOpener = Callable[[QWidget], QDialog | None]
+
+
+def recorder_opener(
+    backend: Backend,
+    runner: TaskRunner,
+    coach: SignedInUser,
+    *,
+    camera_spec: str = "auto",
+    ffmpeg_path: str | None = None,
+) -> DialogOpener:
+    """Opens the recorder (record, trim, attach) window-modal over the page."""
+
+    def open_recorder(parent: QWidget) -> QDialog:
+        dialog = RecorderDialog(
+            backend,
+            runner,
+            coach.id,
+            camera_spec=camera_spec,
+            ffmpeg_path=ffmpeg_path,
+            parent=parent,
+        )
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    return open_recorder
+
+
+def importer_opener(
+    backend: Backend, runner: TaskRunner, coach: SignedInUser, *, ffmpeg_path: str | None = None
+) -> DialogOpener:
+    """Opens the import dialog (probe, compress or trim, attach) window-modal over the page."""
+
+    def open_importer(parent: QWidget) -> QDialog:
+        dialog = ImportDialog(backend, runner, coach.id, ffmpeg_path=ffmpeg_path, parent=parent)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        return dialog
+
+    return open_importer
+
 
 THUMB_SIZE = QSize(128, 72)
 _DASH = "—"
@@ -274,6 +318,8 @@ class ClipsPage(QWidget):
         self._thumbnail_tasks: dict[str, Task] = {}
         self._references: tuple[VideoReference, ...] = ()
         self.actions_ = ClipActions(backend, runner, coach, self)
+        # The recorder or import dialog open over the page, if any.
+        self.clip_dialog: QDialog | None = None
 
         self.refresh_action = QAction("Refresh", self)
         self.refresh_action.setShortcut(QKeySequence(Qt.Key.Key_F5))
@@ -560,14 +606,25 @@ class ClipsPage(QWidget):
     @Slot()
     def _on_record_button_clicked(self) -> None:
         if self._open_recorder is not None:
-            self._open_recorder(self)
-            self.refresh()
+            self._follow_dialog(self._open_recorder(self))
 
     @Slot()
     def _on_import_button_clicked(self) -> None:
         if self._open_importer is not None:
-            self._open_importer(self)
+            self._follow_dialog(self._open_importer(self))
+
+    def _follow_dialog(self, dialog: QDialog | None) -> None:
+        """Refresh once the recorder or importer is done: it may have stored a clip."""
+        if dialog is None:
             self.refresh()
+        else:
+            self.clip_dialog = dialog
+            dialog.finished.connect(self._on_clip_dialog_finished)
+
+    @Slot(int)
+    def _on_clip_dialog_finished(self, _result: int) -> None:
+        self.clip_dialog = None
+        self.refresh()
 
     @Slot(object)
     def _on_load_task_succeeded(self, library: ClipLibrary) -> None:

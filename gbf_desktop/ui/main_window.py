@@ -20,7 +20,12 @@ from PySide6.QtWidgets import (
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
-from gbf_desktop.ui.clips_page import ClipsPage, DialogOpener
+from gbf_desktop.ui.clips_page import (
+    ClipsPage,
+    DialogOpener,
+    importer_opener,
+    recorder_opener,
+)
 from gbf_desktop.ui.dashboard import DashboardPage
 from gbf_desktop.ui.resources import icon
 from gbf_desktop.workers.tasks import TaskRunner
@@ -93,10 +98,14 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.dashboard = DashboardPage(backend, runner, user)
-        # The recorder and import dialogs are handed in by whoever builds the window; without
-        # them the clips page hides its Record and Import buttons.
+        # Whoever builds the window may hand in other openers (a configured camera, say); by
+        # default Record and Import open the recorder and import dialogs.
         self.clips = ClipsPage(
-            backend, runner, user, open_recorder=open_recorder, open_importer=open_importer
+            backend,
+            runner,
+            user,
+            open_recorder=open_recorder or recorder_opener(backend, runner, user),
+            open_importer=open_importer or importer_opener(backend, runner, user),
         )
         built: dict[Area, QWidget] = {Area.DASHBOARD: self.dashboard, Area.CLIPS: self.clips}
         for area in Area:
