@@ -27,6 +27,7 @@ from gbf_desktop.ui.clips_page import (
     recorder_opener,
 )
 from gbf_desktop.ui.dashboard import DashboardPage
+from gbf_desktop.ui.library_page import LibraryPage
 from gbf_desktop.ui.resources import icon
 from gbf_desktop.workers.tasks import TaskRunner
 
@@ -47,8 +48,6 @@ class Area(enum.IntEnum):
 
 # What each area not built yet will hold: said plainly, so nobody mistakes an empty page for a bug.
 UPCOMING = {
-    Area.EXERCISES: "The exercise library will be here: browse, create and edit the exercises "
-    "that your programs use.",
     Area.PROGRAMS: "Programs will be built here: blocks, weeks and sessions, then assigned to "
     "your students.",
     Area.STUDENTS: "Each student's logged sessions will be reviewed here: sets, loads, notes "
@@ -107,7 +106,12 @@ class MainWindow(QMainWindow):
             open_recorder=open_recorder or recorder_opener(backend, runner, user),
             open_importer=open_importer or importer_opener(backend, runner, user),
         )
-        built: dict[Area, QWidget] = {Area.DASHBOARD: self.dashboard, Area.CLIPS: self.clips}
+        self.library = LibraryPage(backend, runner, user)
+        built: dict[Area, QWidget] = {
+            Area.DASHBOARD: self.dashboard,
+            Area.EXERCISES: self.library,
+            Area.CLIPS: self.clips,
+        }
         for area in Area:
             QListWidgetItem(icon(area.name.lower()), area.title, self.navigation)
             page = built.get(area)
@@ -146,5 +150,9 @@ class MainWindow(QMainWindow):
 
     @Slot(int)
     def _on_navigation_current_row_changed(self, row: int) -> None:
-        if row >= 0:
-            self.pages.setCurrentIndex(row)
+        if row < 0:
+            return
+        self.pages.setCurrentIndex(row)
+        # These pages load when first shown: most sessions never open them.
+        if row == Area.EXERCISES and self.library.browser.catalog is None:
+            self.library.refresh()
