@@ -6,6 +6,7 @@ from __future__ import annotations
 import enum
 
 from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -28,6 +29,7 @@ from gbf_desktop.ui.clips_page import (
 )
 from gbf_desktop.ui.dashboard import DashboardPage
 from gbf_desktop.ui.library_page import LibraryPage
+from gbf_desktop.ui.program_builder import ProgramBuilderPage
 from gbf_desktop.ui.resources import icon
 from gbf_desktop.workers.tasks import TaskRunner
 
@@ -48,8 +50,6 @@ class Area(enum.IntEnum):
 
 # What each area not built yet will hold: said plainly, so nobody mistakes an empty page for a bug.
 UPCOMING = {
-    Area.PROGRAMS: "Programs will be built here: blocks, weeks and sessions, then assigned to "
-    "your students.",
     Area.STUDENTS: "Each student's logged sessions will be reviewed here: sets, loads, notes "
     "and how closely they follow their program.",
 }
@@ -107,9 +107,11 @@ class MainWindow(QMainWindow):
             open_importer=open_importer or importer_opener(backend, runner, user),
         )
         self.library = LibraryPage(backend, runner, user)
+        self.programs = ProgramBuilderPage(backend, runner, user)
         built: dict[Area, QWidget] = {
             Area.DASHBOARD: self.dashboard,
             Area.EXERCISES: self.library,
+            Area.PROGRAMS: self.programs,
             Area.CLIPS: self.clips,
         }
         for area in Area:
@@ -152,7 +154,31 @@ class MainWindow(QMainWindow):
     def _on_navigation_current_row_changed(self, row: int) -> None:
         if row < 0:
             return
+        if (
+            self.pages.currentWidget() is self.programs
+            and row != Area.PROGRAMS
+            and self.programs.editor.dirty
+        ):
+            # Stay until the coach chose what happens to the unsaved program.
+            self.navigation.blockSignals(True)
+            self.navigation.setCurrentRow(Area.PROGRAMS)
+            self.navigation.blockSignals(False)
+            self.programs.request_leave(lambda: self.show_area(Area(row)))
+            return
         self.pages.setCurrentIndex(row)
         # These pages load when first shown: most sessions never open them.
         if row == Area.EXERCISES and self.library.browser.catalog is None:
             self.library.refresh()
+        elif row == Area.PROGRAMS and not self.programs.editor.is_open:
+            self.programs.refresh()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        if self.programs.editor.dirty:
+            event.ignore()
+            self.show_area(Area.PROGRAMS)
+            self.programs.request_leave(self._close_after_programs)
+            return
+        super().closeEvent(event)
+
+    def _close_after_programs(self) -> None:
+        self.close()
