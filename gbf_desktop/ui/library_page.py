@@ -477,7 +477,8 @@ class LibraryPage(QWidget):
 
         self.search_edit = QLineEdit()
         self.search_edit.setObjectName("searchEdit")
-        self.search_edit.setPlaceholderText("Search name, muscle, description")
+        self.search_edit.setPlaceholderText("Search exercises (Ctrl+F)")
+        self.search_edit.setToolTip("Matches names, muscle groups and descriptions as you type")
         self.search_edit.setClearButtonEnabled(True)
         self.type_combo = _filter_combo("All types")
         self.scope_combo = _filter_combo("Shared and mine")
@@ -563,7 +564,7 @@ class LibraryPage(QWidget):
         header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
-        widths = {Column.STAR: 32, Column.TYPE: 76, Column.MUSCLES: 150, Column.DIFFICULTY: 100}
+        widths = {Column.STAR: 32, Column.TYPE: 76, Column.MUSCLES: 140, Column.DIFFICULTY: 116}
         for column, width in widths.items():
             table.setColumnWidth(column, width)
         table.setColumnWidth(Column.SCOPE, 70)

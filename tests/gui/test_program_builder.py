@@ -18,6 +18,7 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.exercise_form import ExerciseForm, TextField, UnitField
 from gbf_desktop.ui.program_builder import ConflictDialog, ProgramBuilderPage
+from gbf_desktop.ui.program_tree_model import INVALID_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
@@ -596,3 +597,99 @@ def test_duplicate_as_template(qtbot: QtBot, page: ProgramBuilderPage, engine: E
     assert sorted(map(str, (e[4] for e in duplicate["exercises"]))) == sorted(
         map(str, (e[4] for e in original["exercises"]))
     )
+
+
+def test_invalid_stored_config_is_shown_raw_and_kept_until_edited(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    program_id = page.programs_model.summary(0).id
+    stored = {"sets": "lots", "reps": "8-12", "format": "standard", "coachTag": "keep me"}
+    with OrmSession(engine) as s:
+        target = s.scalars(
+            select(m.SessionExercise)
+            .join(m.Exercise, m.Exercise.id == m.SessionExercise.exercise_id)
+            .join(m.Session, m.Session.id == m.SessionExercise.session_id)
+            .join(m.Week, m.Week.id == m.Session.week_id)
+            .join(m.ProgramBlock, m.ProgramBlock.id == m.Week.block_id)
+            .where(m.ProgramBlock.program_id == program_id)
+            .where(m.Exercise.type == m.ExerciseType.standard)
+            .limit(1)
+        ).one()
+        target.config = stored
+        node_id, session_id = target.id, target.session_id
+        s.commit()
+    with qtbot.waitSignal(page.editor.opened, timeout=10_000):
+        page.open_program(program_id)
+    settle(qtbot, page)
+    model = page.editor.model
+    assert model.index_of(node_id).data(INVALID_ROLE) is True
+    assert "invalid config" in model.index_of(node_id).data()
+
+    page.select_node(node_id)
+    form = page.exercise_form
+    assert form.banner.isVisible()
+    sets = form.page.fields["sets"]
+    assert isinstance(sets, TextField)
+    assert sets.line.text() == "lots"
+    assert sets.message.text() == 'Sets must be a whole number from 1 to 20. Stored: "lots"'
+
+    # Another edit of the program saves without touching the stored config.
+    page.select_node(session_id)
+    page.node_form.title_edit.clear()
+    qtbot.keyClicks(page.node_form.title_edit, "Renamed day")
+    save(qtbot, page)
+    with OrmSession(engine) as s:
+        assert s.get(m.SessionExercise, node_id).config == stored  # type: ignore[union-attr]
+
+    # Editing another field while the stored value is still unusable commits nothing.
+    page.select_node(node_id)
+    reps = form.page.fields["reps"]
+    assert isinstance(reps, TextField)
+    type_into(qtbot, reps, "10")
+    assert "sets" in form.errors
+    assert not page.editor.dirty
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    assert not page.editor.busy
+    # Fixing it commits the whole prescription; the unknown key travels along.
+    type_into(qtbot, sets, "3")
+    assert not form.errors
+    save(qtbot, page)
+    with OrmSession(engine) as s:
+        assert s.get(m.SessionExercise, node_id).config == {  # type: ignore[union-attr]
+            "sets": 3,
+            "reps": 10,
+            "format": "standard",
+            "coachTag": "keep me",
+        }
+
+
+def test_removing_a_logged_session_once_confirmed(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    open_first_demo_program(qtbot, page)
+    logged = _logged_sessions(engine)
+    model = page.editor.model
+    session = next(s for s in model.nodes_of(SessionDoc) if s.id in logged)
+    before = logs_fingerprint(engine)
+    with OrmSession(engine) as s:
+        doomed = set(
+            s.scalars(
+                select(m.SessionProgress.id).where(m.SessionProgress.session_id == session.id)
+            )
+        )
+    page.select_node(session.id)
+    page.remove_action.trigger()
+    qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.message_box is not None, timeout=10_000)
+    box = page.message_box
+    assert box is not None
+    delete = next(b for b in box.buttons() if b.text() == "Delete them and save")
+    with qtbot.waitSignal(page.editor.saved, timeout=10_000):
+        delete.click()
+    settle(qtbot, page)
+    after = logs_fingerprint(engine)
+    gone = {key for key in before if key not in after}
+    assert {f"p:{pid}" for pid in doomed} <= gone
+    # Only that session's logs (and their clips) went; every other row is untouched.
+    assert all(after[key] == value for key, value in before.items() if key not in gone)
+    assert all(key.startswith("m:") for key in gone - {f"p:{pid}" for pid in doomed})
