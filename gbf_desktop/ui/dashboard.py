@@ -2,6 +2,9 @@
 
 The page loads `Backend.dashboard` on the task runner and moves through four states: loading, error
 (with the service's message and a Retry button), empty (a coach without students) and the table.
+Above the table, three panels list the students who need attention, the clips waiting for the
+coach's review and today's sessions; a double click opens the student (or the review queue). The
+page reloads itself every 30 s while it is on screen, as the other pages of shared data do.
 """
 
 from __future__ import annotations
@@ -18,6 +21,8 @@ from PySide6.QtCore import (
     QRectF,
     QSortFilterProxyModel,
     Qt,
+    QTimer,
+    Signal,
     Slot,
 )
 from PySide6.QtGui import QAction, QColor, QFont, QFontMetrics, QKeySequence, QPainter, QPalette
@@ -28,6 +33,8 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListWidget,
+    QListWidgetItem,
     QPushButton,
     QStackedWidget,
     QStyle,
@@ -44,8 +51,9 @@ from gbf_desktop.domain.model import ClipStorage
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
-from gbf_desktop.services.dashboard import DashboardView, StudentNextSession
+from gbf_desktop.services.dashboard import DashboardView, StudentNextSession, TodaySession
 from gbf_desktop.ui.formatting import human_size, short_date
+from gbf_desktop.ui.refresh import REFRESH_INTERVAL_MS
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -303,6 +311,63 @@ class SummaryCard(QFrame):
         self.detail_label.setText(detail)
 
 
+# What a panel item carries: a student (id, name) to open, or nothing.
+PANEL_ROLE = Qt.ItemDataRole.UserRole + 4
+_TODAY_STATUS = {
+    "completed": "\N{CHECK MARK} done",
+    "in_progress": "\N{CIRCLE WITH LEFT HALF BLACK} started",
+    "not_started": "\N{WHITE CIRCLE} not yet",
+}
+
+
+class ListPanel(QFrame):
+    """A titled short list (needs attention, clips to review, today's sessions)."""
+
+    def __init__(self, title: str, empty_text: str, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("card")
+        self._title = title
+        self._empty_text = empty_text
+        self.title_label = QLabel(title)
+        self.title_label.setObjectName("panelTitle")
+        self.list = QListWidget()
+        self.list.setObjectName("panelList")
+        self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(14, 10, 14, 10)
+        layout.setSpacing(4)
+        layout.addWidget(self.title_label)
+        layout.addWidget(self.list, 1)
+
+    def set_items(self, items: Sequence[tuple[str, str, object]], count: int | None = None) -> None:
+        """(text, tooltip, data) per line; `count` in the title when it differs from the lines."""
+        total = len(items) if count is None else count
+        self.title_label.setText(f"{self._title} ({total})" if total else self._title)
+        self.list.clear()
+        for text, tip, data in items:
+            item = QListWidgetItem(text)
+            item.setToolTip(tip)
+            item.setData(PANEL_ROLE, data)
+            self.list.addItem(item)
+        if not items:
+            item = QListWidgetItem(self._empty_text)
+            item.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(item)
+
+    def texts(self) -> list[str]:
+        return [self.list.item(i).text() for i in range(self.list.count())]
+
+
+def _today_line(row: TodaySession) -> tuple[str, str, object]:
+    session = row.session_title or "Untitled session"
+    status = _TODAY_STATUS.get(row.status, row.status)
+    return (
+        f"{row.student_name} · {session} · {status}",
+        f"{row.student_name}: {session} ({row.program_title})",
+        (row.student_id, row.student_name),
+    )
+
+
 # Room for typical names and emails at the table's font size; Next session takes the rest, and a
 # cut-off cell shows in full as its tooltip.
 _COLUMN_WIDTHS = {
@@ -328,6 +393,11 @@ class DashboardState(enum.IntEnum):
 
 
 class DashboardPage(QWidget):
+    """Signals: `student_requested(id, name)` and `review_queue_requested()` from the panels."""
+
+    student_requested = Signal(str, str)
+    review_queue_requested = Signal()
+
     def __init__(
         self,
         backend: Backend,
@@ -352,6 +422,8 @@ class DashboardPage(QWidget):
         self.storage_card = SummaryCard("Clip storage")
         self.largest_card = SummaryCard("Largest clip")
         self._cards = (self.students_card, self.clips_card, self.storage_card, self.largest_card)
+        self.poll_timer = QTimer(self)
+        self.poll_timer.setInterval(REFRESH_INTERVAL_MS)
 
         self.model = StudentsTableModel(self)
         self.proxy = QSortFilterProxyModel(self)
@@ -385,9 +457,10 @@ class DashboardPage(QWidget):
             cards.addWidget(card, 1)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(18)
+        layout.setSpacing(14)
         layout.addLayout(self._build_header())
         layout.addLayout(cards)
+        layout.addLayout(self._build_panels())
         layout.addWidget(self.states, 1)
 
         self._wire()
@@ -406,6 +479,18 @@ class DashboardPage(QWidget):
         header.addSpacing(12)
         header.addWidget(refresh_button)
         return header
+
+    def _build_panels(self) -> QHBoxLayout:
+        self.attention_panel = ListPanel("Needs attention", "Every student is on track.")
+        self.review_panel = ListPanel("Clips to review", "No clip waits for your review.")
+        self.today_panel = ListPanel("Today's sessions", "No session is planned for today.")
+        self._panels = (self.attention_panel, self.review_panel, self.today_panel)
+        panels = QHBoxLayout()
+        panels.setSpacing(14)
+        for panel in self._panels:
+            panel.setFixedHeight(150)
+            panels.addWidget(panel, 1)
+        return panels
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -472,6 +557,11 @@ class DashboardPage(QWidget):
     def _wire(self) -> None:
         self.refresh_action.triggered.connect(self._on_refresh_action_triggered)
         self.retry_button.clicked.connect(self._on_retry_button_clicked)
+        self.poll_timer.timeout.connect(self._on_poll_timer_timeout)
+        self.attention_panel.list.itemActivated.connect(self._on_student_item_activated)
+        self.today_panel.list.itemActivated.connect(self._on_student_item_activated)
+        self.review_panel.list.itemActivated.connect(self._on_review_item_activated)
+        self.poll_timer.start()
 
     @Slot()
     def _on_refresh_action_triggered(self) -> None:
@@ -481,10 +571,27 @@ class DashboardPage(QWidget):
     def _on_retry_button_clicked(self) -> None:
         self.refresh()
 
+    @Slot()
+    def _on_poll_timer_timeout(self) -> None:
+        # Only what the coach can see is polled; a hidden dashboard reloads when asked.
+        if self.isVisible():
+            self.refresh()
+
+    @Slot(QListWidgetItem)
+    def _on_student_item_activated(self, item: QListWidgetItem) -> None:
+        data = item.data(PANEL_ROLE)
+        if isinstance(data, tuple):
+            self.student_requested.emit(*data)
+
+    @Slot(QListWidgetItem)
+    def _on_review_item_activated(self, _item: QListWidgetItem) -> None:
+        self.review_queue_requested.emit()
+
     @Slot(object)
     def _on_load_task_succeeded(self, view: DashboardView) -> None:
         self.model.set_rows(view.students)
         self._show_figures(view)
+        self._show_panels(view)
         self.updated_label.setText(f"Updated at {datetime.now():%H:%M}")
         self._show_state(DashboardState.TABLE if view.students else DashboardState.EMPTY)
 
@@ -507,6 +614,8 @@ class DashboardPage(QWidget):
         self.model.set_rows(())
         for card in self._cards:
             card.set_value(_DASH)
+        for panel in self._panels:
+            panel.set_items(())
         self.error_label.setText(message)
         self._show_state(DashboardState.ERROR)
 
@@ -523,6 +632,27 @@ class DashboardPage(QWidget):
             human_size(clips.largest_bytes) if clips.count else _DASH,
             f"limit {human_size(MAX_CLIP_BYTES)} per clip",
         )
+
+    def _show_panels(self, view: DashboardView) -> None:
+        self.attention_panel.set_items(
+            [
+                (f"{row.name} · {row.attention[0]}", "\n".join(row.attention), (row.id, row.name))
+                for row in view.needs_attention
+            ]
+        )
+        self.review_panel.set_items(
+            [
+                (
+                    f"{clip.student_name} · {clip.session_title or 'Untitled session'} · "
+                    f"{clip.created_at:%d %b %H:%M}",
+                    "Double-click to open the review queue",
+                    None,
+                )
+                for clip in view.newest_clips
+            ],
+            count=view.clips_to_review,
+        )
+        self.today_panel.set_items([_today_line(row) for row in view.today_sessions])
 
     def _show_state(self, state: DashboardState) -> None:
         self.states.setCurrentIndex(state)

@@ -31,6 +31,7 @@ from gbf_desktop.ui.dashboard import DashboardPage
 from gbf_desktop.ui.library_page import LibraryPage
 from gbf_desktop.ui.program_builder import ProgramBuilderPage
 from gbf_desktop.ui.resources import icon
+from gbf_desktop.ui.students_page import StudentsPage, StudentsTab
 from gbf_desktop.workers.tasks import TaskRunner
 
 MINIMUM_SIZE = QSize(1100, 700)
@@ -49,10 +50,7 @@ class Area(enum.IntEnum):
 
 
 # What each area not built yet will hold: said plainly, so nobody mistakes an empty page for a bug.
-UPCOMING = {
-    Area.STUDENTS: "Each student's logged sessions will be reviewed here: sets, loads, notes "
-    "and how closely they follow their program.",
-}
+UPCOMING: dict[Area, str] = {}
 
 
 class PlaceholderPage(QWidget):
@@ -106,12 +104,14 @@ class MainWindow(QMainWindow):
             open_recorder=open_recorder or recorder_opener(backend, runner, user),
             open_importer=open_importer or importer_opener(backend, runner, user),
         )
+        self.students = StudentsPage(backend, runner, user)
         self.library = LibraryPage(backend, runner, user)
         self.programs = ProgramBuilderPage(backend, runner, user)
         built: dict[Area, QWidget] = {
             Area.DASHBOARD: self.dashboard,
             Area.EXERCISES: self.library,
             Area.PROGRAMS: self.programs,
+            Area.STUDENTS: self.students,
             Area.CLIPS: self.clips,
         }
         for area in Area:
@@ -139,6 +139,7 @@ class MainWindow(QMainWindow):
         self._wire()
         self.navigation.setCurrentRow(Area.DASHBOARD)
         self.dashboard.refresh()
+        self.students.start()
 
     @property
     def current_area(self) -> Area:
@@ -149,6 +150,9 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        self.dashboard.student_requested.connect(self._on_dashboard_student_requested)
+        self.dashboard.review_queue_requested.connect(self._on_dashboard_review_queue_requested)
+        self.students.review_queue.reviewed.connect(self._on_review_queue_reviewed)
 
     @Slot(int)
     def _on_navigation_current_row_changed(self, row: int) -> None:
@@ -182,3 +186,18 @@ class MainWindow(QMainWindow):
 
     def _close_after_programs(self) -> None:
         self.close()
+
+    @Slot(str, str)
+    def _on_dashboard_student_requested(self, student_id: str, name: str) -> None:
+        self.show_area(Area.STUDENTS)
+        self.students.open_student(student_id, name)
+
+    @Slot()
+    def _on_dashboard_review_queue_requested(self) -> None:
+        self.show_area(Area.STUDENTS)
+        self.students.tabs.setCurrentIndex(StudentsTab.REVIEW)
+
+    @Slot(str)
+    def _on_review_queue_reviewed(self, _media_id: str) -> None:
+        # The dashboard counts the clips to review: reload it (in the background) after each.
+        self.dashboard.refresh()
