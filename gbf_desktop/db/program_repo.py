@@ -258,6 +258,10 @@ class SqlProgramEditRepository:
             )
         )
 
+    def delete_program(self, program_id: str) -> None:
+        """Delete the program row; its tree goes with it through the ON DELETE CASCADE keys."""
+        self._session.execute(delete(m.Program).where(m.Program.id == program_id))
+
     def delete_assignment(self, assignment_id: str) -> None:
         self._session.execute(
             delete(m.ProgramAssignment).where(m.ProgramAssignment.id == assignment_id)

@@ -56,33 +56,50 @@ class Backend:
     def dashboard(self, coach_id: str) -> dashboard.DashboardView:
         return dashboard.load_coach_dashboard(self.uow_factory, coach_id)
 
-    # -- clips page, player, comparison ------------------------------------------------------
+    # -- progress review ---------------------------------------------------------------------
 
-    def _clips_uow(self) -> clips.ClipsUowFactory:
-        # The SQL unit of work's `media` repository carries the clip queries besides the ports'
-        # read-only ones; `clips` declares exactly what it needs.
-        return cast("clips.ClipsUowFactory", self.uow_factory)
+    def students(self, coach_id: str, search: str = "") -> tuple[review.StudentRow, ...]:
+        return review.load_students(self.uow_factory, coach_id, search=search)
 
-    def clip_library(self, coach_id: str) -> clips.ClipLibrary:
-        """The coach's students' clips, newest first, without their bytes."""
-        return clips.list_clips(self._clips_uow(), coach_id)
+    def student_progress(self, coach_id: str, student_id: str) -> review.StudentProgress:
+        return review.load_student_progress(self.uow_factory, coach_id, student_id)
 
-    def clip_to_temp_file(self, coach_id: str, media_id: str, folder: Path | None = None) -> Path:
-        """The clip's bytes in a new temporary file, for playing; the caller deletes it."""
-        return clips.clip_to_temp_file(self._clips_uow(), coach_id, media_id, folder)
+    def export_history_csv(self, coach_id: str, student_id: str, path: Path) -> int:
+        """Write the student's history to `path` as CSV; returns the number of data rows.
 
-    def export_clip(self, coach_id: str, media_id: str, destination: Path) -> clips.ExportedClip:
-        return clips.export_clip(self._clips_uow(), coach_id, media_id, destination)
+        UTF-8 with a byte-order mark, so Excel shows accented names right; other tools skip it.
+        """
+        progress = self.student_progress(coach_id, student_id)
+        with path.open("w", encoding="utf-8-sig", newline="") as out:
+            return review.write_history_csv(progress, out)
 
-    def delete_clip(self, coach_id: str, media_id: str) -> str:
-        return clips.delete_clip(self._clips_uow(), coach_id, media_id)
+    def log_session(
+        self,
+        coach_id: str,
+        student_id: str,
+        session_id: str,
+        exercises: Sequence[logging_on_behalf.ExerciseLog],
+        *,
+        expected_updated_at: datetime | None,
+        comment: str | None = None,
+    ) -> logging_on_behalf.SavedLog:
+        return logging_on_behalf.log_session(
+            self.uow_factory,
+            coach_id=coach_id,
+            student_id=student_id,
+            session_id=session_id,
+            exercises=exercises,
+            expected_updated_at=expected_updated_at,
+            comment=comment,
+        )
 
-    def clip_thumbnail(
-        self, coach_id: str, media_id: str, cache_dir: Path, decode: clips.DecodeStill
-    ) -> clips.Thumbnail:
-        return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)
+    # -- clip review queue -------------------------------------------------------------------
 
-    # -- recording, importing and storing clips ---------------------------------------------
+    def review_queue(self, coach_id: str, limit: int | None = None) -> clip_reviews.ReviewQueue:
+        return clip_reviews.load_queue(self.uow_factory, coach_id, limit=limit)
+
+    def mark_clip_reviewed(self, coach_id: str, media_id: str, comment: str) -> ClipReviewRecord:
+        return clip_reviews.mark_reviewed(self.uow_factory, coach_id, media_id, comment)
 
     def attach_choices(self, coach_id: str) -> media.AttachChoices:
         """The coach's students and their programs' sessions, for attaching a clip."""
@@ -190,6 +207,22 @@ class Backend:
             self._programs_uow, user_id, opened, edited, overwrite=overwrite, confirmed=confirmed
         )
 
+    def program_deletion_impact(
+        self, user_id: str, program_id: str
+    ) -> programs_service.RemovalImpact:
+        return programs_service.deletion_impact(self._programs_uow, user_id, program_id)
+
+    def delete_program(
+        self,
+        user_id: str,
+        program_id: str,
+        *,
+        confirmed: programs_service.RemovalImpact | None = None,
+    ) -> str:
+        return programs_service.delete_program(
+            self._programs_uow, user_id, program_id, confirmed=confirmed
+        )
+
     def duplicate_program(self, coach_id: str, program_id: str) -> programs_service.OpenedProgram:
         return programs_service.duplicate_program(self._programs_uow, coach_id, program_id)
 
@@ -213,47 +246,28 @@ class Backend:
     def unassign(self, coach_id: str, assignment_id: str) -> programs_service.AssignmentView:
         return programs_service.unassign(self._programs_uow, coach_id, assignment_id)
 
-    # -- progress review ---------------------------------------------------------------------
+    # -- clips page, player, comparison ------------------------------------------------------
 
-    def students(self, coach_id: str, search: str = "") -> tuple[review.StudentRow, ...]:
-        return review.load_students(self.uow_factory, coach_id, search=search)
+    def _clips_uow(self) -> clips.ClipsUowFactory:
+        # The SQL unit of work's `media` repository carries the clip queries besides the ports'
+        # read-only ones; `clips` declares exactly what it needs.
+        return cast("clips.ClipsUowFactory", self.uow_factory)
 
-    def student_progress(self, coach_id: str, student_id: str) -> review.StudentProgress:
-        return review.load_student_progress(self.uow_factory, coach_id, student_id)
+    def clip_library(self, coach_id: str) -> clips.ClipLibrary:
+        """The coach's students' clips, newest first, without their bytes."""
+        return clips.list_clips(self._clips_uow(), coach_id)
 
-    def export_history_csv(self, coach_id: str, student_id: str, path: Path) -> int:
-        """Write the student's history to `path` as CSV; returns the number of data rows.
+    def clip_to_temp_file(self, coach_id: str, media_id: str, folder: Path | None = None) -> Path:
+        """The clip's bytes in a new temporary file, for playing; the caller deletes it."""
+        return clips.clip_to_temp_file(self._clips_uow(), coach_id, media_id, folder)
 
-        UTF-8 with a byte-order mark, so Excel shows accented names right; other tools skip it.
-        """
-        progress = self.student_progress(coach_id, student_id)
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            return review.write_history_csv(progress, out)
+    def export_clip(self, coach_id: str, media_id: str, destination: Path) -> clips.ExportedClip:
+        return clips.export_clip(self._clips_uow(), coach_id, media_id, destination)
 
-    def log_session(
-        self,
-        coach_id: str,
-        student_id: str,
-        session_id: str,
-        exercises: Sequence[logging_on_behalf.ExerciseLog],
-        *,
-        expected_updated_at: datetime | None,
-        comment: str | None = None,
-    ) -> logging_on_behalf.SavedLog:
-        return logging_on_behalf.log_session(
-            self.uow_factory,
-            coach_id=coach_id,
-            student_id=student_id,
-            session_id=session_id,
-            exercises=exercises,
-            expected_updated_at=expected_updated_at,
-            comment=comment,
-        )
+    def delete_clip(self, coach_id: str, media_id: str) -> str:
+        return clips.delete_clip(self._clips_uow(), coach_id, media_id)
 
-    # -- clip review queue -------------------------------------------------------------------
-
-    def review_queue(self, coach_id: str, limit: int | None = None) -> clip_reviews.ReviewQueue:
-        return clip_reviews.load_queue(self.uow_factory, coach_id, limit=limit)
-
-    def mark_clip_reviewed(self, coach_id: str, media_id: str, comment: str) -> ClipReviewRecord:
-        return clip_reviews.mark_reviewed(self.uow_factory, coach_id, media_id, comment)
+    def clip_thumbnail(
+        self, coach_id: str, media_id: str, cache_dir: Path, decode: clips.DecodeStill
+    ) -> clips.Thumbnail:
+        return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)

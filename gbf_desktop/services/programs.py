@@ -89,6 +89,8 @@ class ProgramRows(Protocol):
         audit_id: str,
     ) -> None: ...
 
+    def delete_program(self, program_id: str) -> None: ...
+
     def assignments(self, program_id: str) -> Sequence[AssignmentRecord]: ...
 
     def assignment(self, assignment_id: str) -> AssignmentRecord | None: ...
@@ -183,10 +185,14 @@ class RemovalImpact:
 
     @property
     def message(self) -> str:
+        return self.describe("Saving removes")
+
+    def describe(self, action: str) -> str:
+        """One sentence naming who loses what, e.g. `action`="Deleting the program removes"."""
         names = ", ".join(s.name for s in self.students)
         clips = f" and {self.clips} clip{'s' if self.clips != 1 else ''}" if self.clips else ""
         return (
-            f"Saving removes sessions that {names} logged: {self.logs} "
+            f"{action} sessions that {names} logged: {self.logs} "
             f"log{'s' if self.logs != 1 else ''}{clips} would be deleted for good."
         )
 
@@ -198,9 +204,10 @@ class RemovalImpact:
 class ConfirmationRequired(KnownError):
     """Saving would delete students' logs and clips; save again with `confirmed=impact`."""
 
-    def __init__(self, impact: RemovalImpact) -> None:
+    def __init__(self, impact: RemovalImpact, *, action: str = "Saving removes") -> None:
         super().__init__(
-            impact.message, hint="Confirm to delete them, or keep those sessions and save again."
+            impact.describe(action),
+            hint="Confirm to delete them, or keep those sessions and try again.",
         )
         self.impact = impact
 
@@ -519,6 +526,46 @@ def save_program(
         saved = _opened(uow, _load(uow, base.id))
         uow.commit()
     return SavedProgram(opened=saved, changes=lines, rows=change.row_counts())
+
+
+def _session_ids(tree: ProgramTree) -> list[str]:
+    return [s.id for b in tree.blocks for w in b.weeks for s in w.sessions]
+
+
+def deletion_impact(
+    uow_factory: ProgramsUowFactory, user_id: str, program_id: str
+) -> RemovalImpact:
+    """What deleting the program would take with it: students' logs and clips on its sessions."""
+    with uow_factory() as uow:
+        user = _staff(uow, user_id)
+        tree = _load(uow, program_id)
+        _check_owner(user, tree)
+        return _impact(uow.program_rows.logs_under(_session_ids(tree)))
+
+
+def delete_program(
+    uow_factory: ProgramsUowFactory,
+    user_id: str,
+    program_id: str,
+    *,
+    confirmed: RemovalImpact | None = None,
+) -> str:
+    """Delete a program with its whole tree; returns its title.
+
+    The cascades would silently take students' logs and clips along, so when there are any the
+    deletion needs `confirmed` covering them (from `deletion_impact`), else `ConfirmationRequired`
+    is raised and nothing is deleted. Logs made after the confirmation are not covered either.
+    """
+    with uow_factory() as uow:
+        user = _staff(uow, user_id)
+        tree = _load(uow, program_id, lock=True)
+        _check_owner(user, tree)
+        impact = _impact(uow.program_rows.logs_under(_session_ids(tree)))
+        if impact.logs and (confirmed is None or not confirmed.covers(impact)):
+            raise ConfirmationRequired(impact, action="Deleting the program removes")
+        uow.program_rows.delete_program(program_id)
+        uow.commit()
+    return tree.program.title
 
 
 def assign_program(

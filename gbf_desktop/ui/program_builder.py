@@ -10,7 +10,6 @@ goes through the programs service on the write pool, which writes only the rows 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from PySide6.QtCore import (
     QAbstractListModel,
@@ -638,15 +637,8 @@ class ProgramBuilderPage(QWidget):
 
     def _update_list_buttons(self) -> None:
         chosen = self._current_summary() is not None
-        for button in (self.open_button, self.duplicate_program_button):
+        for button in (self.open_button, self.duplicate_program_button, self.delete_program_button):
             button.setEnabled(chosen)
-        can_delete = hasattr(self._backend, "delete_program")
-        self.delete_program_button.setEnabled(chosen and can_delete)
-        self.delete_program_button.setToolTip(
-            "Delete the program and everything in it"
-            if can_delete
-            else "Deleting programs is not available in this version of the app."
-        )
 
     @Slot(QModelIndex, QModelIndex)
     def _on_programs_view_current_changed(self, _c: QModelIndex, _p: QModelIndex) -> None:
@@ -690,29 +682,40 @@ class ProgramBuilderPage(QWidget):
     @Slot()
     def _on_delete_program_button_clicked(self) -> None:
         summary = self._current_summary()
-        delete = getattr(self._backend, "delete_program", None)
-        if summary is None or delete is None:
+        if summary is None:
             return
+        # First ask what the cascades would take along, so the one confirmation names it.
+        task = self._runner.read(self._backend.program_deletion_impact, self._user.id, summary.id)
+        task.succeeded.connect(lambda impact: self._confirm_delete(summary, impact))
+        task.failed.connect(self._on_list_task_failed)
+
+    def _confirm_delete(self, summary: ProgramSummary, impact: RemovalImpact) -> None:
+        text = f'Delete "{summary.title}" with all its blocks, weeks and sessions?'
+        if impact.logs:
+            text += "\n\n" + impact.describe("This removes")
+        else:
+            text += " No student has logged any of its sessions."
         box = QMessageBox(
             QMessageBox.Icon.Warning,
             "Delete program",
-            f'Delete "{summary.title}" with all its blocks, weeks and sessions? Students\' '
-            "logs and clips on its sessions are deleted with it.",
+            text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel,
             self,
         )
         box.setDefaultButton(QMessageBox.StandardButton.Cancel)
-        box.finished.connect(lambda result: self._on_delete_answered(result, summary.id, delete))
+        box.finished.connect(lambda result: self._on_delete_answered(result, summary.id, impact))
         self.message_box = box
         box.open()
 
-    def _on_delete_answered(self, result: int, program_id: str, delete: Any) -> None:
+    def _on_delete_answered(self, result: int, program_id: str, impact: RemovalImpact) -> None:
         self.message_box = None
         if result != QMessageBox.StandardButton.Yes:
             return
-        task = self._runner.write(delete, self._user.id, program_id)
+        task = self._runner.write(
+            self._backend.delete_program, self._user.id, program_id, confirmed=impact
+        )
         task.failed.connect(self._on_list_task_failed)
-        task.succeeded.connect(lambda _r: self.refresh())
+        task.succeeded.connect(lambda _title: self.refresh())
 
     # -- editor header -------------------------------------------------------------------------
 

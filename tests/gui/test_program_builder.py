@@ -693,3 +693,45 @@ def test_removing_a_logged_session_once_confirmed(
     # Only that session's logs (and their clips) went; every other row is untouched.
     assert all(after[key] == value for key, value in before.items() if key not in gone)
     assert all(key.startswith("m:") for key in gone - {f"p:{pid}" for pid in doomed})
+
+
+def test_deleting_a_program_names_the_students_logs_it_takes_along(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    row = next(
+        r
+        for r in range(page.programs_model.rowCount())
+        if page.programs_model.summary(r).title == "Strength Foundations"
+    )
+    page.programs_view.setCurrentIndex(page.programs_model.index(row, 0))
+    assert page.delete_program_button.isEnabled()
+
+    qtbot.mouseClick(page.delete_program_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.message_box, QMessageBox), timeout=10_000)
+    box = page.message_box
+    assert isinstance(box, QMessageBox)
+    assert "This removes sessions that" in box.text()
+    assert "Camille Laurent" in box.text()
+
+    # Cancel keeps everything.
+    box.done(QMessageBox.StandardButton.Cancel)
+    with OrmSession(engine) as session:
+        assert session.scalar(select(m.Program.id).where(m.Program.title == "Strength Foundations"))
+
+    qtbot.mouseClick(page.delete_program_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: isinstance(page.message_box, QMessageBox), timeout=10_000)
+    assert page.message_box is not None
+    page.message_box.done(QMessageBox.StandardButton.Yes)
+    qtbot.waitUntil(
+        lambda: (
+            not page.busy
+            and all(
+                page.programs_model.summary(r).title != "Strength Foundations"
+                for r in range(page.programs_model.rowCount())
+            )
+        ),
+        timeout=10_000,
+    )
+    with OrmSession(engine) as session:
+        titles = session.scalars(select(m.Program.title)).all()
+    assert titles == ["Hybrid Conditioning"]

@@ -524,3 +524,65 @@ def test_unassigning_says_what_was_logged_and_keeps_the_logs(demo: Demo) -> None
         )
         == logged.student_id
     )
+
+
+# --- deleting a program ------------------------------------------------------------------------
+
+
+def test_deleting_a_logged_program_needs_a_confirmation_naming_what_goes(demo: Demo) -> None:
+    before = table_fingerprints(demo.engine)
+    with pytest.raises(svc.ConfirmationRequired) as refused:
+        demo.backend.delete_program(demo.coach_id, demo.strength)
+    assert refused.value.impact.logs > 0
+    assert "Deleting the program removes sessions that" in str(refused.value)
+    assert table_fingerprints(demo.engine) == before
+
+    impact = demo.backend.program_deletion_impact(demo.coach_id, demo.strength)
+    assert impact == refused.value.impact
+    assert demo.backend.delete_program(demo.coach_id, demo.strength, confirmed=impact) == (
+        "Strength Foundations"
+    )
+    assert demo.scalar("SELECT count(*) FROM programs WHERE id = :p", p=demo.strength) == 0
+    # The other program, its tree and its students' logs are untouched.
+    assert demo.scalar("SELECT count(*) FROM programs WHERE id = :p", p=demo.hybrid) == 1
+    after = table_fingerprints(demo.engine)
+    hybrid_logs = demo.scalar(
+        'SELECT count(*) FROM session_progress sp JOIN sessions s ON s.id = sp."sessionId" '
+        'JOIN weeks w ON w.id = s."weekId" JOIN program_blocks b ON b.id = w."blockId" '
+        'WHERE b."programId" = :p',
+        p=demo.hybrid,
+    )
+    assert hybrid_logs > 0
+    assert after["session_progress"][0] == before["session_progress"][0] - impact.logs
+
+
+def test_a_confirmation_does_not_cover_logs_made_after_it(demo: Demo) -> None:
+    copy = demo.backend.duplicate_program(demo.coach_id, demo.hybrid)
+    program_id = copy.document.id
+    impact = demo.backend.program_deletion_impact(demo.coach_id, program_id)
+    assert impact.logs == 0
+    # A student logs a session of it on the web in the meantime.
+    session_id = demo.scalar(
+        'SELECT s.id FROM sessions s JOIN weeks w ON w.id = s."weekId" '
+        'JOIN program_blocks b ON b.id = w."blockId" WHERE b."programId" = :p LIMIT 1',
+        p=program_id,
+    )
+    student = demo.scalar("SELECT id FROM users WHERE role = 'student' LIMIT 1")
+    demo.execute(
+        'INSERT INTO session_progress (id, "sessionId", "studentId", status, "updatedAt") '
+        "VALUES (gen_random_uuid()::text, :s, :u, 'completed', now())",
+        s=session_id,
+        u=student,
+    )
+    with pytest.raises(svc.ConfirmationRequired):
+        demo.backend.delete_program(demo.coach_id, program_id, confirmed=impact)
+    assert demo.scalar("SELECT count(*) FROM programs WHERE id = :p", p=program_id) == 1
+
+
+def test_another_coachs_program_cannot_be_deleted(demo: Demo) -> None:
+    demo.execute(
+        'INSERT INTO users (id, email, pseudo, password, role, "updatedAt") '
+        "VALUES ('other-coach', 'other@example.org', 'other', 'x', 'coach', now())"
+    )
+    with pytest.raises(svc.NotAllowed):
+        demo.backend.delete_program("other-coach", demo.hybrid)
