@@ -148,7 +148,9 @@ class ReviewQueuePage(QWidget):
         self.title_label.setObjectName("stateTitle")
         self.details_label = QLabel("Pick a clip in the list to review it.")
         self.details_label.setObjectName("mutedLabel")
-        self.details_label.setWordWrap(True)
+        # Two short lines rather than wrapped text: a wrapped label in this panel is squeezed
+        # by the comment box below it, which takes every spare pixel.
+        self.details_label.setWordWrap(False)
         self.play_button = QPushButton("\N{BLACK RIGHT-POINTING TRIANGLE} Play clip")
         self.comment_edit = QPlainTextEdit()
         self.comment_edit.setObjectName("reviewCommentEdit")
@@ -185,6 +187,7 @@ class ReviewQueuePage(QWidget):
         table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         table.setShowGrid(False)
+        table.setWordWrap(False)
         table.verticalHeader().hide()
         table.verticalHeader().setDefaultSectionSize(40)
         header = table.horizontalHeader()
@@ -193,7 +196,7 @@ class ReviewQueuePage(QWidget):
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         header.setSectionResizeMode(Column.SESSION, QHeaderView.ResizeMode.Stretch)
         table.setColumnWidth(Column.STUDENT, 170)
-        table.setColumnWidth(Column.RECORDED, 160)
+        table.setColumnWidth(Column.RECORDED, 170)
         table.setColumnWidth(Column.SIZE, 80)
         return table
 
@@ -282,7 +285,7 @@ class ReviewQueuePage(QWidget):
         session = clip.session_title or "Untitled session"
         when = f" of {short_date(clip.session_date)}" if clip.session_date else ""
         self.details_label.setText(
-            f"{session}{when} · uploaded {uploaded_text(clip.created_at)} · {human_size(clip.size)}"
+            f"{session}{when}\nuploaded {uploaded_text(clip.created_at)} · {human_size(clip.size)}"
         )
 
     def _set_count(self, total: int) -> None:
@@ -316,7 +319,7 @@ class ReviewQueuePage(QWidget):
             # The clip left the queue under the coach's eyes (reviewed elsewhere, or deleted):
             # the comment stays on screen to copy, but it can no longer be saved.
             self.details_label.setText(
-                "This clip is no longer in the queue (reviewed elsewhere or deleted)."
+                "This clip is no longer in the queue\n(reviewed elsewhere, or deleted)."
             )
             self.mark_button.setEnabled(False)
             self.play_button.setEnabled(False)

@@ -189,6 +189,9 @@ def test_students_and_session_screenshots(
     page.tabs.setCurrentIndex(StudentsTab.REVIEW)
     qtbot.waitUntil(lambda: page.review_queue.model.rowCount() > 0, timeout=10_000)
     page.review_queue.table.selectRow(0)
+    details = page.review_queue.details_label
+    # The panel's layout settles on the next pass of the event loop, as it would on screen.
+    qtbot.waitUntil(lambda: details.height() >= details.sizeHint().height())
     _save(window, shots / "review_queue.png")
 
     window.show_area(Area.DASHBOARD)
