@@ -134,7 +134,13 @@ def run_gui(settings: Settings, *, demo: bool) -> int:
         if demo:
             summary = seed_demo(db, settings)
             signed_in = backend.sign_in(summary.coach_email, summary.coach_password)
-        return run_window(backend, signed_in=signed_in, log_dir=settings.log_dir)
+        return run_window(
+            backend,
+            signed_in=signed_in,
+            log_dir=settings.log_dir,
+            camera_spec=settings.camera,
+            ffmpeg_path=settings.ffmpeg_path,
+        )
     except KnownError as err:
         return show_startup_error(str(err))
     finally:

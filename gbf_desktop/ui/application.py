@@ -60,6 +60,8 @@ def run_gui(
     signed_in: SignedInUser | None = None,
     log_dir: Path,
     email_store: EmailStore | None = None,
+    camera_spec: str = "auto",
+    ffmpeg_path: str | None = None,
 ) -> int:
     """Show the sign-in (unless `signed_in` is given), then the main window; the exit code."""
     app = application()
@@ -71,7 +73,7 @@ def run_gui(
         user = signed_in or _sign_in(backend, runner, email_store or QSettingsEmailStore())
         if user is None:
             return 0
-        window = MainWindow(backend, runner, user)
+        window = MainWindow(backend, runner, user, camera_spec=camera_spec, ffmpeg_path=ffmpeg_path)
         _fit_to_screen(window)
         window.show()
         return app.exec()

@@ -79,6 +79,8 @@ class MainWindow(QMainWindow):
         user: SignedInUser,
         parent: QWidget | None = None,
         *,
+        camera_spec: str = "auto",
+        ffmpeg_path: str | None = None,
         open_recorder: DialogOpener | None = None,
         open_importer: DialogOpener | None = None,
     ) -> None:
@@ -95,14 +97,18 @@ class MainWindow(QMainWindow):
         self.pages = QStackedWidget()
         self.pages.setObjectName("pages")
         self.dashboard = DashboardPage(backend, runner, user)
-        # Whoever builds the window may hand in other openers (a configured camera, say); by
-        # default Record and Import open the recorder and import dialogs.
+        # Record and Import open the recorder and import dialogs with the configured camera
+        # (`--camera`) and ffmpeg; tests may hand in other openers.
         self.clips = ClipsPage(
             backend,
             runner,
             user,
-            open_recorder=open_recorder or recorder_opener(backend, runner, user),
-            open_importer=open_importer or importer_opener(backend, runner, user),
+            open_recorder=open_recorder
+            or recorder_opener(
+                backend, runner, user, camera_spec=camera_spec, ffmpeg_path=ffmpeg_path
+            ),
+            open_importer=open_importer
+            or importer_opener(backend, runner, user, ffmpeg_path=ffmpeg_path),
         )
         self.students = StudentsPage(backend, runner, user)
         self.library = LibraryPage(backend, runner, user)

@@ -5,15 +5,23 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, func, select
 from sqlalchemy.orm import Session
 
 from gbf_desktop import app
 from gbf_desktop.db import models as m
 from gbf_desktop.demo import DEMO_COACH_EMAIL
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import Settings
 from gbf_desktop.ui.dashboard import DashboardState
+from gbf_desktop.ui.main_window import MainWindow
+from gbf_desktop.ui.recorder import RecorderDialog
+from gbf_desktop.workers.tasks import TaskRunner
+from tests.gui.conftest import Seed
 from tests.gui.driving import drive, record_and_close_main_window
 
 pytestmark = [pytest.mark.gui]
@@ -66,3 +74,21 @@ def test_an_unreachable_server_is_explained_on_screen_not_in_a_traceback(
     )
     assert "s3cret" not in str(seen["text"])
     assert "Traceback" not in capsys.readouterr().err
+
+
+@pytest.mark.db
+@pytest.mark.ffmpeg
+def test_the_record_button_uses_the_configured_camera(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed
+) -> None:
+    coach_id = seed.user("coach@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    coach = SignedInUser(coach_id, "coach@example.org", "Maya Lind", "coach")
+    window = MainWindow(backend, runner, coach, camera_spec="test:640x360@24")
+    qtbot.addWidget(window)
+
+    qtbot.mouseClick(window.clips.record_button, Qt.MouseButton.LeftButton)
+
+    dialog = window.clips.clip_dialog
+    assert isinstance(dialog, RecorderDialog)
+    qtbot.waitUntil(lambda: "640x360" in dialog.camera_label.text(), timeout=10_000)
+    dialog.close()
