@@ -19,12 +19,12 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from gbf_desktop.domain.review import ClipReviewRecord, QueuedClip
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.logging_on_behalf import new_uuid, utc_now_ms
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 COMMENT_LIMIT = 4000
 
@@ -43,20 +43,9 @@ class ClipReviewStore(Protocol):
     ) -> ClipReviewRecord | None: ...
 
 
-class ClipReviewUnitOfWork(Protocol):
+class ClipReviewUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def clip_reviews(self) -> ClipReviewStore: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 ClipReviewUnitOfWorkFactory = Callable[[], ClipReviewUnitOfWork]

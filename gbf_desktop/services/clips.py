@@ -21,11 +21,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from gbf_desktop.domain.model import ClipInfo, UserRecord
 from gbf_desktop.errors import KnownError, MediaError
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 # --- What storage must offer ------------------------------------------------------------------
 
@@ -67,23 +67,12 @@ class ClipsMedia(Protocol):
         ...
 
 
-class ClipsUnitOfWork(Protocol):
+class ClipsUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> ClipsUsers: ...
 
     @property
     def media(self) -> ClipsMedia: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 ClipsUowFactory = Callable[[], ClipsUnitOfWork]

@@ -10,8 +10,7 @@ from collections import defaultdict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
-from types import TracebackType
-from typing import Protocol, Self
+from typing import Protocol
 
 from gbf_desktop.domain.model import ClipStorage, ProgressRecord, ScheduledSession, UserRecord
 from gbf_desktop.domain.progress import session_is_complete
@@ -22,6 +21,7 @@ from gbf_desktop.services.ports import (
     ProgramRepository,
     ProgressRepository,
     UnitOfWork,
+    UnitOfWorkBase,
     UnitOfWorkFactory,
     UserRepository,
 )
@@ -149,7 +149,7 @@ def _view(read: _Read) -> DashboardView:
     return DashboardView(students=rows, clips=clips)
 
 
-class CoachDashboardUnitOfWork(Protocol):
+class CoachDashboardUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> UserRepository: ...
 
@@ -167,15 +167,6 @@ class CoachDashboardUnitOfWork(Protocol):
 
     @property
     def clip_reviews(self) -> ClipReviewStore: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:

@@ -23,11 +23,11 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Literal, Protocol, Self
+from typing import Any, Literal, Protocol
 
 from gbf_desktop.domain.model import ExerciseRecord, UserRecord
 from gbf_desktop.errors import KnownError, ValidationError
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 EXERCISE_TYPES = ("standard", "EMOM", "AMRAP", "circuit", "custom")
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
@@ -110,23 +110,12 @@ class UserLookup(Protocol):
     def get(self, user_id: str) -> UserRecord | None: ...
 
 
-class LibraryUnitOfWork(Protocol):
+class LibraryUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> UserLookup: ...
 
     @property
     def library(self) -> LibraryRows: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class LibraryUowFactory(Protocol):

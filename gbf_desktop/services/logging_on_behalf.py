@@ -25,14 +25,14 @@ import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from gbf_desktop.domain.exercise_types import Result
 from gbf_desktop.domain.exercise_types.values import ExerciseKind
 from gbf_desktop.domain.model import UserRecord
 from gbf_desktop.domain.review import PlannedExercise, TimelineRow, match_entries
 from gbf_desktop.errors import ConflictError, ValidationError
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 EXERCISE_STATUSES = ("not_started", "in_progress", "completed", "skipped")
 DONE = frozenset({"completed", "skipped"})
@@ -54,20 +54,9 @@ class LoggingStore(Protocol):
     def user_names(self, user_ids: Sequence[str]) -> dict[str, UserRecord]: ...
 
 
-class LoggingUnitOfWork(Protocol):
+class LoggingUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def review(self) -> LoggingStore: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 @dataclass(frozen=True)

@@ -20,8 +20,7 @@ from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from gbf_desktop.domain import clips
 from gbf_desktop.domain.model import ScheduledSession
@@ -29,6 +28,7 @@ from gbf_desktop.errors import MediaError, ValidationError
 from gbf_desktop.services.ports import (
     MediaRepository,
     ProgramRepository,
+    UnitOfWorkBase,
     UnitOfWorkFactory,
     UserRepository,
 )
@@ -153,7 +153,7 @@ class ClipStoreRepository(Protocol):
         ...
 
 
-class MediaUnitOfWork(Protocol):
+class MediaUnitOfWork(UnitOfWorkBase, Protocol):
     """The slice of the unit of work storing needs (the SQL one provides all of it)."""
 
     @property
@@ -167,17 +167,6 @@ class MediaUnitOfWork(Protocol):
 
     @property
     def clip_store(self) -> ClipStoreRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 MediaUnitOfWorkFactory = Callable[[], MediaUnitOfWork]

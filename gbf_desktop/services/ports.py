@@ -59,7 +59,26 @@ class MediaRepository(Protocol):
     def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage: ...
 
 
-class UnitOfWork(Protocol):
+class UnitOfWorkBase(Protocol):
+    """What every unit of work does: a `with` block that rolls back unless `commit()` is called.
+
+    Each service module declares its own narrow unit of work on top of this one, naming only the
+    repositories it uses.
+    """
+
+    def __enter__(self) -> Self: ...
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None: ...
+
+    def commit(self) -> None: ...
+
+
+class UnitOfWork(UnitOfWorkBase, Protocol):
     # Read-only properties, so an implementation may expose its concrete repository types.
     @property
     def users(self) -> UserRepository: ...
@@ -75,17 +94,6 @@ class UnitOfWork(Protocol):
 
     @property
     def media(self) -> MediaRepository: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
     def rollback(self) -> None: ...
 

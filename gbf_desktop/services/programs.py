@@ -18,13 +18,13 @@ import uuid
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from types import TracebackType
-from typing import Any, Protocol, Self
+from typing import Any, Protocol
 
 from gbf_desktop.domain import program_edit as pe
 from gbf_desktop.domain.model import STAFF_ROLES, ProgramSummary, ProgramTree, UserRecord
 from gbf_desktop.domain.program_edit import ProgramDiff, ProgramDoc
 from gbf_desktop.errors import ConflictError, KnownError, ValidationError
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 MAX_TITLE = 200
 # How many change lines a conflict message names before "and N more".
@@ -117,23 +117,12 @@ class People(Protocol):
     def students_of(self, coach_id: str) -> Sequence[UserRecord]: ...
 
 
-class ProgramsUnitOfWork(Protocol):
+class ProgramsUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> People: ...
 
     @property
     def program_rows(self) -> ProgramRows: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
-
-    def commit(self) -> None: ...
 
 
 class ProgramsUowFactory(Protocol):

@@ -13,8 +13,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, timedelta
-from types import TracebackType
-from typing import IO, Any, Protocol, Self
+from typing import IO, Any, Protocol
 
 from gbf_desktop.domain.exercise_types import (
     AmrapResult,
@@ -54,6 +53,7 @@ from gbf_desktop.domain.review import (
     weekly_figures,
 )
 from gbf_desktop.errors import ValidationError
+from gbf_desktop.services.ports import UnitOfWorkBase
 
 # ---------------------------------------------------------------------------------------------
 # What this service needs from storage
@@ -81,7 +81,7 @@ class ReviewReads(Protocol):
     def session_states(self, student_ids: Sequence[str]) -> Sequence[SessionState]: ...
 
 
-class ReviewUnitOfWork(Protocol):
+class ReviewUnitOfWork(UnitOfWorkBase, Protocol):
     @property
     def users(self) -> StudentDirectory: ...
 
@@ -90,15 +90,6 @@ class ReviewUnitOfWork(Protocol):
 
     @property
     def review(self) -> ReviewReads: ...
-
-    def __enter__(self) -> Self: ...
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        tb: TracebackType | None,
-    ) -> None: ...
 
 
 ReviewUnitOfWorkFactory = Callable[[], ReviewUnitOfWork]
