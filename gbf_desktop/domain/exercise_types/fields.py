@@ -14,7 +14,7 @@ import json
 import math
 import re
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from gbf_desktop.errors import ValidationError
@@ -56,6 +56,27 @@ class FieldIssue:
 
 def _format_bound(value: float) -> str:
     return str(int(value)) if float(value).is_integer() else str(value)
+
+
+@dataclass(frozen=True, kw_only=True)
+class StoredReading:
+    """What reading a stored JSON value gives beside its typed value: the issues found, and the
+    value as stored, so that something the coach only looked at is written back unchanged."""
+
+    issues: tuple[FieldIssue, ...]
+    _raw: Any = field(repr=False)
+
+    @property
+    def is_valid(self) -> bool:
+        """True when every field has a usable value and nothing required is missing."""
+        return not any(issue.blocks_value for issue in self.issues)
+
+    def issues_for(self, key: str) -> tuple[FieldIssue, ...]:
+        return tuple(issue for issue in self.issues if issue.key == key)
+
+    def stored(self) -> Any:
+        """A copy of the value exactly as it was stored."""
+        return copy.deepcopy(self._raw)
 
 
 @dataclass(frozen=True)

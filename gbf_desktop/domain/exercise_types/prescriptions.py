@@ -35,6 +35,7 @@ from gbf_desktop.domain.exercise_types.fields import (
     NumberRule,
     Reader,
     Severity,
+    StoredReading,
     TextRule,
     check_text,
     put,
@@ -451,8 +452,8 @@ def new_prescription(kind: ExerciseKind) -> Prescription:
 # Reading stored configs
 
 
-@dataclass(frozen=True)
-class ConfigReading:
+@dataclass(frozen=True, kw_only=True)
+class ConfigReading(StoredReading):
     """A stored config as read: the typed prescription of its usable values, and what was wrong.
 
     `prescription` holds None wherever the stored value is missing or unusable; `issues` says which
@@ -463,19 +464,9 @@ class ConfigReading:
 
     kind: ExerciseKind
     prescription: Prescription
-    issues: tuple[FieldIssue, ...]
-    _raw: Any = field(repr=False)
-
-    @property
-    def is_valid(self) -> bool:
-        """True when every field has a usable value and nothing required is missing."""
-        return not any(issue.blocks_value for issue in self.issues)
-
-    def issues_for(self, key: str) -> tuple[FieldIssue, ...]:
-        return tuple(issue for issue in self.issues if issue.key == key)
 
     def to_config(self) -> Any:
-        return copy.deepcopy(self._raw)
+        return self.stored()
 
 
 def resolve_kind(library_type: object, config: object) -> ExerciseKind:
@@ -518,7 +509,7 @@ def read_config(config: object, library_type: object) -> ConfigReading:
             else "The stored config is not a JSON object."
         )
         issue = FieldIssue("", "Config", severity, message, raw)
-        return ConfigReading(kind, empty, (issue,), raw)
+        return ConfigReading(kind=kind, prescription=empty, issues=(issue,), _raw=raw)
     reader = Reader(config)
     _read_format(reader)
     prescription = _READERS[kind](reader)
@@ -529,7 +520,9 @@ def read_config(config: object, library_type: object) -> ConfigReading:
         if gap.key not in flagged and not gap.key.startswith("stations["):
             message = f"{gap.label} is not set. {gap.rule_message}"
             reader.flag_value(gap.key, gap.label, "missing", message, config.get(gap.key))
-    return ConfigReading(kind, prescription, tuple(reader.issues), raw)
+    return ConfigReading(
+        kind=kind, prescription=prescription, issues=tuple(reader.issues), _raw=raw
+    )
 
 
 def _read_format(reader: Reader) -> None:

@@ -27,6 +27,7 @@ from gbf_desktop.domain.exercise_types.fields import (
     NumberRule,
     Reader,
     Severity,
+    StoredReading,
     TextRule,
     checked,
     json_number,
@@ -334,8 +335,8 @@ _RESULT_TYPES: dict[ExerciseKind, type[Result]] = {
 # Reading stored data
 
 
-@dataclass(frozen=True)
-class ResultReading:
+@dataclass(frozen=True, kw_only=True)
+class ResultReading(StoredReading):
     """Stored `data` as read: the typed result of its usable values, and what was wrong.
 
     `to_data()` gives back the stored data exactly: a row the coach only looked at is never
@@ -344,18 +345,9 @@ class ResultReading:
 
     kind: ExerciseKind
     result: Result
-    issues: tuple[FieldIssue, ...]
-    _raw: Any = field(repr=False)
-
-    @property
-    def is_valid(self) -> bool:
-        return not any(issue.blocks_value for issue in self.issues)
-
-    def issues_for(self, key: str) -> tuple[FieldIssue, ...]:
-        return tuple(issue for issue in self.issues if issue.key == key)
 
     def to_data(self) -> Any:
-        return copy.deepcopy(self._raw)
+        return self.stored()
 
 
 def read_result(data: object, library_type: object) -> ResultReading:
@@ -369,10 +361,10 @@ def read_result(data: object, library_type: object) -> ResultReading:
         severity: Severity = "missing" if data is None else "invalid"
         message = "Nothing is logged." if data is None else "The logged data is not a JSON object."
         issue = FieldIssue("", "Logged data", severity, message, raw)
-        return ResultReading(kind, empty_result(kind), (issue,), raw)
+        return ResultReading(kind=kind, result=empty_result(kind), issues=(issue,), _raw=raw)
     reader = Reader(data)
     result = _RESULT_READERS[kind](reader)
-    return ResultReading(kind, result, tuple(reader.issues), raw)
+    return ResultReading(kind=kind, result=result, issues=tuple(reader.issues), _raw=raw)
 
 
 def _read_notes(reader: Reader) -> str:
