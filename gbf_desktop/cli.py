@@ -200,7 +200,13 @@ COMMANDS: dict[str | None, Command] = {
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    from gbf_desktop.db import pg_watchdog
+
+    if arguments[:1] == [pg_watchdog.COMMAND]:
+        # Hidden: how a frozen bundle starts the built-in database's watchdog (no `-m` there).
+        return pg_watchdog.main(arguments[1:])
+    args = build_parser().parse_args(arguments)
     log_path: Path | str = "the log file"
     try:
         settings = _settings(args)
