@@ -94,12 +94,20 @@ class SqlProgramEditRepository:
             for r in rows
         ]
 
-    def exercise_names(self, exercise_ids: Iterable[str]) -> dict[str, str]:
+    def exercise_names(self, exercise_ids: Iterable[str], *, visible_to: str) -> dict[str, str]:
+        """Names of those exercises the coach may see: global ones and the coach's own.
+
+        Another coach's private exercise is left out, as if it did not exist: its name is not
+        ours to show, nor is it ours to put in a program.
+        """
         ids = sorted(set(exercise_ids))
         if not ids:
             return {}
+        ex = m.Exercise
         rows = self._session.execute(
-            select(m.Exercise.id, m.Exercise.name).where(m.Exercise.id.in_(ids))
+            select(ex.id, ex.name).where(
+                ex.id.in_(ids), (ex.scope == m.Scope.global_) | (ex.owner_id == visible_to)
+            )
         ).all()
         return {row.id: row.name for row in rows}
 

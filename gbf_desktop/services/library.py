@@ -53,6 +53,16 @@ class ExerciseInUse(NotAllowed):
         self.programs = programs
 
 
+class ExerciseNotFound(KnownError):
+    """The exercise is not in the coach's library: deleted, or another coach's private one."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "This exercise is not in your library: it may have been deleted elsewhere.",
+            hint="Refresh the library (F5).",
+        )
+
+
 def fold(text: str) -> str:
     """Text as search compares it: accents dropped, case folded ("Fémur" finds "femur")."""
     decomposed = unicodedata.normalize("NFKD", text)
@@ -449,17 +459,26 @@ def _user(uow: LibraryUnitOfWork, user_id: str) -> UserRecord:
     return user
 
 
-def _editable(uow: LibraryUnitOfWork, user: UserRecord, exercise_id: str) -> ExerciseRecord:
+def _may_see(record: ExerciseRecord, user: UserRecord) -> bool:
+    return record.scope == "global" or _may_edit(record, user)
+
+
+def _visible(uow: LibraryUnitOfWork, user: UserRecord, exercise_id: str) -> ExerciseRecord:
+    """The exercise if the user's library holds it; another coach's private exercise is refused
+    exactly like a deleted one, so its existence and name are never confirmed."""
     record = uow.library.get(exercise_id)
-    if record is None:
-        raise KnownError("This exercise no longer exists: it was deleted elsewhere.")
+    if record is None or not _may_see(record, user):
+        raise ExerciseNotFound()
+    return record
+
+
+def _editable(uow: LibraryUnitOfWork, user: UserRecord, exercise_id: str) -> ExerciseRecord:
+    record = _visible(uow, user, exercise_id)
     if not _may_edit(record, user):
-        if record.scope == "global":
-            raise NotAllowed(
-                f'"{record.name}" belongs to the shared library and is read-only for coaches.',
-                hint="Create your own exercise to change it.",
-            )
-        raise NotAllowed(f'"{record.name}" belongs to another coach.')
+        raise NotAllowed(
+            f'"{record.name}" belongs to the shared library and is read-only for coaches.',
+            hint="Create your own exercise to change it.",
+        )
     return record
 
 
@@ -479,18 +498,14 @@ def exercise_details(
 ) -> ExerciseDetails:
     with uow_factory() as uow:
         user = _user(uow, user_id)
-        record = uow.library.get(exercise_id)
-        if record is None or not (record.scope == "global" or _may_edit(record, user)):
-            raise KnownError("This exercise is not in your library.")
-        return details_of(record, user)
+        return details_of(_visible(uow, user, exercise_id), user)
 
 
 def set_favourite(uow_factory: LibraryUowFactory, user_id: str, exercise_id: str, on: bool) -> bool:
     """Mark or unmark a favourite; returns the new state. Repeating a state is harmless."""
     with uow_factory() as uow:
         user = _user(uow, user_id)
-        if uow.library.get(exercise_id) is None:
-            raise KnownError("This exercise no longer exists: it was deleted elsewhere.")
+        _visible(uow, user, exercise_id)
         uow.library.set_favourite(str(uuid.uuid4()), user.id, exercise_id, on, _now())
         uow.commit()
     return on

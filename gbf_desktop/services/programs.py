@@ -70,7 +70,9 @@ class ProgramRows(Protocol):
 
     def summaries_of(self, coach_id: str) -> Sequence[ProgramSummary]: ...
 
-    def exercise_names(self, exercise_ids: Iterable[str]) -> Mapping[str, str]: ...
+    def exercise_names(
+        self, exercise_ids: Iterable[str], *, visible_to: str
+    ) -> Mapping[str, str]: ...
 
     def logs_under(self, session_ids: Sequence[str]) -> Sequence[LoggedSession]: ...
 
@@ -332,17 +334,22 @@ def _staff(uow: ProgramsUnitOfWork, user_id: str) -> UserRecord:
     return user
 
 
+def _program_not_found() -> NotFound:
+    return NotFound(
+        "This program no longer exists: it was deleted on the web or on another workstation."
+    )
+
+
 def _check_owner(user: UserRecord, tree: ProgramTree) -> None:
     if user.role != "admin" and tree.program.coach_id != user.id:
-        raise NotAllowed(f'"{tree.program.title}" belongs to another coach.')
+        # Said as for a missing program: another coach's program is not ours to confirm or name.
+        raise _program_not_found()
 
 
 def _load(uow: ProgramsUnitOfWork, program_id: str, *, lock: bool = False) -> ProgramTree:
     tree = uow.program_rows.tree(program_id, lock=lock)
     if tree is None:
-        raise NotFound(
-            "This program no longer exists: it was deleted on the web or on another workstation."
-        )
+        raise _program_not_found()
     return tree
 
 
@@ -361,16 +368,27 @@ def _opened(uow: ProgramsUnitOfWork, tree: ProgramTree) -> OpenedProgram:
         document=doc,
         version=ProgramVersion(tree.program.updated_at, pe.fingerprint(doc)),
         coach_id=tree.program.coach_id,
-        exercise_names=dict(uow.program_rows.exercise_names(_exercise_ids(doc))),
+        exercise_names=dict(
+            uow.program_rows.exercise_names(_exercise_ids(doc), visible_to=tree.program.coach_id)
+        ),
     )
 
 
-def _validate(doc: ProgramDoc, names: Mapping[str, str]) -> None:
+def _validate(
+    doc: ProgramDoc, names: Mapping[str, str], *, already_in: ProgramDoc | None = None
+) -> None:
+    """Title rules, and every exercise the document adds must be in the coach's library.
+
+    `names` holds only exercises the coach may see, so another coach's private exercise is
+    refused exactly like a deleted one. Exercises the stored program already holds (the web may
+    have put one there) are kept as they are.
+    """
     if not doc.title.strip():
         raise ValidationError("The program needs a title.")
     if len(doc.title) > MAX_TITLE:
         raise ValidationError(f"The title is longer than {MAX_TITLE} characters.")
-    gone = _exercise_ids(doc) - set(names)
+    kept = _exercise_ids(already_in) if already_in is not None else set()
+    gone = _exercise_ids(doc) - set(names) - kept
     if gone:
         raise ValidationError(
             f"{len(gone)} exercise{'s' if len(gone) != 1 else ''} of this program "
@@ -428,7 +446,7 @@ def create_program(
     """Insert a whole program (a new one, or a copy) and its `create` audit row."""
     with uow_factory() as uow:
         user = _staff(uow, coach_id)
-        names = uow.program_rows.exercise_names(_exercise_ids(document))
+        names = uow.program_rows.exercise_names(_exercise_ids(document), visible_to=user.id)
         _validate(document, names)
         now = utc_now()
         empty = ProgramDoc(
@@ -492,7 +510,9 @@ def save_program(
         target = edited
         if pe.fingerprint(current) != opened.version.fingerprint:
             if not overwrite:
-                names = uow.program_rows.exercise_names(_exercise_ids(base, current))
+                names = uow.program_rows.exercise_names(
+                    _exercise_ids(base, current), visible_to=tree.program.coach_id
+                )
                 seen = pe.adopt_ids(current, base)
                 rebuilt = seen != current
                 raise ProgramConflict(pe.describe(base, seen, names=names, grouped=True), rebuilt)
@@ -503,8 +523,10 @@ def save_program(
         change = pe.diff(current, target)
         if change.is_empty:
             return SavedProgram(opened=_opened(uow, tree), changes=(), rows=change.row_counts())
-        names = uow.program_rows.exercise_names(_exercise_ids(current, target))
-        _validate(target, names)
+        names = uow.program_rows.exercise_names(
+            _exercise_ids(current, target), visible_to=tree.program.coach_id
+        )
+        _validate(target, names, already_in=current)
         impact = _impact(uow.program_rows.logs_under(change.deleted("session")))
         if impact.logs and (confirmed is None or not confirmed.covers(impact)):
             raise ConfirmationRequired(impact)
@@ -576,10 +598,12 @@ def assign_program(
         mine = {s.id: s for s in uow.users.students_of(tree.program.coach_id)}
         strangers = [sid for sid in dict.fromkeys(student_ids) if sid not in mine]
         if strangers:
-            names = [u.display_name if (u := uow.users.get(s)) else s for s in strangers]
-            raise NotAllowed(
-                f"{', '.join(names)} {'is' if len(names) == 1 else 'are'} not among your "
-                "students; nothing was assigned."
+            # Not named: a foreign id must read exactly like a missing one.
+            count = len(strangers)
+            raise NotFound(
+                f"{count} of the chosen students {'is' if count == 1 else 'are'} not among your "
+                "students (or no longer exist); nothing was assigned.",
+                hint="Refresh the list of students and choose again.",
             )
         existing = {a.student_id: a for a in uow.program_rows.assignments(program_id)}
         now = utc_now()
@@ -647,10 +671,13 @@ def unassign_preview(
 def _assignment_view(uow: ProgramsUnitOfWork, coach_id: str, assignment_id: str) -> AssignmentView:
     user = _staff(uow, coach_id)
     record = uow.program_rows.assignment(assignment_id)
+    gone = NotFound("This assignment no longer exists: it was removed elsewhere.")
     if record is None:
-        raise NotFound("This assignment no longer exists: it was removed elsewhere.")
-    tree = _load(uow, record.program_id)
-    _check_owner(user, tree)
+        raise gone
+    tree = uow.program_rows.tree(record.program_id)
+    if tree is None or (user.role != "admin" and tree.program.coach_id != user.id):
+        # Another coach's assignment reads exactly like a removed one.
+        raise gone
     return _view(uow, tree, record)
 
 
