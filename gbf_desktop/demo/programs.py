@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from gbf_desktop.demo.people import HYBRID, STRENGTH
+from gbf_desktop.domain.exercise_types.values import REPS_TARGET_KEY, parse_reps
 
 BLOCKS = 3
 WEEKS_PER_BLOCK = 4
@@ -59,13 +60,17 @@ class ProgramTemplate:
 def config_for(slot: Slot, exercise_type: str, block: int, week_in_block: int) -> dict[str, Any]:
     """The config JSON of a slot in a given block and week (both 0-based)."""
     deload = week_in_block == WEEKS_PER_BLOCK - 1
-    fmt = exercise_type if exercise_type in ("EMOM", "AMRAP") else "standard"
-    config: dict[str, Any] = {
-        "sets": slot.sets[block],
-        # A range such as "8-12" is kept as the text the coach typed, as older builders did.
-        "reps": slot.reps[block],
-        "format": fmt,
-    }
+    fmt = exercise_type if exercise_type in ("EMOM", "AMRAP", "circuit") else "standard"
+    reps = slot.reps[block]
+    config: dict[str, Any] = {"sets": slot.sets[block], "reps": reps, "format": fmt}
+    if isinstance(reps, str):
+        # The web reads `reps` as a number: a range such as "8-12" keeps its lower bound there
+        # and its text beside, as the desktop's builder writes it.
+        target, _ = parse_reps(reps)
+        if target is not None:
+            config["reps"] = target.lower_bound
+            if target.web_text is not None:
+                config[REPS_TARGET_KEY] = target.web_text
     if slot.weight is not None:
         config["weight"] = slot.weight
     if slot.duration is not None:

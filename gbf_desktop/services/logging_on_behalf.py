@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gbf_desktop.domain.exercise_types import Result
+from gbf_desktop.domain.exercise_types.results import check_loggable
 from gbf_desktop.domain.exercise_types.values import ExerciseKind
 from gbf_desktop.domain.model import UserRecord
 from gbf_desktop.domain.review import PlannedExercise, TimelineRow, match_entries
@@ -138,6 +139,11 @@ def _check(logs: Sequence[ExerciseLog], planned: Sequence[PlannedExercise]) -> N
             raise ValidationError(
                 f"{item.exercise_name} is a {kind} exercise; its result must be logged as one."
             )
+        if log.result is not None:
+            try:
+                check_loggable(log.result)
+            except ValidationError as err:
+                raise ValidationError(f"{item.exercise_name}: {err.message}") from err
 
 
 def _entry(

@@ -288,7 +288,9 @@ def test_build_a_program_with_all_five_types(
             0,
             {
                 "sets": 4,
-                "reps": "8-12",
+                # The web reads a number here; the range rides beside it.
+                "reps": 8,
+                "repsTarget": "8-12",
                 "format": "standard",
                 "weight": 100,
                 "rest": 120,
@@ -318,7 +320,7 @@ def test_build_a_program_with_all_five_types(
             },
         ),
     ]
-    assert engine_circuit["format"] == "standard"
+    assert engine_circuit["format"] == "circuit"
     assert engine_circuit["sets"] == 4
     assert engine_circuit["rest"] == 90
     assert engine_circuit["stations"][-1] == {"name": "Sled push", "seconds": 30, "weight": 80}

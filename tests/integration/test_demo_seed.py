@@ -125,8 +125,10 @@ def test_seed_fills_every_part_of_the_demo(engine: Engine) -> None:
 
         configs = session.scalars(select(m.SessionExercise.config)).all()
         assert all(c and {"sets", "reps", "format"} <= set(c) for c in configs)
-        assert {c["format"] for c in configs if c} == {"standard", "EMOM", "AMRAP"}
-        assert any(isinstance(c["reps"], str) for c in configs if c)
+        assert {c["format"] for c in configs if c} == {"standard", "EMOM", "AMRAP", "circuit"}
+        # The web reads `reps` as a number (its workout page sums them).
+        assert all(isinstance(c["reps"], int) for c in configs if c)
+        assert any("repsTarget" in c for c in configs if c)
 
         dates = session.scalars(select(m.Session.date)).all()
         first = min(d for d in dates if d is not None)

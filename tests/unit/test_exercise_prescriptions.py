@@ -184,7 +184,14 @@ def test_emom_and_amrap_keep_their_kind_on_any_library_exercise(
 @given(prescriptions)
 def test_config_keeps_the_web_meaning_of_its_keys(p: Prescription) -> None:
     config = p.to_config()
-    assert config["format"] in ("standard", "EMOM", "AMRAP")
+    # The web's workout page picks its inputs by format: circuits must say "circuit".
+    expected = {ExerciseKind.CIRCUIT: ("circuit",), ExerciseKind.EMOM: ("EMOM",)}
+    expected[ExerciseKind.AMRAP] = ("AMRAP",)
+    assert config["format"] in expected.get(p.KIND, ("standard", "for-time", "time", "distance"))
+    # The web reads `reps` as a number (a number input and a sum), ranges included.
+    if "reps" in config:
+        assert isinstance(config["reps"], int)
+        assert not isinstance(config["reps"], bool)
     if "sets" in config and not isinstance(p, EmomPrescription | AmrapPrescription):
         assert isinstance(config["sets"], int)
         assert 1 <= config["sets"] <= 20
@@ -348,7 +355,8 @@ def test_standard_config_uses_the_web_keys() -> None:
     )
     assert p.to_config() == {
         "sets": 4,
-        "reps": "8-12",
+        "reps": 8,
+        "repsTarget": "8-12",
         "format": "standard",
         "weight": 102.06,
         "loadUnit": "lb",
@@ -388,7 +396,7 @@ def test_amrap_and_circuit_and_custom_configs() -> None:
     assert circuit.to_config() == {
         "sets": 3,
         "reps": 25,
-        "format": "standard",
+        "format": "circuit",
         "rest": 60,
         "stations": [{"name": "Dead Bug", "reps": 10}, {"name": "Side Plank", "seconds": 30}],
     }

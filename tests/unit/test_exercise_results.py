@@ -21,6 +21,7 @@ from gbf_desktop.domain.exercise_types import (
     StandardResult,
     read_result,
 )
+from gbf_desktop.domain.exercise_types.results import check_loggable
 from gbf_desktop.errors import ValidationError
 
 WEB_SHAPES = {
@@ -30,7 +31,10 @@ WEB_SHAPES = {
     ExerciseKind.EMOM: {"repsPerMinute", "rpe", "notes"},
     ExerciseKind.AMRAP: {"totalReps", "rpe", "notes"},
     ExerciseKind.CIRCUIT: {"roundsCompleted", "totalReps", "weightUsed", "rpe", "notes"},
-    ExerciseKind.CUSTOM: {"notes"},
+    # No case of its own in the runner: its default (standard) branch's keys.
+    ExerciseKind.CUSTOM: {
+        "setsCompleted", "repsPerSet", "repsCompleted", "weightUsed", "rpe", "notes",
+    },
 }  # fmt: skip
 
 
@@ -155,7 +159,10 @@ def test_amrap_rounds_plus_reps() -> None:
         "extraReps": 4,
         "completed": True,
     }
-    assert AmrapResult.from_rounds(6, 4, None).total_reps is None
+    # Without a round size the coach types the total: a score never lacks `totalReps`.
+    assert AmrapResult.from_rounds(6, 4, None, total_reps=80).to_data()["totalReps"] == 80
+    with pytest.raises(ValidationError, match="Enter the total reps"):
+        check_loggable(AmrapResult.from_rounds(6, 4, None))
 
 
 def test_circuit_totals_must_match_the_rounds() -> None:

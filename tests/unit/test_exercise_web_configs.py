@@ -149,7 +149,11 @@ def test_older_builder_config_reads_text_numbers_and_ranges() -> None:
     assert reading.prescription == StandardPrescription(
         sets=3, reps=RepRange(8, 12), load=Load(60), tempo=Tempo("3-1-1"), extra={"superset": "A1"}
     )
-    assert {(i.key, i.severity) for i in reading.issues} == {("sets", "note"), ("weight", "note")}
+    assert {(i.key, i.severity) for i in reading.issues} == {
+        ("sets", "note"),
+        ("reps", "note"),
+        ("weight", "note"),
+    }
     assert reading.is_valid
 
 
@@ -269,3 +273,67 @@ def test_custom_without_instructions_says_so() -> None:
     reading = read_config({"sets": 3, "reps": 10, "format": "standard"}, "custom")
     assert reading.prescription == CustomPrescription(sets=3, reps=RepCount(10))
     assert reading.issues_for("instructions")[0].severity == "missing"
+
+
+# ---------------------------------------------------------------------------------------------
+# Issue 8: what the web's other screens write, and numbers where the web reads numbers
+
+
+@pytest.mark.parametrize("fmt", ["for-time", "time", "distance"])
+def test_other_web_formats_open_as_standard_prescriptions(fmt: str) -> None:
+    """The programs page writes "for-time", the builder and "my exercises" "time"/"distance"."""
+    config = {"sets": 3, "reps": 10, "format": fmt, "duration": 45}
+    reading = read_config(config, "standard")
+    assert reading.kind is ExerciseKind.STANDARD
+    assert reading.is_valid
+    assert reading.issues == ()
+    assert isinstance(reading.prescription, StandardPrescription)
+    assert reading.prescription.variant == fmt
+    assert reading.prescription.to_config() == config
+
+
+def test_circuit_format_opens_as_a_circuit_on_any_library_exercise() -> None:
+    config = {"sets": 4, "reps": 20, "format": "circuit", "rest": 90}
+    reading = read_config(config, "standard")
+    assert reading.prescription == CircuitPrescription(
+        rounds=4, reps_per_round=20, rest_between_rounds_s=90
+    )
+    assert reading.prescription.to_config() == config
+
+
+def test_older_desktop_circuit_in_standard_format_is_written_back_as_circuit() -> None:
+    reading = read_config({"sets": 3, "reps": 12, "format": "standard"}, "circuit")
+    assert reading.kind is ExerciseKind.CIRCUIT
+    assert reading.prescription.to_config()["format"] == "circuit"
+
+
+def test_a_range_keeps_a_number_in_reps_and_its_text_beside() -> None:
+    p = StandardPrescription(sets=3, reps=RepRange(8, 12))
+    config = p.to_config()
+    assert config["reps"] == 8
+    assert config["repsTarget"] == "8-12"
+    assert read_config(config, "standard").prescription == p
+
+
+def test_a_web_edit_of_reps_wins_over_a_stale_range() -> None:
+    reading = read_config({"sets": 3, "reps": 10, "repsTarget": "8-12"}, "standard")
+    assert reading.prescription.reps == RepCount(10)  # type: ignore[union-attr]
+    assert [(i.key, i.severity) for i in reading.issues] == [("repsTarget", "note")]
+
+
+@pytest.mark.parametrize("kind", ["EMOM", "AMRAP"])
+def test_minute_like_duration_reads_as_ambiguous_not_as_seconds(kind: str) -> None:
+    """The web builder writes seconds, its programs page labels the same key minutes."""
+    reading = read_config({"format": kind, "duration": 12, "reps": 10}, "standard")
+    issue = reading.issues_for("duration")[0]
+    assert issue.severity == "ambiguous"
+    assert "12 minutes" in issue.message
+    assert "12 seconds" in issue.message
+    assert not reading.is_valid
+    assert reading.to_config() == {"format": kind, "duration": 12, "reps": 10}
+
+
+def test_duration_in_seconds_reads_as_minutes() -> None:
+    reading = read_config({"format": "EMOM", "duration": 600, "reps": 10}, "standard")
+    assert reading.prescription == EmomPrescription(minutes=10, reps_per_minute=10)
+    assert reading.is_valid

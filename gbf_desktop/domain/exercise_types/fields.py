@@ -20,8 +20,9 @@ from typing import Any, Literal
 from gbf_desktop.errors import ValidationError
 
 # "invalid": a value is stored but unusable; "missing": a required key is absent or null;
+# "ambiguous": a stored value has two readings (minutes or seconds) and none is chosen for it;
 # "note": the value is usable but stored oddly (a number as text, a key overridden by another).
-Severity = Literal["invalid", "missing", "note"]
+Severity = Literal["invalid", "missing", "ambiguous", "note"]
 
 _NUMBER_TEXT = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)")
 

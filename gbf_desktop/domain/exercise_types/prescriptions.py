@@ -1,21 +1,29 @@
 """What the coach prescribes, per exercise type, and how it maps onto `session_exercises.config`.
 
 The web builder stores `{sets, reps, format, weight?, duration?, notes?}` (its PDF export also reads
-`rest` and `rpe`) and knows only the formats standard, EMOM and AMRAP. The desktop keeps those keys
-with the web's meaning for every type and puts what the web cannot express under additional keys
-that the web ignores:
+`rest` and `rpe`). Its formats are standard, EMOM, AMRAP and circuit (the workout page shows the
+rounds and total-reps inputs only for `format == "circuit"`); other web screens also write
+`for-time`, `time` and `distance`, which are standard prescriptions with another label and are
+written back as they were. The desktop keeps the web's keys with the web's meaning for every type
+and puts what the web cannot express under additional keys that the web ignores:
 
-standard   sets, reps (8 | "8-12" | "max"), weight (kg), duration (seconds per set), rest (s),
-           rpe; + loadUnit/loadValue (a load in lb or % of 1RM), rir, tempo.
+standard   sets, reps (a number: the web feeds it to a number input and a sum), weight (kg),
+           duration (seconds per set), rest (s), rpe; + repsTarget ("8-12" or "max", with its
+           lower bound in `reps`), loadUnit/loadValue (a load in lb or % of 1RM), rir, tempo.
 EMOM       format "EMOM", duration = minutes * 60, reps = reps per minute, weight, rpe;
            + work (text per minute), alternating (names or exercise ids, one per minute, cycling).
 AMRAP      format "AMRAP", duration = time cap * 60, reps = target total reps, weight, rpe;
            + goal, targetRounds.
-circuit    format "standard" (the web has no circuit), sets = rounds, reps = reps per round,
-           rest = rest between rounds, weight (kg), rpe; + stations [{name, exerciseId, reps,
-           seconds, meters, weight}]. Read also from `rounds` and `restBetweenRounds`.
-custom     format "standard"; sets, reps, duration, weight, rest, rpe keep the web's meaning when
-           set; + instructions.
+circuit    format "circuit", sets = rounds, reps = reps per round, rest = rest between rounds,
+           weight (kg), rpe; + stations [{name, exerciseId, reps, seconds, meters, weight}].
+           Read also from `rounds` and `restBetweenRounds`, and from the "standard" format that
+           older desktop versions wrote for a circuit library exercise.
+custom     format "standard"; sets, reps (+ repsTarget), duration, weight, rest, rpe keep the
+           web's meaning when set; + instructions.
+
+EMOM and AMRAP durations: the web builder writes seconds, its programs page labels the same key
+minutes. Seconds are written; a stored value below 60 only makes sense as minutes and is read as
+ambiguous (severity "ambiguous") rather than as a 5-second EMOM.
 
 Any other key is kept in `extra` and written back untouched; so is a whole stored config the coach
 did not edit (`ConfigReading.to_config`).
@@ -45,6 +53,7 @@ from gbf_desktop.domain.exercise_types.fields import (
 from gbf_desktop.domain.exercise_types.values import (
     LOAD_RULES,
     REPS_MESSAGE,
+    REPS_TARGET_KEY,
     RIR_RULE,
     RPE_RULE,
     Effort,
@@ -94,7 +103,28 @@ WEB_FORMATS = {
     "standard": ExerciseKind.STANDARD,
     "EMOM": ExerciseKind.EMOM,
     "AMRAP": ExerciseKind.AMRAP,
+    "circuit": ExerciseKind.CIRCUIT,
+    "for-time": ExerciseKind.STANDARD,
+    "time": ExerciseKind.STANDARD,
+    "distance": ExerciseKind.STANDARD,
 }
+# The standard-shaped formats other web screens write (programs page: for-time; builder and the
+# "my exercises" page: time, distance): kept as the prescription's `variant`.
+STANDARD_VARIANTS = ("standard", "for-time", "time", "distance")
+
+
+def _check_variant(variant: str) -> None:
+    if variant not in STANDARD_VARIANTS:
+        raise ValidationError(f"Format must be one of {', '.join(STANDARD_VARIANTS)}.")
+
+
+def _put_reps(config: dict[str, Any], reps: RepsTarget | None) -> None:
+    """`reps` as the number the web reads; a range or "max" also under `repsTarget`."""
+    if reps is None:
+        return
+    config["reps"] = reps.lower_bound
+    if reps.web_text is not None:
+        config[REPS_TARGET_KEY] = reps.web_text
 
 
 @dataclass(frozen=True)
@@ -116,15 +146,17 @@ class StandardPrescription:
     tempo: Tempo | None = None
     set_time_s: int | None = None
     notes: str | None = None
+    variant: str = "standard"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     KIND = ExerciseKind.STANDARD
     KEYS = frozenset(
         {"sets", "reps", "format", "weight", "loadUnit", "loadValue", "rest", "rpe", "rir"}
-        | {"tempo", "duration", "notes"}
+        | {"tempo", "duration", "notes", REPS_TARGET_KEY}
     )
 
     def __post_init__(self) -> None:
+        _check_variant(self.variant)
         settle(self, "sets", SETS_RULE)
         settle(self, "rest_s", REST_RULE)
         settle(self, "set_time_s", SET_TIME_RULE)
@@ -144,9 +176,8 @@ class StandardPrescription:
     def to_config(self) -> dict[str, Any]:
         config: dict[str, Any] = {}
         put(config, "sets", self.sets)
-        if self.reps is not None:
-            config["reps"] = self.reps.to_json()
-        config["format"] = "standard"
+        _put_reps(config, self.reps)
+        config["format"] = self.variant
         if self.load is not None:
             put(config, "weight", self.load.stored_kg)
             if self.load.unit is not LoadUnit.KG:
@@ -351,8 +382,9 @@ class CircuitPrescription:
         config: dict[str, Any] = {}
         put(config, "sets", self.rounds)
         put(config, "reps", self.reps_per_round)
-        # The web builder has no circuit format; "standard" is what it shows and re-saves.
-        config["format"] = "standard"
+        # The web's workout page asks for rounds and total reps only for this format, and its
+        # runner then stores the circuit result shape.
+        config["format"] = "circuit"
         put(config, "weight", self.weight_kg)
         put(config, "rest", self.rest_between_rounds_s)
         put(config, "rpe", self.rpe)
@@ -373,14 +405,17 @@ class CustomPrescription:
     rest_s: int | None = None
     rpe: float | None = None
     notes: str | None = None
+    variant: str = "standard"
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     KIND = ExerciseKind.CUSTOM
     KEYS = frozenset(
         {"format", "instructions", "sets", "reps", "duration", "weight", "rest", "rpe", "notes"}
+        | {REPS_TARGET_KEY}
     )
 
     def __post_init__(self) -> None:
+        _check_variant(self.variant)
         check_text(INSTRUCTIONS_RULE, self.instructions)
         settle(self, "sets", SETS_RULE)
         if self.reps is not None and not isinstance(self.reps, RepCount | RepRange | MaxReps):
@@ -400,9 +435,8 @@ class CustomPrescription:
     def to_config(self) -> dict[str, Any]:
         config: dict[str, Any] = {}
         put(config, "sets", self.sets)
-        if self.reps is not None:
-            config["reps"] = self.reps.to_json()
-        config["format"] = "standard"
+        _put_reps(config, self.reps)
+        config["format"] = self.variant
         put(config, "weight", self.weight_kg)
         put(config, "duration", self.duration_s)
         put(config, "rest", self.rest_s)
@@ -472,15 +506,16 @@ class ConfigReading(StoredReading):
 def resolve_kind(library_type: object, config: object) -> ExerciseKind:
     """Which prescription a config holds.
 
-    The web builder lets a coach pick the format EMOM or AMRAP for any library exercise (all
-    global exercises are `standard`), so an explicit EMOM/AMRAP format wins. Its "standard" format
-    is also what circuits and custom exercises carry, having no format of their own, so for those
-    the library type decides; an explicit "standard" otherwise means standard.
+    The web builders let a coach pick the format EMOM, AMRAP or circuit for any library exercise
+    (all global exercises are `standard`), so an explicit EMOM/AMRAP/circuit format wins. The
+    "standard" format (and its for-time/time/distance labels) is also what custom exercises, and
+    circuits written by older desktop versions, carry, so for those the library type decides; an
+    explicit "standard" otherwise means standard.
     """
     library = ExerciseKind.from_library(library_type)
     fmt = config.get("format") if isinstance(config, Mapping) else None
     chosen = _format_kind(fmt)
-    if chosen in (ExerciseKind.EMOM, ExerciseKind.AMRAP):
+    if chosen in (ExerciseKind.EMOM, ExerciseKind.AMRAP, ExerciseKind.CIRCUIT):
         return chosen
     if chosen is ExerciseKind.STANDARD and library in (ExerciseKind.EMOM, ExerciseKind.AMRAP):
         return ExerciseKind.STANDARD
@@ -530,12 +565,34 @@ def _read_format(reader: Reader) -> None:
     if raw is ABSENT or raw is None:
         return
     if _format_kind(raw) is None:
-        reader.flag("format", "Format", "invalid", "Format must be standard, EMOM or AMRAP.")
+        message = f"Format must be one of {', '.join(WEB_FORMATS)}."
+        reader.flag("format", "Format", "invalid", message)
     elif raw not in WEB_FORMATS:
         reader.flag("format", "Format", "note", f"Format is stored as {raw!r}.")
 
 
 def _read_reps(reader: Reader, key: str = "reps") -> RepsTarget | None:
+    """The rep target: `reps`, or the range/"max" in `repsTarget` while `reps` still holds its
+    lower bound. A web edit changes only `reps`, so when they disagree `reps` wins."""
+    number = _parse_reps_key(reader, key)
+    raw_target = reader.get(REPS_TARGET_KEY)
+    if raw_target is ABSENT or raw_target is None:
+        return number
+    try:
+        target, _ = parse_reps(raw_target)
+    except ValidationError as err:
+        reader.flag(REPS_TARGET_KEY, "Rep target", "invalid", err.message)
+        return number
+    if target is None:
+        return number
+    if number is None or number == RepCount(target.lower_bound):
+        return target
+    message = f"The rep target {target} was replaced by {number} reps set elsewhere."
+    reader.flag(REPS_TARGET_KEY, "Rep target", "note", message)
+    return number
+
+
+def _parse_reps_key(reader: Reader, key: str) -> RepsTarget | None:
     raw = reader.get(key)
     if raw is ABSENT or raw is None:
         return None
@@ -544,9 +601,18 @@ def _read_reps(reader: Reader, key: str = "reps") -> RepsTarget | None:
     except ValidationError as err:
         reader.flag(key, "Reps", "invalid", err.message)
         return None
-    if was_text:
-        reader.flag(key, "Reps", "note", "Reps is stored as text.")
+    if was_text or isinstance(raw, str):
+        reader.flag(key, "Reps", "note", "Reps is stored as text; the web app reads a number.")
     return target
+
+
+def _read_variant(reader: Reader) -> str:
+    raw = reader.get("format")
+    if isinstance(raw, str):
+        for variant in STANDARD_VARIANTS:
+            if raw.strip().lower() == variant:
+                return variant
+    return "standard"
 
 
 def _read_load(reader: Reader) -> Load | None:
@@ -605,6 +671,7 @@ def _read_tempo(reader: Reader) -> Tempo | None:
 
 def _read_standard(reader: Reader) -> StandardPrescription:
     return StandardPrescription(
+        variant=_read_variant(reader),
         sets=reader.whole("sets", SETS_RULE),
         reps=_read_reps(reader),
         load=_read_load(reader),
@@ -618,8 +685,34 @@ def _read_standard(reader: Reader) -> StandardPrescription:
 
 
 def _read_minutes(reader: Reader) -> int | None:
-    seconds = reader.number("duration", EMOM_DURATION_RULE)
-    return None if seconds is None else int(seconds) // 60
+    """Whole minutes from `duration` in seconds (what the web builder writes).
+
+    The web's programs page labels the same key minutes, so a whole number below 60, which as
+    seconds would be an EMOM shorter than one minute, is flagged ambiguous and given no value:
+    the coach confirms the minutes when editing, and until then the row is kept as stored.
+    """
+    raw = reader.get("duration")
+    if raw is ABSENT or raw is None:
+        return None
+    seconds, problem, was_text = EMOM_DURATION_RULE.read(raw)
+    if problem is None and seconds is not None:
+        if was_text:
+            reader.flag("duration", "Duration", "note", "Duration is stored as text.")
+        return int(seconds) // 60
+    as_minutes, minutes_problem, _ = MINUTES_RULE.read(raw)
+    if minutes_problem is None and as_minutes is not None and as_minutes < 60:
+        reader.flag("duration", MINUTES_RULE.label, "ambiguous", ambiguous_minutes_message(raw))
+    else:
+        reader.flag("duration", "Duration", "invalid", EMOM_DURATION_RULE.message)
+    return None
+
+
+def ambiguous_minutes_message(raw: object) -> str:
+    shown = raw.strip() if isinstance(raw, str) else f"{raw:g}" if isinstance(raw, float) else raw
+    return (
+        f"Duration is stored as {shown}: {shown} minutes as the web's programs page means it, "
+        f"or {shown} seconds as its builder means it. Set the minutes to confirm."
+    )
 
 
 def _read_emom(reader: Reader) -> EmomPrescription:
@@ -726,6 +819,7 @@ def _read_circuit(reader: Reader) -> CircuitPrescription:
 
 def _read_custom(reader: Reader) -> CustomPrescription:
     return CustomPrescription(
+        variant=_read_variant(reader),
         instructions=reader.text("instructions", INSTRUCTIONS_RULE),
         sets=reader.whole("sets", SETS_RULE),
         reps=_read_reps(reader),

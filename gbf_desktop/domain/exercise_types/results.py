@@ -6,12 +6,14 @@ standard  {setsCompleted, repsPerSet[], repsCompleted (their sum), weightUsed, r
 EMOM      {repsPerMinute[], rpe, notes}
 AMRAP     {totalReps, rpe, notes}
 circuit   {roundsCompleted, totalReps, weightUsed, rpe, notes}
-custom    (no shape of its own; the runner keeps a note)
+custom    (no case of its own: the runner's default branch, the standard shape, applies)
 
 The desktop writes exactly these keys, every one of them (null where unknown, as the runner does),
 and adds what its richer results need under keys the web ignores: `weightPerSet` and `rpePerSet`
 (standard), `completed` (EMOM, AMRAP, custom), `rounds`/`extraReps` (AMRAP), `perRound`
-(circuit). Reading never raises; see `fields.Reader`.
+(circuit). `weightUsed` is the one load the workout page shows on every set. An AMRAP with a score
+always has a number in `totalReps`, the only figure the web shows. A custom result is the standard
+shape with no sets, its text in `notes`. Reading never raises; see `fields.Reader`.
 """
 
 from __future__ import annotations
@@ -194,13 +196,17 @@ class AmrapResult:
     @classmethod
     def from_rounds(
         cls,
-        rounds: int,
-        extra_reps: int,
+        rounds: int | None,
+        extra_reps: int | None,
         reps_per_round: int | None,
+        total_reps: int | None = None,
         **others: Any,
     ) -> AmrapResult:
-        """A result logged as rounds + reps; the total follows when a round's size is known."""
-        total = None if reps_per_round is None else rounds * reps_per_round + extra_reps
+        """A result logged as rounds + reps: the total typed, or else rounds x round size +
+        extra reps when a round's size is known (otherwise the total must be typed)."""
+        total = total_reps
+        if total is None and rounds is not None and reps_per_round is not None:
+            total = rounds * reps_per_round + (extra_reps or 0)
         return cls(total_reps=total, rounds=rounds, extra_reps=extra_reps, **others)
 
     def to_data(self) -> dict[str, Any]:
@@ -308,7 +314,9 @@ class CustomResult:
         settle_extra(self, self.KEYS)
 
     def to_data(self) -> dict[str, Any]:
-        data: dict[str, Any] = {"notes": self.notes}
+        # The web runner's default branch (custom has no case): the standard shape, no sets.
+        # Figures a student logged there on the web travel in `extra` and win below.
+        data: dict[str, Any] = {**copy.deepcopy(CUSTOM_DEFAULTS), "notes": self.notes}
         if self.completed is not None:
             data["completed"] = self.completed
         data.update(copy.deepcopy(dict(self.extra)))
@@ -316,6 +324,31 @@ class CustomResult:
 
 
 Result = StandardResult | EmomResult | AmrapResult | CircuitResult | CustomResult
+
+# The empty figures of the runner's default branch, which a custom result carries.
+CUSTOM_DEFAULTS: dict[str, Any] = {
+    "setsCompleted": 0,
+    "repsPerSet": [],
+    "repsCompleted": 0,
+    "weightUsed": None,
+    "rpe": None,
+}
+
+
+def check_loggable(result: Result) -> None:
+    """Raise a ValidationError when a result about to be written would show wrong on the web.
+
+    Stored rows may be in any state (reading accepts them); what the desktop writes may not.
+    The web shows an AMRAP only by its `totalReps`, so a score logged as rounds must carry it.
+    """
+    scored = isinstance(result, AmrapResult) and (
+        result.rounds is not None or result.extra_reps is not None
+    )
+    if scored and isinstance(result, AmrapResult) and result.total_reps is None:
+        raise ValidationError(
+            "Enter the total reps too: the size of a round is not known here, and the web "
+            "app shows only the total."
+        )
 
 
 def empty_result(kind: ExerciseKind) -> Result:
@@ -513,6 +546,11 @@ def _read_circuit(reader: Reader) -> CircuitResult:
 
 
 def _read_custom(reader: Reader) -> CustomResult:
+    for key, empty in CUSTOM_DEFAULTS.items():
+        # The default branch's empty figures are what `to_data` writes anyway; real figures a
+        # student logged on the web stay in `extra`.
+        if reader.raw.get(key, empty) == empty and type(reader.raw.get(key, empty)) is type(empty):
+            reader.get(key)
     return CustomResult(
         notes=_read_notes(reader),
         completed=reader.boolean("completed", "Completed"),

@@ -53,6 +53,15 @@ class RepCount:
     def to_json(self) -> int:
         return self.reps
 
+    @property
+    def lower_bound(self) -> int:
+        return self.reps
+
+    @property
+    def web_text(self) -> str | None:
+        """The target's text for the `repsTarget` key; None when `reps` alone says it all."""
+        return None
+
     def __str__(self) -> str:
         return str(self.reps)
 
@@ -72,8 +81,15 @@ class RepRange:
             raise ValidationError("A rep range must go from a lower to a higher number, e.g. 8-12.")
 
     def to_json(self) -> str:
-        # Stored as the text older web builders saved ("8-12"), which the web prints as it is.
         return f"{self.low}-{self.high}"
+
+    @property
+    def lower_bound(self) -> int:
+        return self.low
+
+    @property
+    def web_text(self) -> str | None:
+        return self.to_json()
 
     def __str__(self) -> str:
         return self.to_json()
@@ -86,11 +102,24 @@ class MaxReps:
     def to_json(self) -> str:
         return "max"
 
+    @property
+    def lower_bound(self) -> int:
+        # At least one rep: the number the web's reps input and its sum of reps get.
+        return 1
+
+    @property
+    def web_text(self) -> str | None:
+        return "max"
+
     def __str__(self) -> str:
         return "max"
 
 
 RepsTarget = RepCount | RepRange | MaxReps
+
+# The web reads `config.reps` as a number (a number input, `sum + (reps || 0)`), so a range or
+# "max" is written as its lower bound in `reps`, with its text under this key the web ignores.
+REPS_TARGET_KEY = "repsTarget"
 
 _RANGE = re.compile(r"(\d+)\s*[-\u2013\u2014]\s*(\d+)")
 _MAX_WORDS = frozenset({"max", "amrap", "max reps"})
