@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 
+from gbf_desktop import private_files
 from gbf_desktop.db import migrate
 from gbf_desktop.db.embedded import EmbeddedPostgres
 from gbf_desktop.db.engine import build_engine, mask_url
@@ -62,6 +63,14 @@ def configure_logging(log_dir: Path, *, verbose: bool = False) -> Path:
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     return path
+
+
+def make_files_private(settings: Settings) -> None:
+    """From now on every file the app writes is the user's alone; older ones are brought in line."""
+    private_files.restrict_new_files()
+    private_files.private_dir(settings.data_dir)
+    private_files.tighten(settings.data_dir, skip=[settings.embedded_pgdata])
+    private_files.tighten(settings.cache_dir)
 
 
 def open_database(settings: Settings) -> Database:

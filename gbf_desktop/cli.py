@@ -210,7 +210,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     log_path: Path | str = "the log file"
     try:
         settings = _settings(args)
-        from gbf_desktop.app import configure_logging
+        from gbf_desktop.app import configure_logging, make_files_private
+
+        make_files_private(settings)
 
         log_path = configure_logging(settings.log_dir, verbose=args.verbose)
         return COMMANDS[args.command](args, settings)

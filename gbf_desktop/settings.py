@@ -39,6 +39,16 @@ class Settings:
         return self.data_dir / "logs"
 
     @property
+    def cache_dir(self) -> Path:
+        # Thumbnails; the platform's cache folder (XDG_CACHE_HOME on Linux), not the data folder.
+        return Path(platformdirs.user_cache_dir(APP_SLUG, appauthor=False))
+
+    @property
+    def saved_connections_file(self) -> Path:
+        """The coach's saved servers: host, port, database, user, TLS; never a password."""
+        return self.data_dir / "connections.json"
+
+    @property
     def uses_embedded_database(self) -> bool:
         return self.database_url is None
 

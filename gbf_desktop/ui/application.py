@@ -9,10 +9,11 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory
 
 from gbf_desktop import __version__
+from gbf_desktop.private_files import tighten_file
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME, APP_SLUG
@@ -37,6 +38,8 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    # The remembered email and window state are the user's alone (see private_files).
+    tighten_file(Path(QSettings().fileName()))
     apply_look(app)
     return app
 
