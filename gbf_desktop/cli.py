@@ -95,6 +95,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--keep-audio", action="store_true", help="keep the sound (AAC); dropped by default"
     )
 
+    bar = clip_actions.add_parser(
+        "bar-path",
+        help="track a barbell plate through a video: its path, the reps and their speeds (JSON)",
+    )
+    bar.add_argument("file", metavar="FILE")
+    bar.add_argument(
+        "--plate",
+        required=True,
+        metavar="X,Y,R",
+        help="the plate's centre and radius in pixels of the upright picture",
+    )
+    bar.add_argument(
+        "--time", type=float, default=0.0, metavar="S", help="when the plate is there (s)"
+    )
+    bar.add_argument(
+        "--plate-cm", type=float, default=45.0, metavar="CM", help="plate diameter (45 cm)"
+    )
+
     check = commands.add_parser(
         "self-check", help="check Qt, ffmpeg and the database; exit 0 only when all pass"
     )
@@ -168,6 +186,11 @@ def _cmd_clip(args: argparse.Namespace, settings: Settings) -> int:
 
     if args.action == "probe":
         print(json.dumps(probe_to_json(probe(Path(args.file))), indent=2))
+        return EXIT_OK
+    if args.action == "bar-path":
+        from gbf_desktop.video.bar_tracker import bar_path_json
+
+        print(json.dumps(bar_path_json(Path(args.file), args.plate, args.time, args.plate_cm)))
         return EXIT_OK
     clip = compress(
         Path(args.input),
