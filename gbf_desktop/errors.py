@@ -12,10 +12,14 @@ from __future__ import annotations
 class KnownError(Exception):
     """A failure the user can understand and act on; `str(err)` is the message to show."""
 
-    def __init__(self, message: str, *, hint: str | None = None) -> None:
+    def __init__(self, message: str, *, hint: str | None = None, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
         self.hint = hint
+        # Which input the message is about (a form key such as "title" or "config.sets"), so a
+        # page can mark that input without matching the message's words; None when it is no one
+        # input's fault.
+        self.field = field
 
     def __str__(self) -> str:
         return f"{self.message} {self.hint}" if self.hint else self.message

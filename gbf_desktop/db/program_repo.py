@@ -111,6 +111,16 @@ class SqlProgramEditRepository:
         ).all()
         return {row.id: row.name for row in rows}
 
+    def exercise_types(self, exercise_ids: Iterable[str]) -> dict[str, str]:
+        """Library type of each id that still exists, for checking the configs a save writes."""
+        ids = sorted(set(exercise_ids))
+        if not ids:
+            return {}
+        rows = self._session.execute(
+            select(m.Exercise.id, m.Exercise.type).where(m.Exercise.id.in_(ids))
+        ).all()
+        return {row.id: str(row.type) for row in rows}
+
     def logs_under(self, session_ids: Sequence[str]) -> Sequence[LoggedSession]:
         """Every student's log of these sessions, with the clips each would take with it."""
         if not session_ids:

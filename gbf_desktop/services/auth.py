@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 import bcrypt
 
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import STAFF_ROLES
 from gbf_desktop.errors import AuthError
 from gbf_desktop.services.ports import UnitOfWorkFactory
@@ -43,9 +44,10 @@ def _password_matches(password: str, stored_hash: str) -> bool:
 
 
 def sign_in(uow_factory: UnitOfWorkFactory, email: str, password: str) -> SignedInUser:
-    email = email.strip()
-    if not email or not password:
+    if (isinstance(email, str) and not email.strip()) or password == "":
         raise AuthError("Enter your email and your password.")
+    # Before any query: a NUL in the email would make the driver fail mid-statement.
+    email, password = rules.check_sign_in(email, password)
     with uow_factory() as uow:
         found = uow.users.credentials_by_email(email)
     # The same message for an unknown email and a wrong password: the screen must not tell a

@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Protocol
 
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.review import ClipReviewRecord, QueuedClip
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.logging_on_behalf import new_uuid, utc_now_ms
@@ -75,6 +76,8 @@ def mark_reviewed(
     new_id: Callable[[], str] = new_uuid,
 ) -> ClipReviewRecord:
     """Record that the coach reviewed the clip, with their comment (blank is allowed)."""
+    rules.check_ids(coach_id=coach_id, media_id=media_id)
+    rules.check_comment(comment, label="Review comment")
     text = comment.strip()
     if len(text) > COMMENT_LIMIT:
         raise ValidationError(f"A review comment can hold at most {COMMENT_LIMIT} characters.")

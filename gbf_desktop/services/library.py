@@ -25,6 +25,7 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any, Literal, Protocol
 
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ExerciseRecord, UserRecord
 from gbf_desktop.errors import KnownError, ValidationError
 from gbf_desktop.services.ports import UnitOfWorkBase
@@ -400,23 +401,26 @@ class ExerciseDraft:
     reps: int | None = None
 
     def check(self) -> None:
-        name = self.name.strip()
-        if not name:
-            raise ValidationError("The exercise needs a name.")
-        if len(name) > MAX_NAME:
-            raise ValidationError(f"The name is longer than {MAX_NAME} characters.")
-        if self.type not in EXERCISE_TYPES:
-            raise ValidationError(f"The type must be one of {', '.join(EXERCISE_TYPES)}.")
-        if self.difficulty is not None and self.difficulty.lower() not in DIFFICULTIES:
-            raise ValidationError("The difficulty must be beginner, intermediate or advanced.")
-        if self.description and len(self.description) > MAX_DESCRIPTION:
-            raise ValidationError(f"The description is longer than {MAX_DESCRIPTION} characters.")
+        if isinstance(self.name, str) and not self.name.strip():
+            raise ValidationError("The exercise needs a name.", field="name")
+        # Types, NUL and control characters, lengths, whole numbers: the domain's rules.
+        rules.check_exercise_draft(
+            name=self.name,
+            type=self.type,
+            description=self.description,
+            difficulty=self.difficulty,
+            muscle_groups=self.muscle_groups,
+            instructions=self.instructions,
+            video_url=self.video_url,
+            sets=self.sets,
+            reps=self.reps,
+            types=EXERCISE_TYPES,
+            difficulties=DIFFICULTIES,
+        )
         if self.video_url and not _url(self.video_url):
-            raise ValidationError("The video link must start with https:// (or http://).")
-        if self.sets is not None and not 1 <= self.sets <= 20:
-            raise ValidationError("Sets must be between 1 and 20.")
-        if self.reps is not None and not 1 <= self.reps <= 100:
-            raise ValidationError("Reps must be between 1 and 100.")
+            raise ValidationError(
+                "The video link must start with https:// (or http://).", field="video_url"
+            )
 
     def coach_meta(self, keep: Mapping[str, Any]) -> dict[str, Any]:
         """Meta in the web exercise form's shape; keys the form does not know are kept."""
@@ -503,6 +507,7 @@ def exercise_details(
 
 def set_favourite(uow_factory: LibraryUowFactory, user_id: str, exercise_id: str, on: bool) -> bool:
     """Mark or unmark a favourite; returns the new state. Repeating a state is harmless."""
+    rules.check_ids(user_id=user_id, exercise_id=exercise_id)
     with uow_factory() as uow:
         user = _user(uow, user_id)
         _visible(uow, user, exercise_id)
@@ -515,6 +520,7 @@ def create_exercise(
     uow_factory: LibraryUowFactory, user_id: str, draft: ExerciseDraft
 ) -> ExerciseRecord:
     """A new exercise of the coach's own (scope `coach`), as the web form creates it."""
+    rules.check_ids(user_id=user_id)
     draft.check()
     with uow_factory() as uow:
         user = _user(uow, user_id)
@@ -527,6 +533,7 @@ def create_exercise(
             owner_id=user.id,
             meta=draft.coach_meta({}),
         )
+        rules.check_exercise(name=row.name, description=row.description, meta=row.meta)
         uow.library.insert(row, _now())
         record = uow.library.get(row.id)
         uow.commit()
@@ -538,6 +545,7 @@ def update_exercise(
     uow_factory: LibraryUowFactory, user_id: str, exercise_id: str, draft: ExerciseDraft
 ) -> ExerciseRecord:
     """Edit one of the coach's own exercises (admins: any). Global ones refuse coaches."""
+    rules.check_ids(user_id=user_id, exercise_id=exercise_id)
     draft.check()
     with uow_factory() as uow:
         user = _user(uow, user_id)
@@ -556,6 +564,8 @@ def update_exercise(
             owner_id=old.owner_id,
             meta=meta,
         )
+        # The kept keys come from the stored row: an outsized or odd meta is refused, not sent.
+        rules.check_exercise(name=row.name, description=row.description, meta=row.meta)
         uow.library.update(row, _now())
         record = uow.library.get(old.id)
         uow.commit()
@@ -565,6 +575,7 @@ def update_exercise(
 
 def delete_exercise(uow_factory: LibraryUowFactory, user_id: str, exercise_id: str) -> None:
     """Delete an own exercise; refused, naming the programs, while any session uses it."""
+    rules.check_ids(user_id=user_id, exercise_id=exercise_id)
     with uow_factory() as uow:
         user = _user(uow, user_id)
         record = _editable(uow, user, exercise_id)

@@ -27,6 +27,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any, Protocol
 
+from gbf_desktop.domain import validation
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.exercise_types import Result
 from gbf_desktop.domain.exercise_types.results import check_loggable
 from gbf_desktop.domain.exercise_types.values import ExerciseKind
@@ -264,6 +266,10 @@ def log_session(
 
     `comment` is the session note (`session_progress.notes`); None keeps the stored one.
     """
+    rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
+    rules.check_notes(comment, field="comment", label="Session note")
+    for log in exercises:
+        rules.check_exercise_log(log.exercise_id, log.position, log.status, log.notes)
     with uow_factory() as uow:
         store = uow.review
         student = store.student_of(coach_id, student_id)
@@ -296,6 +302,11 @@ def log_session(
             old=row["progress"] if row else None,
             coach_id=coach_id,
             now=moment,
+        )
+        # The entries of an old row come along as stored: refuse before writing what jsonb
+        # cannot hold or what no screen could show.
+        validation.json_value(
+            progress, field="progress", label="The session's log", limits=validation.PROGRESS_LIMITS
         )
         statuses = [
             str(e.get("status", "")) for e in progress["exercises"] if isinstance(e, Mapping)

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import Any, Protocol
 
 from gbf_desktop.domain import clips
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.errors import MediaError, ValidationError
 from gbf_desktop.services.ports import (
@@ -324,6 +325,7 @@ def iter_store_clip(
     `ValidationError` for a student who is not the coach's or a session outside their programs.
     Nothing is written unless everything succeeds; closing the generator early rolls back.
     """
+    rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
     path = Path(file_path)
     data = yield from _check_clip(inspect, path, expected_sha256, chunk_bytes)
     with uow_factory() as uow:

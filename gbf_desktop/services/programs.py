@@ -21,6 +21,7 @@ from datetime import UTC, datetime
 from typing import Any, Protocol
 
 from gbf_desktop.domain import program_edit as pe
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import STAFF_ROLES, ProgramSummary, ProgramTree, UserRecord
 from gbf_desktop.domain.program_edit import ProgramDiff, ProgramDoc
 from gbf_desktop.errors import ConflictError, KnownError, ValidationError
@@ -73,6 +74,8 @@ class ProgramRows(Protocol):
     def exercise_names(
         self, exercise_ids: Iterable[str], *, visible_to: str
     ) -> Mapping[str, str]: ...
+
+    def exercise_types(self, exercise_ids: Iterable[str]) -> Mapping[str, str]: ...
 
     def logs_under(self, session_ids: Sequence[str]) -> Sequence[LoggedSession]: ...
 
@@ -397,6 +400,18 @@ def _validate(
         )
 
 
+def _whole(document: ProgramDoc) -> ProgramDiff:
+    """Every row of `document` as inserts: what creating it writes."""
+    empty = ProgramDoc(
+        id=document.id,
+        title=document.title,
+        description=document.description,
+        is_draft=document.is_draft,
+        data=document.data,
+    )
+    return pe.diff(empty, document)
+
+
 def _impact(logs: Sequence[LoggedSession]) -> RemovalImpact:
     students: dict[str, list[LoggedSession]] = {}
     for log in logs:
@@ -444,20 +459,25 @@ def create_program(
     copied_from: str | None = None,
 ) -> OpenedProgram:
     """Insert a whole program (a new one, or a copy) and its `create` audit row."""
+    rules.check_ids(coach_id=coach_id)
+    rules.check_new_id(document.id, label="Program id")
+    # Every value is checked before the first query; configs again below, by their types.
+    rules.check_program_head(document.title, document.description, document.is_draft, document.data)
+    rules.check_program_change(_whole(document), {}, check_configs=False)
     with uow_factory() as uow:
         user = _staff(uow, coach_id)
         names = uow.program_rows.exercise_names(_exercise_ids(document), visible_to=user.id)
         _validate(document, names)
-        now = utc_now()
-        empty = ProgramDoc(
-            id=document.id,
-            title=document.title,
-            description=document.description,
-            is_draft=document.is_draft,
-            data=document.data,
+        change = _whole(document)
+        # A copy carries the source's configs as stored; only what JSON cannot hold is refused.
+        rules.check_program_change(
+            change,
+            uow.program_rows.exercise_types(_exercise_ids(document)),
+            check_configs=copied_from is None,
         )
+        now = utc_now()
         uow.program_rows.insert_program(document, user.id, now)
-        uow.program_rows.apply(pe.diff(empty, document), now)
+        uow.program_rows.apply(change, now)
         counts = document.counts()
         audit: dict[str, Any] = {
             "title": document.title,
@@ -502,6 +522,8 @@ def save_program(
     base = opened.document
     if edited.id != base.id:
         raise ValueError("the edited document is not the opened program")
+    rules.check_ids(user_id=user_id)
+    rules.check_program_change(pe.diff(base, edited), {}, check_configs=False)
     with uow_factory() as uow:
         user = _staff(uow, user_id)
         tree = _load(uow, base.id, lock=True)
@@ -527,6 +549,7 @@ def save_program(
             _exercise_ids(current, target), visible_to=tree.program.coach_id
         )
         _validate(target, names, already_in=current)
+        rules.check_program_change(change, uow.program_rows.exercise_types(_exercise_ids(target)))
         impact = _impact(uow.program_rows.logs_under(change.deleted("session")))
         if impact.logs and (confirmed is None or not confirmed.covers(impact)):
             raise ConfirmationRequired(impact)
@@ -567,6 +590,7 @@ def delete_program(
     deletion needs `confirmed` covering them (from `deletion_impact`), else `ConfirmationRequired`
     is raised and nothing is deleted. Logs made after the confirmation are not covered either.
     """
+    rules.check_ids(user_id=user_id, program_id=program_id)
     with uow_factory() as uow:
         user = _staff(uow, user_id)
         tree = _load(uow, program_id, lock=True)
@@ -591,6 +615,8 @@ def assign_program(
     who already has the program is reported as such and gets nothing new (the web's own rule:
     there is no unique constraint, it checks first).
     """
+    rules.check_ids(coach_id=coach_id, program_id=program_id)
+    rules.check_id_list(student_ids, field="student_ids", label="Student id")
     with uow_factory() as uow:
         user = _staff(uow, coach_id)
         tree = _load(uow, program_id, lock=True)
@@ -684,6 +710,7 @@ def _assignment_view(uow: ProgramsUnitOfWork, coach_id: str, assignment_id: str)
 def unassign(uow_factory: ProgramsUowFactory, coach_id: str, assignment_id: str) -> AssignmentView:
     """Remove an assignment. The student's logs and clips stay: they hang from sessions, not
     from the assignment. Writes an `unassign` audit row."""
+    rules.check_ids(coach_id=coach_id, assignment_id=assignment_id)
     with uow_factory() as uow:
         view = _assignment_view(uow, coach_id, assignment_id)
         uow.program_rows.delete_assignment(assignment_id)
