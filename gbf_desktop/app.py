@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
+from collections.abc import Generator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -21,6 +23,7 @@ from gbf_desktop.db.embedded import EmbeddedPostgres
 from gbf_desktop.db.engine import build_engine, mask_url
 from gbf_desktop.db.uow import SqlUnitOfWork, unreachable, uow_factory
 from gbf_desktop.errors import KnownError, SchemaMismatch
+from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import Settings
 
@@ -119,36 +122,84 @@ def build_backend(db: Database) -> Backend:
     return Backend(uow_factory=lambda: SqlUnitOfWork(sessions), database_label=db.label)
 
 
-def seed_demo(db: Database, settings: Settings) -> DemoSummary:
-    """Insert the demo data (idempotent), with clips encoded by the configured ffmpeg."""
+def seed_demo(db: Database, settings: Settings, *, with_clips: bool = True) -> DemoSummary:
+    """Insert the demo data (idempotent), with clips encoded by the configured ffmpeg.
+
+    `with_clips=False` leaves the clips to `demo_clip_job`: the GUI shows its window first.
+    """
     from gbf_desktop.demo import seed
     from gbf_desktop.demo.clips import ffmpeg_clip_maker
 
-    return seed(db.engine, make_clip=ffmpeg_clip_maker(settings.ffmpeg_path))
+    make_clip = ffmpeg_clip_maker(settings.ffmpeg_path) if with_clips else None
+    return seed(db.engine, make_clip=make_clip)
 
 
-def run_gui(settings: Settings, *, demo: bool) -> int:
-    """Open the database, then the window; a start-up failure is shown in a dialog."""
-    from gbf_desktop.ui.application import run_gui as run_window
-    from gbf_desktop.ui.application import show_startup_error
+def demo_clip_job(db: Database, settings: Settings) -> Generator[tuple[int, int], None, int]:
+    """Make the demo clips still missing, yielding (done, total); returns how many were stored."""
+    from gbf_desktop.demo import iter_seed_clips
+    from gbf_desktop.demo.clips import ffmpeg_clip_maker
 
-    try:
-        db = open_database(settings)
-    except KnownError as err:
-        return show_startup_error(str(err))
+    steps = iter_seed_clips(db.engine, make_clip=ffmpeg_clip_maker(settings.ffmpeg_path))
+    while True:
+        try:
+            progress = next(steps)
+        except StopIteration as stop:
+            stored: int = stop.value
+            return stored
+        yield (progress.done, progress.total)
+
+
+@dataclass(frozen=True)
+class _Opened:
+    db: Database
+    backend: Backend
+    signed_in: SignedInUser | None
+
+
+def _open_for_gui(settings: Settings, demo: bool) -> _Opened:
+    db = open_database(settings)
     try:
         ensure_ready(db)
         backend = build_backend(db)
         signed_in = None
         if demo:
-            summary = seed_demo(db, settings)
+            summary = seed_demo(db, settings, with_clips=False)
             signed_in = backend.sign_in(summary.coach_email, summary.coach_password)
+        return _Opened(db, backend, signed_in)
+    except BaseException:
+        db.close()
+        raise
+
+
+def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) -> int:
+    """Open the database, then the window; a start-up failure is shown in a dialog.
+
+    The database starts (mostly a wait on PostgreSQL's own processes) on a thread while this one
+    imports Qt and the pages, so a first start pays for the slower of the two, not both.
+    `exit_when_ready` closes the app once the dashboard shows its data (for `bench/startup.py`).
+    """
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbf-open") as pool:
+        opening = pool.submit(_open_for_gui, settings, demo)
+        from gbf_desktop.ui.application import StartupJob, show_startup_error
+        from gbf_desktop.ui.application import run_gui as run_window
+
+        try:
+            opened = opening.result()
+        except KnownError as err:
+            return show_startup_error(str(err))
+    db = opened.db
+    try:
+        jobs = []
+        if demo:
+            jobs.append(StartupJob("Making the demo clips", lambda: demo_clip_job(db, settings)))
         return run_window(
-            backend,
-            signed_in=signed_in,
+            opened.backend,
+            signed_in=opened.signed_in,
             log_dir=settings.log_dir,
             camera_spec=settings.camera,
             ffmpeg_path=settings.ffmpeg_path,
+            startup_jobs=jobs,
+            exit_when_ready=exit_when_ready,
         )
     except KnownError as err:
         return show_startup_error(str(err))

@@ -6,14 +6,23 @@ database or on one the web platform already uses.
 """
 
 from gbf_desktop.demo.people import DEMO_COACH_EMAIL, DEMO_COACH_PASSWORD, DEMO_STUDENT_PASSWORD
-from gbf_desktop.demo.seed import DemoDataConflict, DemoSummary, MakeClip, seed
+from gbf_desktop.demo.seed import (
+    ClipProgress,
+    DemoDataConflict,
+    DemoSummary,
+    MakeClip,
+    iter_seed_clips,
+    seed,
+)
 
 __all__ = [
     "DEMO_COACH_EMAIL",
     "DEMO_COACH_PASSWORD",
     "DEMO_STUDENT_PASSWORD",
+    "ClipProgress",
     "DemoDataConflict",
     "DemoSummary",
     "MakeClip",
+    "iter_seed_clips",
     "seed",
 ]

@@ -1,4 +1,4 @@
-"""The real clip maker for the demo: ffmpeg's test pattern, encoded to the clip contract.
+"""The real clip maker for the demo: a drawn lifter squatting a barbell, encoded to the contract.
 
 `seed` only needs bytes; this adapter is what the composition root hands it. Each clip goes through
 a private temporary folder because the encoder writes a file (and renames it into place only once
@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 
 from gbf_desktop.demo.seed import MakeClip
-from gbf_desktop.video.compress import encode_test_pattern
+from gbf_desktop.video.compress import encode_lift_demo
 
 
 def ffmpeg_clip_maker(ffmpeg_path: str | None = None) -> MakeClip:
@@ -20,13 +20,8 @@ def ffmpeg_clip_maker(ffmpeg_path: str | None = None) -> MakeClip:
     def make_clip(seconds: float, seed: int) -> bytes:
         with tempfile.TemporaryDirectory(prefix="gbf-demo-clip-") as folder:
             output = Path(folder) / f"demo-{seed}.mp4"
-            # The label colours a band of the picture, so the demo clips are told apart at a glance.
-            encode_test_pattern(
-                output,
-                duration_s=seconds,
-                label=f"GoBeyondFit demo clip {seed}",
-                ffmpeg_path=ffmpeg_path,
-            )
+            # The seed varies the lifter's build, tempo and place, so the clips differ.
+            encode_lift_demo(output, duration_s=seconds, seed=seed, ffmpeg_path=ffmpeg_path)
             return output.read_bytes()
 
     return make_clip

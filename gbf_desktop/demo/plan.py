@@ -92,10 +92,10 @@ class DemoPlan:
 # (student, program, week, day, seconds, seed): form checks on main lifts, late in the log where a
 # coach would look first.
 CLIP_TARGETS = (
-    ("camille", people.STRENGTH, 8, 0, 3.0, 1),
-    ("camille", people.STRENGTH, 6, 2, 2.0, 2),
-    ("sofia", people.STRENGTH, 7, 1, 4.0, 3),
-    ("aisha", people.HYBRID, 8, 1, 3.0, 4),
+    ("camille", people.STRENGTH, 8, 0, 6.0, 1),
+    ("camille", people.STRENGTH, 6, 2, 5.0, 2),
+    ("sofia", people.STRENGTH, 7, 1, 8.0, 3),
+    ("aisha", people.HYBRID, 8, 1, 6.0, 4),
 )
 
 

@@ -13,7 +13,7 @@ email or pseudo is already held by someone else's account, it stops before writi
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Generator, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from types import MappingProxyType
@@ -111,11 +111,13 @@ class DemoSummary:
         return lines
 
 
-def seed(engine: Engine, *, make_clip: MakeClip, today: date | None = None) -> DemoSummary:
+def seed(engine: Engine, *, make_clip: MakeClip | None, today: date | None = None) -> DemoSummary:
     """Load the demo coach, students, library, programs, progress and clips, in one transaction.
 
     `today` (a UTC date) anchors the schedule: the programs started eight weeks before its week,
     so an on-track student is due in week 9. `make_clip` is only called for clips not yet stored.
+    Without `make_clip` the clips are left for `iter_seed_clips`: encoding them is most of a
+    seed's time, and the app does it after its window is shown.
     """
     plan = build_plan(today or datetime.now(UTC).date())
     try:
@@ -173,7 +175,45 @@ class _Writer:
         return set(self.conn.scalars(select(table.c.id).where(table.c.id.in_(wanted))))
 
 
-def _write(writer: _Writer, plan: DemoPlan, make_clip: MakeClip) -> None:
+@dataclass(frozen=True)
+class ClipProgress:
+    """How far `iter_seed_clips` got: `done` of `total` missing clips made and stored."""
+
+    done: int
+    total: int
+
+
+def iter_seed_clips(
+    engine: Engine, *, make_clip: MakeClip, today: date | None = None
+) -> Generator[ClipProgress, None, int]:
+    """Make and store the demo clips still missing, one transaction each; returns how many.
+
+    Yields before each clip (so a caller can show "2 of 4" and cancel between clips) and once at
+    the end. Safe beside a concurrent seed: each insert skips a clip that is already there.
+    """
+    plan = build_plan(today or datetime.now(UTC).date())
+    try:
+        with engine.connect() as conn:
+            logs = _Writer(conn).existing_ids(PROGRESS, (c.row["progressId"] for c in plan.clips))
+            stored = _Writer(conn).existing_ids(MEDIA, (c.row["id"] for c in plan.clips))
+        missing = [
+            c for c in plan.clips if c.row["progressId"] in logs and c.row["id"] not in stored
+        ]
+        inserted = 0
+        for done, clip in enumerate(missing):
+            yield ClipProgress(done, len(missing))
+            data = make_clip(clip.seconds, clip.seed)
+            with engine.begin() as conn:
+                inserted += len(
+                    _Writer(conn).insert(MEDIA, [{**clip.row, "data": data, "size": len(data)}])
+                )
+        yield ClipProgress(len(missing), len(missing))
+    except (OperationalError, InterfaceError) as err:
+        raise unreachable(engine, err) from err
+    return inserted
+
+
+def _write(writer: _Writer, plan: DemoPlan, make_clip: MakeClip | None) -> None:
     _refuse_foreign_accounts(writer.conn, plan.users)
     _write_users(writer, plan)
     writer.insert(GROUPS, plan.groups)
@@ -182,7 +222,8 @@ def _write(writer: _Writer, plan: DemoPlan, make_clip: MakeClip) -> None:
     _write_programs(writer, plan)
     _write_assignments(writer, plan)
     _write_progress(writer, plan)
-    _write_clips(writer, plan, make_clip)
+    if make_clip is not None:
+        _write_clips(writer, plan, make_clip)
 
 
 def _refuse_foreign_accounts(conn: Connection, users: Sequence[Row]) -> None:
@@ -213,14 +254,22 @@ def _refuse_foreign_accounts(conn: Connection, users: Sequence[Row]) -> None:
 def _write_users(writer: _Writer, plan: DemoPlan) -> None:
     users = USERS
     present = writer.existing_ids(users, (row["id"] for row in plan.users))
-    # bcrypt is slow on purpose: hash only for the accounts that are actually missing.
+    # bcrypt is slow on purpose (~0.15 s a hash): hash only for the accounts that are missing,
+    # and each distinct demo password once (the students share one).
+    hashes: dict[str, str] = {}
     missing = [
-        {**row, "password": hash_password(plan.passwords[row["id"]])}
+        {**row, "password": _hash_once(hashes, plan.passwords[row["id"]])}
         for row in plan.users
         if row["id"] not in present
     ]
     writer.insert(users, missing)
     writer.skip(users, len(present))
+
+
+def _hash_once(hashes: dict[str, str], password: str) -> str:
+    if password not in hashes:
+        hashes[password] = hash_password(password)
+    return hashes[password]
 
 
 def _write_programs(writer: _Writer, plan: DemoPlan) -> None:

@@ -6,9 +6,14 @@ needs at startup happens here.
 
 from __future__ import annotations
 
+import logging
 import sys
+import time
+from collections.abc import Callable, Generator, Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
+import psutil
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory
 
@@ -24,6 +29,16 @@ from gbf_desktop.ui.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
 from gbf_desktop.workers.tasks import TaskRunner
 
 ORGANIZATION = "GoBeyondFit"
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class StartupJob:
+    """Work that can wait until the window is shown: a generator yielding (done, total)."""
+
+    title: str
+    run: Callable[[], Generator[tuple[int, int], None, object]]
 
 
 def application() -> QApplication:
@@ -65,8 +80,15 @@ def run_gui(
     email_store: EmailStore | None = None,
     camera_spec: str = "auto",
     ffmpeg_path: str | None = None,
+    startup_jobs: Sequence[StartupJob] = (),
+    exit_when_ready: bool = False,
 ) -> int:
-    """Show the sign-in (unless `signed_in` is given), then the main window; the exit code."""
+    """Show the sign-in (unless `signed_in` is given), then the main window; the exit code.
+
+    `startup_jobs` start once the window shows, their progress in its status bar. The time from
+    the process's start to the dashboard's first data is logged (and printed, then the app quits,
+    with `exit_when_ready`).
+    """
     app = application()
     crash = CrashHandler(log_dir)
     runner = TaskRunner()
@@ -78,12 +100,23 @@ def run_gui(
             return 0
         window = MainWindow(backend, runner, user, camera_spec=camera_spec, ffmpeg_path=ffmpeg_path)
         _fit_to_screen(window)
+        window.ready.connect(lambda: _on_window_ready(app, exit_when_ready))
         window.show()
+        for job in startup_jobs:
+            window.start_job(job.title, job.run)
         return app.exec()
     finally:
         # Workers still running would emit on objects Qt is about to delete.
         runner.shutdown()
         crash.uninstall()
+
+
+def _on_window_ready(app: QApplication, exit_when_ready: bool) -> None:
+    elapsed = time.time() - psutil.Process().create_time()
+    log.info("window interactive %.2f s after the process started", elapsed)
+    if exit_when_ready:
+        print(f"ready after {elapsed:.2f} s", flush=True)
+        app.quit()
 
 
 def _fit_to_screen(window: MainWindow) -> None:

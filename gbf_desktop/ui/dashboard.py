@@ -397,6 +397,8 @@ class DashboardPage(QWidget):
 
     student_requested = Signal(str, str)
     review_queue_requested = Signal()
+    # After every load, whatever its outcome: the window is ready once the first one ends.
+    load_finished = Signal()
 
     def __init__(
         self,
@@ -608,6 +610,7 @@ class DashboardPage(QWidget):
         self._task = None
         self.refresh_action.setEnabled(True)
         self.retry_button.setEnabled(True)
+        self.load_finished.emit()
 
     def _show_error(self, message: str) -> None:
         # Old figures would be mistaken for current ones next to an error.

@@ -4,8 +4,9 @@ saying which database is in use and who is signed in."""
 from __future__ import annotations
 
 import enum
+from collections.abc import Callable, Generator
 
-from PySide6.QtCore import QSize, Qt, Slot
+from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -13,11 +14,13 @@ from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
     QMainWindow,
+    QProgressBar,
     QStackedWidget,
     QVBoxLayout,
     QWidget,
 )
 
+from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
@@ -32,7 +35,7 @@ from gbf_desktop.ui.library_page import LibraryPage
 from gbf_desktop.ui.program_builder import ProgramBuilderPage
 from gbf_desktop.ui.resources import icon
 from gbf_desktop.ui.students_page import StudentsPage, StudentsTab
-from gbf_desktop.workers.tasks import TaskRunner
+from gbf_desktop.workers.tasks import Task, TaskRunner
 
 MINIMUM_SIZE = QSize(1100, 700)
 
@@ -72,6 +75,10 @@ class PlaceholderPage(QWidget):
 
 
 class MainWindow(QMainWindow):
+    """Signals: `ready()` once, when the dashboard's first load has ended."""
+
+    ready = Signal()
+
     def __init__(
         self,
         backend: Backend,
@@ -85,6 +92,9 @@ class MainWindow(QMainWindow):
         open_importer: DialogOpener | None = None,
     ) -> None:
         super().__init__(parent)
+        self._runner = runner
+        self._jobs: list[Task] = []
+        self._ready_sent = False
         self.setWindowTitle(APP_NAME)
         self.setMinimumSize(MINIMUM_SIZE)
 
@@ -134,18 +144,77 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.pages, 1)
         self.setCentralWidget(central)
 
-        self.database_label = QLabel(f"Database: {backend.database_label}")
-        self.database_label.setObjectName("statusDatabase")
-        self.user_label = QLabel(f"Signed in as {user.display_name} ({user.email})")
-        self.user_label.setObjectName("statusUser")
-        self.statusBar().addWidget(self.database_label, 1)
-        self.statusBar().addPermanentWidget(self.user_label)
-        self.statusBar().setSizeGripEnabled(False)
+        self._build_status_bar(backend, user)
 
         self._wire()
         self.navigation.setCurrentRow(Area.DASHBOARD)
         self.dashboard.refresh()
         self.students.start()
+
+    def _build_status_bar(self, backend: Backend, user: SignedInUser) -> None:
+        self.database_label = QLabel(f"Database: {backend.database_label}")
+        self.database_label.setObjectName("statusDatabase")
+        self.user_label = QLabel(f"Signed in as {user.display_name} ({user.email})")
+        self.user_label.setObjectName("statusUser")
+        # Work that waited for the window (the demo clips) reports here, then the line hides.
+        self.job_label = QLabel()
+        self.job_label.setObjectName("statusJob")
+        self.job_progress = QProgressBar()
+        self.job_progress.setObjectName("statusJobProgress")
+        self.job_progress.setFixedWidth(140)
+        self.job_progress.setTextVisible(False)
+        self.job_label.hide()
+        self.job_progress.hide()
+        self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addPermanentWidget(self.job_label)
+        self.statusBar().addPermanentWidget(self.job_progress)
+        self.statusBar().addPermanentWidget(self.user_label)
+        self.statusBar().setSizeGripEnabled(False)
+
+    def start_job(
+        self, title: str, work: Callable[[], Generator[tuple[int, int], None, object]]
+    ) -> Task:
+        """Run `work` on the write pool, its (done, total) shown beside the status bar's user."""
+        self.job_label.setText(f"{title}…")
+        self.job_label.show()
+        self.job_progress.setRange(0, 0)  # busy until the first count arrives
+        self.job_progress.show()
+        task = self._runner.write(work)
+        task.progressed.connect(lambda step: self._on_job_progressed(title, step))
+        task.succeeded.connect(lambda _result: self._on_job_succeeded(title))
+        task.failed.connect(lambda error: self._on_job_failed(title, error))
+        task.finished.connect(self._on_job_finished)
+        self._jobs.append(task)
+        return task
+
+    def _on_job_progressed(self, title: str, step: tuple[int, int]) -> None:
+        done, total = step
+        self.job_progress.setRange(0, max(1, total))
+        self.job_progress.setValue(done)
+        self.job_label.setText(f"{title}: {done} of {total}" if total else f"{title}…")
+
+    def _on_job_succeeded(self, title: str) -> None:
+        self.job_progress.hide()
+        self.job_label.setText(f"{title}: done")
+        # What the job wrote (the clips) shows on the pages that count or list it.
+        self.dashboard.refresh()
+        self.clips.refresh()
+        QTimer.singleShot(4000, self.job_label.hide)
+
+    def _on_job_failed(self, title: str, error: KnownError) -> None:
+        self.job_progress.hide()
+        self.job_label.setText(f"{title} failed: {error}")
+        self.job_label.setToolTip(str(error))
+
+    @Slot()
+    def _on_job_finished(self) -> None:
+        self._jobs = [task for task in self._jobs if not task.is_done]
+
+    @Slot()
+    def _on_dashboard_load_finished(self) -> None:
+        if not self._ready_sent:
+            self._ready_sent = True
+            self.ready.emit()
 
     @property
     def current_area(self) -> Area:
@@ -156,6 +225,7 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        self.dashboard.load_finished.connect(self._on_dashboard_load_finished)
         self.dashboard.student_requested.connect(self._on_dashboard_student_requested)
         self.dashboard.review_queue_requested.connect(self._on_dashboard_review_queue_requested)
         self.students.review_queue.reviewed.connect(self._on_review_queue_reviewed)

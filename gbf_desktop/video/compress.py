@@ -13,6 +13,7 @@ import contextlib
 import hashlib
 import os
 import secrets
+import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
 from pathlib import Path
@@ -334,5 +335,82 @@ def encode_test_pattern(
             has_audio=False,
         )
     finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+
+
+def encode_lift_demo(
+    output: Path,
+    *,
+    duration_s: float,
+    seed: int = 1,
+    ffmpeg_path: str | None = None,
+    cancel: CancelCheck | None = None,
+) -> EncodedClip:
+    """A contract clip of a lifter squatting a barbell (`synthetic.SquatScene`), for the demo.
+
+    The frames are drawn here and piped to ffmpeg raw, as the recorder pipes a camera's.
+    """
+    from gbf_desktop.video.synthetic import SquatScene  # noqa: PLC0415 (cv2 is heavy)
+
+    trim = clips.validate_trim(0.0, duration_s, duration_s)
+    size = clips.output_size(clips.MAX_WIDTH, clips.MAX_HEIGHT)
+    scene = SquatScene(size.width, size.height, clips.FPS, seed=seed)
+    count = round(trim.duration_s * clips.FPS)
+    output = Path(output)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    partial = _partial_path(output)
+    source = ffmpeg_python.input(
+        "pipe:0", f="rawvideo", pix_fmt="bgr24", s=f"{size.width}x{size.height}", r=clips.FPS
+    )
+    options = _encoder_options(clips.TARGET_BITRATE, audio_channels=None)
+    options["metadata"] = f"title={scene.label}"
+    del options["map_metadata"]
+    args: list[str] = ffmpeg_python.output(_picture(source, size), str(partial), **options).compile(
+        cmd=find_ffmpeg(ffmpeg_path)
+    )
+    read_fd, write_fd = os.pipe()
+    failure: list[OSError] = []
+
+    def feed() -> None:
+        try:
+            for image in scene.frames(count):
+                data = memoryview(image.tobytes())
+                while data:
+                    data = data[os.write(write_fd, data) :]
+        except OSError as err:  # EPIPE: ffmpeg stopped; its own error says why
+            failure.append(err)
+        finally:
+            os.close(write_fd)
+
+    writer = threading.Thread(target=feed, name="demo-clip-frames", daemon=True)
+    writer.start()
+    try:
+        complete(
+            run(
+                args,
+                output=partial,
+                duration_s=trim.duration_s,
+                cancel=cancel,
+                doing="make a demo clip",
+                stdin=read_fd,
+            )
+        )
+        writer.join()
+        produced = partial.stat().st_size
+        os.replace(partial, output)
+        return EncodedClip(
+            path=output,
+            size_bytes=produced,
+            duration_s=trim.duration_s,
+            width=size.width,
+            height=size.height,
+            video_bitrate=clips.TARGET_BITRATE,
+            has_audio=False,
+        )
+    finally:
+        # ffmpeg has ended either way: closing the read end unblocks a writer still writing.
+        os.close(read_fd)
+        writer.join()
         with contextlib.suppress(FileNotFoundError):
             partial.unlink()

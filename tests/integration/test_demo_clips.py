@@ -35,7 +35,7 @@ def test_seeded_clips_are_contract_mp4s(engine: Engine, tmp_path: Path) -> None:
         assert mp4.read_layout(path).moov_before_mdat
         info = probe(path)
         assert (info.codec, info.pixel_format) == ("h264", "yuv420p")
-        assert 2.0 - 0.1 <= info.duration_s <= 4.0 + 0.1
+        assert 5.0 - 0.1 <= info.duration_s <= 8.0 + 0.1
         assert info.width <= contract.MAX_WIDTH
         assert info.height <= contract.MAX_HEIGHT
         assert size <= contract.MAX_BYTES
