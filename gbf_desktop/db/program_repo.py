@@ -11,7 +11,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, func, insert, null, select, update
+from sqlalchemy import Table, delete, func, insert, literal_column, null, select, update
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.orm import Session as OrmSession
 
@@ -26,6 +26,7 @@ from gbf_desktop.domain.program_edit import (
     ProgramDiff,
     ProgramDoc,
 )
+from gbf_desktop.domain.progress import SessionRow
 from gbf_desktop.services.programs import AssignmentRecord, LoggedSession
 
 _MODEL: Mapping[Level, type[m.Base]] = {
@@ -211,6 +212,74 @@ class SqlProgramEditRepository:
             if ids:
                 model = _MODEL[level]
                 self._session.execute(delete(model).where(_id_of(model).in_(ids)))
+
+    # --- the physical order the web reads -------------------------------------------------------
+
+    def session_rows(self, session_ids: Sequence[str]) -> dict[str, list[SessionRow]]:
+        """Each session's exercise rows in position order, with the library's name and type."""
+        se, ex = m.SessionExercise, m.Exercise
+        rows = self._session.execute(
+            select(se.session_id, se.id, se.exercise_id, ex.name, ex.type, se.config)
+            .join(ex, ex.id == se.exercise_id)
+            .where(se.session_id.in_(list(session_ids)))
+            .order_by(se.session_id, se.position, se.id)
+        ).all()
+        found: dict[str, list[SessionRow]] = {sid: [] for sid in session_ids}
+        for r in rows:
+            kind = r.type.value if hasattr(r.type, "value") else str(r.type)
+            found[r.session_id].append(SessionRow(r.id, r.exercise_id, r.name, kind, r.config))
+        return found
+
+    def rewrite_in_order(self, session_id: str, ordered_ids: Sequence[str]) -> bool:
+        """Delete and re-insert a session's exercise rows, same ids, positions 0..n-1, in order.
+
+        PostgreSQL hands back a table's rows in physical order when a query has no ORDER BY, and
+        the web reads a session's exercises that way; a fresh insert puts the rows one after the
+        other. The order is checked by `ctid` and the rewrite repeated in the rare case the free
+        space map put a row on an earlier page. True when the physical order is the one asked for.
+        """
+        table = m.SessionExercise.__table__
+        assert isinstance(table, Table)  # declarative types it as a FromClause
+        stored = {
+            r["id"]: dict(r)
+            for r in self._session.execute(select(table).where(table.c.sessionId == session_id))
+            .mappings()
+            .all()
+        }
+        if set(stored) != set(ordered_ids):
+            raise ValueError("the rows to rewrite are not the session's exercise rows")
+        values = [{**stored[row_id], "position": index} for index, row_id in enumerate(ordered_ids)]
+        for _ in range(4):
+            self._session.execute(delete(table).where(table.c.sessionId == session_id))
+            if values:
+                self._session.execute(insert(table), values)
+            physical = self._session.scalars(
+                select(table.c.id)
+                .where(table.c.sessionId == session_id)
+                .order_by(literal_column("ctid"))
+            ).all()
+            if list(physical) == list(ordered_ids):
+                return True
+        return False
+
+    def lock_logs_of(self, session_ids: Sequence[str]) -> list[tuple[str, str, Any]]:
+        """(progress id, session id, progress JSON) of every log of these sessions, locked."""
+        if not session_ids:
+            return []
+        sp = m.SessionProgress
+        rows = self._session.execute(
+            select(sp.id, sp.session_id, sp.progress)
+            .where(sp.session_id.in_(list(session_ids)))
+            .order_by(sp.id)
+            .with_for_update()
+        ).all()
+        return [(r.id, r.session_id, r.progress) for r in rows]
+
+    def set_log_progress(self, progress_id: str, progress: Any, now: datetime) -> None:
+        sp = m.SessionProgress
+        self._session.execute(
+            update(sp).where(sp.id == progress_id).values(progress=progress, updated_at=now)
+        )
 
     def add_audit(
         self,

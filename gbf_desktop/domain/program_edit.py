@@ -706,3 +706,87 @@ def _describe_update(
         lines.append(f"Changed the prescription of {_label(after, u.id, names)}")
     # Week numbers follow from structural edits, which are described themselves.
     return lines
+
+
+# ---------------------------------------------------------------------------------------------
+# Positions the web reads right.
+#
+# The web's main builder numbers siblings 0..n-1; its "add exercise" writes max+1, so a stored
+# program may hold gaps and ties. The document numbers siblings by index, so its own diff never
+# sees them: `settle_positions` adds the writes that number every sibling group a save touches
+# 0..n-1 as the document orders it.
+
+
+def stored_positions(tree: ProgramTree) -> dict[str, int]:
+    """Every row's `position` as stored (the document only knows its index)."""
+    positions: dict[str, int] = {}
+    for block in tree.blocks:
+        positions[block.id] = block.position
+        for week in block.weeks:
+            positions[week.id] = week.position
+            for session in week.sessions:
+                positions[session.id] = session.position
+                for exercise in session.exercises:
+                    positions[exercise.id] = exercise.position
+    return positions
+
+
+def touched_groups(current: ProgramDoc, target: ProgramDoc, change: ProgramDiff) -> set[str]:
+    """Ids of the parents whose children a change inserts, updates, moves or deletes."""
+    before, after = flatten(current), flatten(target)
+    touched = {i.parent for i in change.inserts}
+    touched |= {before[d.id].parent for d in change.deletes if d.id in before}
+    for u in change.updates:
+        if u.id in before:
+            touched.add(before[u.id].parent)
+        if u.id in after:
+            touched.add(after[u.id].parent)
+    return touched
+
+
+def settle_positions(
+    current: ProgramDoc, target: ProgramDoc, change: ProgramDiff, stored: Mapping[str, int]
+) -> ProgramDiff:
+    """`change` plus the position writes that leave each touched sibling group 0..n-1."""
+    if change.is_empty:
+        return change
+    touched = touched_groups(current, target, change)
+    before = flatten(current)
+    updates = {u.id: u for u in change.updates}
+    for node in flatten(target).values():
+        if node.parent not in touched or node.id not in before:
+            continue
+        if stored.get(node.id) == node.position:
+            continue
+        old = updates.get(node.id)
+        changes = {**(old.changes if old else {}), POSITION: node.position}
+        updates[node.id] = Update(node.level, node.id, changes)
+    return replace(change, updates=tuple(updates.values()))
+
+
+def sessions_to_rewrite(current: ProgramDoc, target: ProgramDoc, change: ProgramDiff) -> list[str]:
+    """Sessions of `target`, already stored, whose exercise rows a change writes.
+
+    The web reads a session's exercises without ORDER BY and pairs the i-th row with the i-th
+    progress entry, so their physical order must be the document's: these sessions get their
+    exercise rows rewritten in order (the rows have no dependents, so their ids are kept).
+    """
+    before, after = flatten(current), flatten(target)
+    touched = touched_groups(current, target, change)
+    return [
+        node.id
+        for node in after.values()
+        if node.level == "session" and node.id in touched and node.id in before
+    ]
+
+
+def reordered_containers(change: ProgramDiff) -> bool:
+    """Whether a change moves blocks, weeks or sessions among their siblings.
+
+    Their rows cannot be rewritten (logs and clips hang off sessions), so the web, reading some
+    lists without ORDER BY, may show them in their old order until its own next save.
+    """
+    return any(
+        u.level != "exercise" and (POSITION in u.changes or PARENT in u.changes)
+        for u in change.updates
+    )

@@ -6,7 +6,9 @@ be trusted on its own: a session is complete when every exercise it lists is com
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import copy
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 DONE_EXERCISE_STATUSES = frozenset({"completed", "skipped"})
@@ -34,3 +36,100 @@ def session_is_complete(status: str | None, progress: Mapping[str, Any] | None) 
     return all(
         str(entry.get("status", "")).strip() in DONE_EXERCISE_STATUSES for entry in exercises
     )
+
+
+# The web runner's empty `data` per library type, for an entry it would have created.
+RUNNER_EMPTY_DATA: dict[str, dict[str, Any]] = {
+    "EMOM": {"repsPerMinute": [], "rpe": None, "notes": ""},
+    "AMRAP": {"totalReps": 0, "rpe": None, "notes": ""},
+    "circuit": {"roundsCompleted": 0, "totalReps": 0, "weightUsed": None, "rpe": None, "notes": ""},
+    "standard": {
+        "setsCompleted": 0,
+        "repsCompleted": 0,
+        "weightUsed": None,
+        "rpe": None,
+        "notes": "",
+    },
+}
+
+
+@dataclass(frozen=True)
+class SessionRow:
+    """A `session_exercises` row as the realignment of progress entries needs it."""
+
+    id: str
+    exercise_id: str
+    exercise_name: str | None
+    library_type: str
+    config: Any
+
+
+def runner_entry(index: int, row: SessionRow) -> dict[str, Any]:
+    """An untouched exercise entry exactly as the web runner creates one."""
+    data = RUNNER_EMPTY_DATA.get(row.library_type, RUNNER_EMPTY_DATA["standard"])
+    return {
+        "position": index,
+        "exerciseId": row.exercise_id,
+        "exerciseName": row.exercise_name,
+        "exerciseType": row.library_type,
+        "config": copy.deepcopy(row.config),
+        "status": "not_started",
+        "data": copy.deepcopy(data),
+        "notes": "",
+        "videos": [],
+    }
+
+
+def realign_entries(
+    progress: Any, old_rows: Sequence[SessionRow], new_rows: Sequence[SessionRow]
+) -> Any:
+    """A progress JSON whose `exercises[i]` is the entry of the session's i-th exercise again.
+
+    The web pairs `progress.exercises[i]` with the i-th exercise row, so after the desktop
+    reorders, adds or removes a session's exercises, the entries follow: each entry moves to its
+    exercise's new index (its `position` with it), an exercise added gets the runner's untouched
+    entry, and entries of exercises removed are kept after the others, so nothing logged is lost.
+    Returns `progress`
+    itself when there is nothing to change.
+    """
+    if not isinstance(progress, Mapping):
+        return progress
+    entries = progress.get("exercises")
+    if not isinstance(entries, list) or not entries:
+        return progress
+    by_row: dict[str, Any] = {}
+    left: list[Any] = []
+    # Entries were written in the order the web read the rows; each goes to the first row not
+    # yet paired that holds its exercise, which is its own row unless the order drifted.
+    for entry in entries:
+        exercise_id = entry.get("exerciseId") if isinstance(entry, Mapping) else None
+        row = next(
+            (r for r in old_rows if r.id not in by_row and r.exercise_id == exercise_id), None
+        )
+        if row is None:
+            left.append(entry)
+        else:
+            by_row[row.id] = entry
+    realigned: list[Any] = []
+    for index, row in enumerate(new_rows):
+        entry = by_row.get(row.id)
+        if entry is None:
+            realigned.append(runner_entry(index, row))
+            continue
+        moved = copy.deepcopy(dict(entry))
+        moved["position"] = index
+        realigned.append(moved)
+    realigned += [copy.deepcopy(e) for e in left]
+    realigned += [
+        copy.deepcopy(by_row[r.id])
+        for r in old_rows
+        if r.id in by_row and r.id not in {n.id for n in new_rows}
+    ]
+    if realigned == entries:
+        return progress
+    result = copy.deepcopy(dict(progress))
+    result["exercises"] = realigned
+    summary = result.get("summary")
+    if isinstance(summary, Mapping):
+        result["summary"] = {**summary, "totalExercises": len(realigned)}
+    return result

@@ -24,10 +24,12 @@ from gbf_desktop.domain import program_edit as pe
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import STAFF_ROLES, ProgramSummary, ProgramTree, UserRecord
 from gbf_desktop.domain.program_edit import ProgramDiff, ProgramDoc
+from gbf_desktop.domain.progress import SessionRow, realign_entries
 from gbf_desktop.errors import ConflictError, KnownError, ValidationError
 from gbf_desktop.services.ports import UnitOfWorkBase
 
 MAX_TITLE = 200
+MIN_TITLE = 3
 # How many change lines a conflict message names before "and N more".
 CONFLICT_LINES = 6
 
@@ -114,6 +116,14 @@ class ProgramRows(Protocol):
     def delete_assignment(self, assignment_id: str) -> None: ...
 
     def logs_on_program(self, program_id: str, student_id: str) -> tuple[int, int]: ...
+
+    def session_rows(self, session_ids: Sequence[str]) -> dict[str, list[SessionRow]]: ...
+
+    def rewrite_in_order(self, session_id: str, ordered_ids: Sequence[str]) -> bool: ...
+
+    def lock_logs_of(self, session_ids: Sequence[str]) -> list[tuple[str, str, Any]]: ...
+
+    def set_log_progress(self, progress_id: str, progress: Any, now: datetime) -> None: ...
 
 
 class People(Protocol):
@@ -233,6 +243,9 @@ class SavedProgram:
     opened: OpenedProgram
     changes: tuple[str, ...]
     rows: Mapping[str, int]
+    # Blocks, weeks or sessions changed places: the web may list them in the old order until
+    # its own next save (their rows cannot be rewritten in order; logs and clips hang off them).
+    reordered: bool = False
 
     @property
     def wrote_anything(self) -> bool:
@@ -388,6 +401,11 @@ def _validate(
     """
     if not doc.title.strip():
         raise ValidationError("The program needs a title.")
+    if len(doc.title.strip()) < MIN_TITLE:
+        # The web's save refuses such a title, so the program could not be saved there again.
+        raise ValidationError(
+            f"The title must be at least {MIN_TITLE} characters long, as the web app requires."
+        )
     if len(doc.title) > MAX_TITLE:
         raise ValidationError(f"The title is longer than {MAX_TITLE} characters.")
     kept = _exercise_ids(already_in) if already_in is not None else set()
@@ -478,13 +496,11 @@ def create_program(
         now = utc_now()
         uow.program_rows.insert_program(document, user.id, now)
         uow.program_rows.apply(change, now)
-        counts = document.counts()
+        # The web's create audit row: {title, description, isDraft}.
         audit: dict[str, Any] = {
             "title": document.title,
+            "description": document.description,
             "isDraft": document.is_draft,
-            "blocks": counts["blocks"],
-            "weeks": counts["weeks"],
-            "sessions": counts["sessions"],
         }
         if copied_from is not None:
             audit["copiedFrom"] = copied_from
@@ -545,6 +561,8 @@ def save_program(
         change = pe.diff(current, target)
         if change.is_empty:
             return SavedProgram(opened=_opened(uow, tree), changes=(), rows=change.row_counts())
+        lines_change = change
+        change = pe.settle_positions(current, target, change, pe.stored_positions(tree))
         names = uow.program_rows.exercise_names(
             _exercise_ids(current, target), visible_to=tree.program.coach_id
         )
@@ -554,12 +572,71 @@ def save_program(
         if impact.logs and (confirmed is None or not confirmed.covers(impact)):
             raise ConfirmationRequired(impact)
         now = utc_now()
-        lines = pe.describe(current, target, change, names)
+        lines = pe.describe(current, target, lines_change, names)
+        rewrite = pe.sessions_to_rewrite(current, target, change)
+        old_rows = uow.program_rows.session_rows(rewrite)
         uow.program_rows.apply(change, now)
-        _audit(uow, base.id, user.id, "update", {"changes": list(lines)}, now=now)
+        _write_in_web_order(uow, target, rewrite, old_rows, now)
+        audit = _update_diff(current, target)
+        if change.inserts or change.updates or change.deletes:
+            audit["blocks"] = {
+                "before": current.counts(),
+                "after": target.counts(),
+                "lines": list(lines),
+            }
+        _audit(uow, base.id, user.id, "update", audit, now=now)
         saved = _opened(uow, _load(uow, base.id))
         uow.commit()
-    return SavedProgram(opened=saved, changes=lines, rows=change.row_counts())
+    return SavedProgram(
+        opened=saved,
+        changes=lines,
+        rows=change.row_counts(),
+        reordered=pe.reordered_containers(change),
+    )
+
+
+_AUDITED_FIELDS = {"title": "title", "description": "description", "isDraft": "is_draft"}
+
+
+def _update_diff(current: ProgramDoc, target: ProgramDoc) -> dict[str, Any]:
+    """The `update` audit row in the web's shape, `{field: {before, after}}`.
+
+    The program's own fields are compared as the web's audit service compares them; a change
+    under the program is reported under `blocks`, with the rows per level before and after and
+    readable lines of what changed (keys the web never reads).
+    """
+    diff: dict[str, Any] = {}
+    for key, name in _AUDITED_FIELDS.items():
+        before, after = getattr(current, name), getattr(target, name)
+        if not pe.same_value(before, after):
+            diff[key] = {"before": before, "after": after}
+    return diff
+
+
+def _write_in_web_order(
+    uow: ProgramsUnitOfWork,
+    target: ProgramDoc,
+    session_ids: Sequence[str],
+    old_rows: Mapping[str, Sequence[SessionRow]],
+    now: datetime,
+) -> None:
+    """Rewrite the touched sessions' exercise rows in the document's order, and move the
+    students' progress entries of those sessions to the exercises' new indexes (the web pairs
+    `progress.exercises[i]` with the i-th row it reads)."""
+    if not session_ids:
+        return
+    nodes = pe.flatten(target)
+    order = {
+        sid: [e.id for e in pe.node_at(target, nodes[sid].address).exercises]  # type: ignore[union-attr]  # a session's address
+        for sid in session_ids
+    }
+    for sid in session_ids:
+        uow.program_rows.rewrite_in_order(sid, order[sid])
+    new_rows = uow.program_rows.session_rows(session_ids)
+    for progress_id, sid, progress in uow.program_rows.lock_logs_of(session_ids):
+        moved = realign_entries(progress, old_rows.get(sid, ()), new_rows.get(sid, ()))
+        if moved is not progress:
+            uow.program_rows.set_log_progress(progress_id, moved, now)
 
 
 def _session_ids(tree: ProgramTree) -> list[str]:
@@ -654,7 +731,9 @@ def assign_program(
                 },
                 now,
             )
-            _audit(uow, program_id, user.id, "assign", {"studentId": sid}, now=now)
+            # The web's assign audit row: {studentId, assignmentId}.
+            diff = {"studentId": sid, "assignmentId": record.id}
+            _audit(uow, program_id, user.id, "assign", diff, now=now)
             assigned.append(AssignedStudent(sid, student.display_name, record.id, now))
         uow.commit()
     return AssignmentReport(tree.program.title, tuple(assigned), tuple(already))
@@ -719,7 +798,7 @@ def unassign(uow_factory: ProgramsUowFactory, coach_id: str, assignment_id: str)
             view.program_id,
             coach_id,
             "unassign",
-            {"studentId": view.student_id},
+            {"studentId": view.student_id, "assignmentId": assignment_id},
             now=utc_now(),
         )
         uow.commit()
