@@ -29,7 +29,6 @@ from gbf_desktop.errors import ConflictError, KnownError, ValidationError
 from gbf_desktop.services.ports import UnitOfWorkBase
 
 MAX_TITLE = 200
-MIN_TITLE = 3
 # How many change lines a conflict message names before "and N more".
 CONFLICT_LINES = 6
 
@@ -401,11 +400,6 @@ def _validate(
     """
     if not doc.title.strip():
         raise ValidationError("The program needs a title.")
-    if len(doc.title.strip()) < MIN_TITLE:
-        # The web's save refuses such a title, so the program could not be saved there again.
-        raise ValidationError(
-            f"The title must be at least {MIN_TITLE} characters long, as the web app requires."
-        )
     if len(doc.title) > MAX_TITLE:
         raise ValidationError(f"The title is longer than {MAX_TITLE} characters.")
     kept = _exercise_ids(already_in) if already_in is not None else set()
