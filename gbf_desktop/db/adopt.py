@@ -48,6 +48,7 @@ _ADDED_BY: dict[str, _Addition] = {
         tables=("exercise_media",), enum_values={"ExerciseType": ("circuit",)}
     ),
     "add_clip_reviews": _Addition(desktop_tables=("clip_reviews",)),
+    "add_clip_annotations": _Addition(desktop_tables=("clip_annotations",)),
 }
 
 

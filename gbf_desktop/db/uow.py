@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
+from gbf_desktop.db.annotation_repo import SqlAnnotationRepository
 from gbf_desktop.db.engine import mask_url
 from gbf_desktop.db.library_repo import SqlLibraryRepository
 from gbf_desktop.db.media_repo import SqlClipStoreRepository
@@ -61,6 +62,7 @@ class SqlUnitOfWork:
         self.library = SqlLibraryRepository(self._session)
         self.review = SqlReviewRepository(self._session)
         self.clip_reviews = SqlClipReviewRepository(self._session)
+        self.annotations = SqlAnnotationRepository(self._session)
         return self
 
     def __exit__(

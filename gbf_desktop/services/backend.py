@@ -10,11 +10,13 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
-from typing import Protocol, cast
+from typing import Any, Protocol, cast
 
+from gbf_desktop.domain.drawings import Drawing
 from gbf_desktop.domain.model import ExerciseRecord, ProgramSummary
 from gbf_desktop.domain.program_edit import ProgramDoc
 from gbf_desktop.domain.review import ClipReviewRecord
+from gbf_desktop.services import annotations as annotation_service
 from gbf_desktop.services import (
     auth,
     clip_reviews,
@@ -271,3 +273,23 @@ class Backend:
         self, coach_id: str, media_id: str, cache_dir: Path, decode: clips.DecodeStill
     ) -> clips.Thumbnail:
         return clips.clip_thumbnail(self._clips_uow(), coach_id, media_id, cache_dir, decode)
+
+    # -- drawings and bar paths on clips -----------------------------------------------------
+
+    def _annotations_uow(self) -> annotation_service.AnnotationUowFactory:
+        return cast("annotation_service.AnnotationUowFactory", self.uow_factory)
+
+    def clip_annotations(self, coach_id: str, media_id: str) -> annotation_service.ClipAnnotations:
+        return annotation_service.load(self._annotations_uow(), coach_id, media_id)
+
+    def save_clip_drawings(
+        self, coach_id: str, media_id: str, drawings: Sequence[Drawing], width: int, height: int
+    ) -> annotation_service.ClipAnnotations:
+        return annotation_service.save_drawings(
+            self._annotations_uow(), coach_id, media_id, drawings, width=width, height=height
+        )
+
+    def save_clip_bar_path(
+        self, coach_id: str, media_id: str, result: dict[str, Any]
+    ) -> annotation_service.ClipAnnotations:
+        return annotation_service.save_bar_path(self._annotations_uow(), coach_id, media_id, result)
