@@ -206,6 +206,8 @@ def _cmd_clip(args: argparse.Namespace, settings: Settings) -> int:
         f"{clip.path}: {clip.width}x{clip.height}, {clip.duration_s:.2f} s, "
         f"{clip.size_bytes:,} bytes"
     )
+    for warning in clip.warnings:
+        print(f"gbf-desktop: warning: {warning}", file=sys.stderr)
     return EXIT_OK
 
 

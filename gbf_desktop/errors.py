@@ -8,6 +8,12 @@ crash dialog and writes the traceback to the log file.
 
 from __future__ import annotations
 
+import errno
+from pathlib import Path
+
+# A write refused for lack of room: a full disk, a quota, or a file-size limit (RLIMIT_FSIZE).
+_NO_ROOM = frozenset({errno.ENOSPC, errno.EFBIG, getattr(errno, "EDQUOT", errno.ENOSPC)})
+
 
 class KnownError(Exception):
     """A failure the user can understand and act on; `str(err)` is the message to show."""
@@ -51,6 +57,23 @@ class ValidationError(KnownError):
 
 class MediaError(KnownError):
     """A video could not be read, encoded or stored; nothing was stored."""
+
+
+class DiskFull(MediaError):
+    """A file could not be written for lack of room; no partial file was left."""
+
+
+def is_disk_full(err: OSError) -> bool:
+    return err.errno in _NO_ROOM
+
+
+def disk_full(folder: Path, doing: str) -> DiskFull:
+    """The message for a write that ran out of room, e.g. `disk_full(dir, "save the clip")`."""
+    return DiskFull(
+        f"The disk is full: there is not enough room in {folder} to {doing}, so nothing was "
+        "left there.",
+        hint="Free some space on that disk, or choose a folder on another disk, and try again.",
+    )
 
 
 class MigrationRefused(KnownError):

@@ -7,6 +7,7 @@ so no binary fixtures live in the repository and no font is needed.
 
 from __future__ import annotations
 
+import random
 import subprocess
 from pathlib import Path
 
@@ -149,4 +150,71 @@ def text_named_mp4(path: Path) -> Path:
 
 def empty_file(path: Path) -> Path:
     path.write_bytes(b"")
+    return path
+
+
+def _half_black_half_white(size: str, rate: int, duration: float) -> list[str]:
+    # Pure black beside pure white: the picture's extremes show which colour range came out.
+    width = int(size.split("x", maxsplit=1)[0])
+    return [
+        *("-f", "lavfi", "-i", f"color=c=black:size={size}:rate={rate}:duration={duration}"),
+        *("-vf", f"drawbox=x=0:y=0:w={width // 2}:h=ih:color=white:t=fill"),
+    ]
+
+
+def mjpeg_webcam(path: Path, duration: float = 2.0) -> Path:
+    """What a USB webcam's MJPEG mode saves: full-range yuvj420p JPEG pictures in AVI."""
+    _ffmpeg(
+        *_half_black_half_white("640x480", 30, duration),
+        *("-c:v", "mjpeg", "-pix_fmt", "yuvj420p", "-q:v", "3", str(path)),
+    )
+    return path
+
+
+def h264_pixel_format(path: Path, pix_fmt: str, duration: float = 2.0) -> Path:
+    """H.264 in another pixel format (4:2:2, 4:4:4, 10-bit), as cameras and editors write it."""
+    _ffmpeg(
+        *_pattern("1280x720", 30, duration),
+        *("-c:v", "libx264", "-preset", "ultrafast", "-pix_fmt", pix_fmt, str(path)),
+    )
+    return path
+
+
+def ten_bit_hevc_mov(path: Path, duration: float = 2.0) -> Path:
+    """A phone's 10-bit HEVC (Main 10) MOV, tagged with the BT.2020 colours phones record in."""
+    _ffmpeg(
+        *_pattern("1920x1080", 30, duration),
+        *("-c:v", "libx265", "-preset", "ultrafast", "-x265-params", "log-level=error"),
+        *("-pix_fmt", "yuv420p10le", "-tag:v", "hvc1", "-color_primaries", "bt2020"),
+        *("-color_trc", "arib-std-b67", "-colorspace", "bt2020nc", str(path)),
+    )
+    return path
+
+
+def damaged_in_the_middle(source: Path, path: Path, fraction: float = 0.1) -> Path:
+    """`source` with `fraction` of its bytes, in the middle, overwritten by noise (a bad sector).
+
+    The index stays intact, so the file opens and its ends decode; the pictures in between do not.
+    """
+    data = bytearray(source.read_bytes())
+    start = int(len(data) * (0.5 - fraction / 2))
+    end = int(len(data) * (0.5 + fraction / 2))
+    noise = random.Random(9).randbytes(end - start)
+    data[start:end] = noise
+    path.write_bytes(bytes(data))
+    return path
+
+
+def single_picture(path: Path) -> Path:
+    """An MP4 holding one picture: a still saved as a video."""
+    _ffmpeg(
+        *_pattern("640x480", 30, 1.0),
+        *("-frames:v", "1", "-c:v", "libx264", "-preset", "ultrafast", str(path)),
+    )
+    return path
+
+
+def tiny_picture(path: Path, size: str = "24x24") -> Path:
+    """A two-second video whose picture is smaller than any camera's."""
+    _ffmpeg(*_pattern(size, 30, 2.0), *("-c:v", "libx264", "-preset", "ultrafast", str(path)))
     return path

@@ -37,6 +37,11 @@ VIDEO_CODEC = "h264"
 VIDEO_ENCODER = "libx264"
 H264_PROFILE = "main"
 PIXEL_FORMAT = "yuv420p"
+# Limited ("tv", 16-235) range: what browsers assume for H.264. MJPEG webcams deliver full range.
+COLOR_RANGE = "tv"
+# Smaller pictures or a single still are not a form clip; the encoder could not fit them sensibly.
+MIN_SOURCE_SIDE = 32
+MIN_SOURCE_FRAMES = 2
 # Quality-based rate under the cap: easy footage comes out smaller than the cap allows.
 X264_CRF = 23
 X264_PRESET = "fast"
@@ -204,10 +209,26 @@ class ClipFacts:
     moov_before_mdat: bool
     audio_codec: str | None
     rotation: int = 0
+    # "tv" (limited) or "pc" (full); None when the file does not say.
+    color_range: str | None = None
 
 
-def contract_violations(facts: ClipFacts) -> list[str]:
-    """Every way a clip breaks the agreed format, as sentences; empty when it conforms."""
+def source_problem(width: int, height: int, frames: int | None) -> str | None:
+    """Why a source cannot become a clip, as the end of a sentence; None when it can."""
+    if width < MIN_SOURCE_SIDE or height < MIN_SOURCE_SIDE:
+        return (
+            f"has a picture of only {width}x{height} pixels; a clip needs at least "
+            f"{MIN_SOURCE_SIDE} pixels each way."
+        )
+    if frames is not None and frames < MIN_SOURCE_FRAMES:
+        return (
+            f"holds a single picture, not a video; a clip needs at least {MIN_SOURCE_FRAMES} "
+            "frames."
+        )
+    return None
+
+
+def _coding_problems(facts: ClipFacts) -> list[str]:
     problems: list[str] = []
     if facts.codec != VIDEO_CODEC:
         problems.append(f"video codec is {facts.codec}, not {VIDEO_CODEC}")
@@ -215,6 +236,16 @@ def contract_violations(facts: ClipFacts) -> list[str]:
         problems.append(f"H.264 profile is {facts.profile}, not {H264_PROFILE}")
     if facts.pixel_format is not None and facts.pixel_format != PIXEL_FORMAT:
         problems.append(f"pixel format is {facts.pixel_format}, not {PIXEL_FORMAT}")
+    if facts.color_range is not None and facts.color_range != COLOR_RANGE:
+        problems.append(f"colour range is {facts.color_range} (full), not {COLOR_RANGE} (limited)")
+    if facts.audio_codec is not None and facts.audio_codec != AUDIO_CODEC:
+        problems.append(f"audio codec is {facts.audio_codec}, not {AUDIO_CODEC}")
+    return problems
+
+
+def contract_violations(facts: ClipFacts) -> list[str]:
+    """Every way a clip breaks the agreed format, as sentences; empty when it conforms."""
+    problems = _coding_problems(facts)
     if facts.width > MAX_WIDTH or facts.height > MAX_HEIGHT:
         problems.append(f"size {facts.width}x{facts.height} exceeds {MAX_WIDTH}x{MAX_HEIGHT}")
     if facts.width % 2 or facts.height % 2:
@@ -229,8 +260,6 @@ def contract_violations(facts: ClipFacts) -> list[str]:
         problems.append(f"size {facts.size_bytes} bytes exceeds {MAX_BYTES}")
     if not facts.moov_before_mdat:
         problems.append("the index (moov) is not at the front of the file")
-    if facts.audio_codec is not None and facts.audio_codec != AUDIO_CODEC:
-        problems.append(f"audio codec is {facts.audio_codec}, not {AUDIO_CODEC}")
     if facts.rotation:
         problems.append(f"the picture still carries a {facts.rotation} degree rotation")
     return problems

@@ -24,7 +24,8 @@ from pathlib import Path
 from typing import Protocol
 
 from gbf_desktop.domain.model import ClipInfo, UserRecord
-from gbf_desktop.errors import KnownError, MediaError
+from gbf_desktop.errors import KnownError, MediaError, disk_full, is_disk_full
+from gbf_desktop.services.files import write_atomically
 from gbf_desktop.services.ports import UnitOfWorkBase
 
 # --- What storage must offer ------------------------------------------------------------------
@@ -296,24 +297,6 @@ def _clip_bytes(uow_factory: ClipsUowFactory, coach_id: str, media_id: str) -> b
     return data
 
 
-def _write_atomically(destination: Path, data: bytes) -> None:
-    """Write to a temporary name beside `destination`, then rename: never half a file there."""
-    destination.parent.mkdir(parents=True, exist_ok=True)
-    fd, partial = tempfile.mkstemp(
-        prefix=f".{destination.name}.", suffix=".partial", dir=destination.parent
-    )
-    try:
-        with os.fdopen(fd, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        os.replace(partial, destination)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(partial)
-        raise
-
-
 def clip_to_temp_file(
     uow_factory: ClipsUowFactory, coach_id: str, media_id: str, folder: Path | None = None
 ) -> Path:
@@ -323,8 +306,19 @@ def clip_to_temp_file(
     """
     data = _clip_bytes(uow_factory, coach_id, media_id)
     fd, name = tempfile.mkstemp(prefix="gbf-clip-", suffix=".mp4", dir=folder)
-    with os.fdopen(fd, "wb") as out:
-        out.write(data)
+    try:
+        with os.fdopen(fd, "wb") as out:
+            out.write(data)
+    except OSError as err:
+        # A half-written copy would play as a broken clip; none is left.
+        with contextlib.suppress(OSError):
+            os.unlink(name)
+        if is_disk_full(err):
+            raise disk_full(Path(name).parent, "make a copy of the clip to play") from err
+        raise MediaError(
+            f"The clip could not be copied for playing: {err.strerror or err}.",
+            hint="Check that the temporary folder exists and may be written.",
+        ) from err
     return Path(name)
 
 
@@ -333,13 +327,7 @@ def export_clip(
 ) -> ExportedClip:
     """Write the clip's stored bytes, unchanged, to `destination` (replacing what is there)."""
     data = _clip_bytes(uow_factory, coach_id, media_id)
-    try:
-        _write_atomically(destination, data)
-    except OSError as err:
-        raise MediaError(
-            f"The clip could not be saved to {destination}: {err.strerror or err}.",
-            hint="Choose a folder you can write to, with enough free space.",
-        ) from err
+    write_atomically(destination, data, doing=f"save the clip as {destination.name}")
     return ExportedClip(path=destination, size=len(data))
 
 
@@ -405,14 +393,10 @@ def clip_thumbnail(
     still = decode(_clip_bytes(uow_factory, coach_id, media_id))
     stem = _cache_stem(media_id)
     facts = {"width": still.width, "height": still.height, "duration_s": still.duration_s}
-    try:
-        _write_atomically(cache_dir / f"{stem}.png", still.png)
-        _write_atomically(cache_dir / f"{stem}.json", json.dumps(facts).encode())
-    except OSError as err:
-        raise MediaError(
-            f"The thumbnail could not be cached in {cache_dir}: {err.strerror or err}.",
-            hint="Check that the folder exists and that there is free space.",
-        ) from err
+    write_atomically(cache_dir / f"{stem}.png", still.png, doing="keep the clip's thumbnail")
+    write_atomically(
+        cache_dir / f"{stem}.json", json.dumps(facts).encode(), doing="keep the clip's thumbnail"
+    )
     return Thumbnail(
         media_id=media_id,
         path=cache_dir / f"{stem}.png",

@@ -107,7 +107,7 @@ class AttachDialog(QDialog):
 
     stored = Signal(object)  # StoredClip
 
-    def __init__(
+    def __init__(  # noqa: PLR0915 - the whole dialog is built and laid out in one place
         self,
         backend: Backend,
         runner: TaskRunner,
@@ -135,6 +135,10 @@ class AttachDialog(QDialog):
             ),
             "dialogSubtitle",
         )
+        # A damaged source was patched over: said before the coach stores what came out.
+        self.warning_label = named(QLabel(" ".join(clip.warnings)), "errorLabel")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.setVisible(bool(clip.warnings))
         self.student_combo = QComboBox()
         self.student_combo.setPlaceholderText("Loading students…")
         self.sessions = QTreeWidget()
@@ -161,6 +165,7 @@ class AttachDialog(QDialog):
         layout.setSpacing(10)
         layout.addWidget(title)
         layout.addWidget(subtitle)
+        layout.addWidget(self.warning_label)
         layout.addWidget(QLabel("Student"))
         layout.addWidget(self.student_combo)
         layout.addWidget(QLabel("Session"))

@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import os
-import secrets
 import threading
 from collections.abc import Callable, Generator
 from dataclasses import dataclass
@@ -23,8 +22,16 @@ import ffmpeg as ffmpeg_python
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import MediaError
+from gbf_desktop.services.files import partial_path, sweep_partials
 from gbf_desktop.video import mp4
-from gbf_desktop.video.ffmpeg import CancelCheck, Progress, complete, find_ffmpeg, run
+from gbf_desktop.video.ffmpeg import (
+    CancelCheck,
+    DecodeStats,
+    Progress,
+    complete,
+    find_ffmpeg,
+    run,
+)
 from gbf_desktop.video.probe import MediaInfo, probe
 
 # A decode that stops this far short of the expected length means the source ends early.
@@ -44,6 +51,8 @@ class EncodedClip:
     video_bitrate: int
     has_audio: bool
     attempts: int = 1
+    # Said to the coach beside the clip, e.g. how much of a damaged source was patched over.
+    warnings: tuple[str, ...] = ()
 
 
 def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[str, Any]:
@@ -59,6 +68,7 @@ def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[
         # Scene-cut keyframes would break the fixed 2 s keyframe grid browsers seek on.
         "sc_threshold": 0,
         "pix_fmt": clips.PIXEL_FORMAT,
+        "color_range": clips.COLOR_RANGE,
         "fps_mode": "cfr",
         "movflags": "+faststart",
         # Phones write location and device names into metadata; a stored clip carries none of it.
@@ -78,9 +88,11 @@ def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[
 def _picture(stream: Any, size: clips.Size) -> Any:
     # Rate first so the scaler only touches frames that are kept; setsar=1 declares the square
     # pixels the scale produced, since the size already accounts for the source's pixel shape.
+    # out_range squeezes a full-range source (MJPEG webcams, some phones) into the limited range
+    # browsers assume; the format then drops 4:2:2, 4:4:4 and 10-bit pictures to 8-bit 4:2:0.
     return (
         stream.filter("fps", fps=clips.FPS)
-        .filter("scale", size.width, size.height)
+        .filter("scale", size.width, size.height, out_range=clips.COLOR_RANGE)
         .filter("setsar", 1)
         .filter("format", clips.PIXEL_FORMAT)
     )
@@ -134,14 +146,63 @@ def _facts(path: Path) -> tuple[clips.ClipFacts, MediaInfo]:
         moov_before_mdat=layout.moov_before_mdat,
         audio_codec=info.audio_codec,
         rotation=info.rotation,
+        color_range=info.color_range,
     )
     return facts, info
 
 
+def check_source(info: MediaInfo) -> None:
+    """Refuse, before any encode, a source too small or too short to make a clip of."""
+    problem = clips.source_problem(info.width, info.height, info.frame_count)
+    if problem is not None:
+        raise MediaError(
+            f"{info.path.name} {problem}", hint="Choose a video recorded by a camera or a phone."
+        )
+
+
+def check_output(output: Path) -> None:
+    """Refuse, before any encode, a target that is a folder or lies in a folder not writable."""
+    if output.is_dir():
+        raise MediaError(
+            f"{output} is a folder; the clip needs a file name.",
+            hint=f"Give a file name inside it, such as {output / 'clip.mp4'}.",
+        )
+    folder = output.parent
+    existing = next((p for p in (folder, *folder.parents) if p.exists()), None)
+    if existing is not None and not existing.is_dir():
+        raise MediaError(
+            f"The clip cannot be written to {output}: {existing} is a file, not a folder.",
+            hint="Choose a file name in an existing folder.",
+        )
+    if existing is not None and not os.access(existing, os.W_OK | os.X_OK):
+        raise MediaError(
+            f"The clip cannot be written to {output}: you may not write in {existing}.",
+            hint="Choose a folder of yours.",
+        )
+
+
+def damage_warning(source: Path, decode: DecodeStats | None) -> str | None:
+    """How much of a source the decoder had to patch over, as a sentence; None when nothing."""
+    if decode is None or decode.damaged == 0:
+        return None
+    if decode.packets > 0:
+        share = min(100.0, 100.0 * decode.damaged / decode.packets)
+        amount = f"{decode.damaged} of its {decode.packets} pictures ({share:.0f} %)"
+        if share < 1:
+            amount = f"{decode.damaged} of its {decode.packets} pictures (under 1 %)"
+    else:
+        amount = f"{decode.damaged} pictures"
+    return (
+        f"{source.name} is damaged: {amount} could not be decoded and were replaced by the "
+        "neighbouring pictures. Check the clip before storing it."
+    )
+
+
 def _partial_path(output: Path) -> Path:
     # Beside the target, so the final move is a rename on one file system, never a copy; ffmpeg
-    # creates it, so it gets the user's usual permissions rather than a private temp file's.
-    return output.with_name(f".{output.stem}.{secrets.token_hex(4)}.partial.mp4")
+    # creates it, so it gets the user's usual permissions rather than a private temp file's. The
+    # name carries our pid: a start after a crash sweeps it (`files.sweep_partials`).
+    return partial_path(output)
 
 
 def iter_compress(
@@ -162,11 +223,13 @@ def iter_compress(
     `Cancelled` when `cancel()` turns true. On any of these `output` does not exist afterwards.
     """
     source, output = Path(source), Path(output)
+    check_output(output)
     if output.exists() and output.resolve() == source.resolve():
         raise MediaError(
             "The compressed clip cannot overwrite its own source.", hint="Choose another file."
         )
     info = probe(source)
+    check_source(info)
     trim = clips.validate_trim(start_s, end_s, info.duration_s)
     exe = find_ffmpeg(ffmpeg_path)
     keeps_audio = keep_audio and info.has_audio
@@ -182,8 +245,11 @@ def iter_compress(
             hint="Choose a shorter part of the video.",
         )
     output.parent.mkdir(parents=True, exist_ok=True)
+    # A compress killed earlier (the CLI, a crashed app) left its partial here; nobody else will.
+    sweep_partials([output.parent])
     partial = _partial_path(output)
     attempts = 0
+    warnings: list[str] = []
     try:
         while True:
             attempts += 1
@@ -206,6 +272,9 @@ def iter_compress(
                 )
             produced = partial.stat().st_size
             if produced <= max_bytes:
+                damage = damage_warning(source, outcome.decode)
+                if damage is not None:
+                    warnings.append(damage)
                 break
             new_rate = clips.retry_bitrate(rate, produced, max_bytes=max_bytes)
             if new_rate is None:
@@ -234,6 +303,7 @@ def iter_compress(
             video_bitrate=rate,
             has_audio=result.has_audio,
             attempts=attempts,
+            warnings=tuple(warnings),
         )
     finally:
         with contextlib.suppress(FileNotFoundError):

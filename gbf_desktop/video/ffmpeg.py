@@ -8,31 +8,51 @@ scraped from the human log on stderr; stderr is only kept, as a short tail, to e
 worker thread can forward progress and poll a cancel flag between blocks without this module knowing
 about Qt. Cancelling, closing the generator early or any failure kills ffmpeg and deletes the
 partial output, so no half-written file is ever left behind.
+
+ffmpeg logs at the verbose level with each line tagged by its level (`-loglevel
+repeat+level+verbose`): the failure tail keeps only warnings and errors, while the verbose
+end-of-run statistics say how many packets the decoder read and how many it could not decode:
+that is how a source damaged in the middle is measured, without a second decoding pass.
+
+The child dies with the app. On Linux it asks the kernel for SIGKILL when its parent dies
+(`PR_SET_PDEATHSIG`, set between fork and exec), so even a SIGKILL of the app leaves no encoder
+running. On every POSIX system it runs in its own process group, so a terminal's Ctrl+C reaches only
+the app, which then stops ffmpeg itself, and stopping it kills the whole group. macOS and Windows
+have no parent-death signal: there ffmpeg is stopped on every exit path the app runs (the
+generator's `finally`, and an `atexit` hook for threads still encoding); after a hard kill it runs
+on until its input ends, writing only into a `*.partial` file that the next start sweeps.
 """
 
 from __future__ import annotations
 
+import atexit
 import contextlib
+import ctypes
+import os
 import queue
 import re
+import signal
 import subprocess
+import sys
 import threading
+import weakref
 from collections import deque
 from collections.abc import Callable, Generator, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, TypeVar
 
-from gbf_desktop.errors import MediaError
+from gbf_desktop.errors import MediaError, disk_full
 
 # The flags every run gets: no banner or interactive prompt, overwrite the (temporary) output,
-# machine-readable progress on stdout and nothing but warnings and errors on stderr.
+# machine-readable progress on stdout, and a level-tagged log on stderr (every repeated line
+# kept, so damaged pictures can be counted).
 GLOBAL_ARGS: tuple[str, ...] = (
     "-hide_banner",
     "-nostdin",
     "-y",
     "-loglevel",
-    "warning",
+    "repeat+level+verbose",
     "-progress",
     "pipe:1",
     "-nostats",
@@ -62,6 +82,22 @@ class FfmpegError(MediaError):
 
 
 @dataclass(frozen=True)
+class DecodeStats:
+    """What ffmpeg's decoder made of the first video input: its own end-of-run count."""
+
+    packets: int
+    frames: int
+    # Packets the decoder refused outright, and pictures it decoded but flagged as corrupt
+    # (patched over from their neighbours).
+    errors: int
+    corrupt: int = 0
+
+    @property
+    def damaged(self) -> int:
+        return self.errors + self.corrupt
+
+
+@dataclass(frozen=True)
 class FfmpegOutcome:
     """How one ffmpeg run ended."""
 
@@ -69,6 +105,7 @@ class FfmpegOutcome:
     log_tail: tuple[str, ...]
     output: Path
     out_time_s: float = 0.0
+    decode: DecodeStats | None = None
 
     @property
     def ok(self) -> bool:
@@ -163,10 +200,140 @@ def _pump(stream: IO[str], sink: Callable[[str | None], None]) -> None:
         sink(None)
 
 
+# "[in#0/mov @ 0x5...] [verbose] Input stream #0:0 (video): 180 packets read (1934380 bytes);
+#  163 frames decoded; 17 decode errors;"
+_LEVEL = re.compile(r"\[(trace|debug|verbose|info|warning|error|fatal|panic)\](?: |$)")
+_INPUT_STATS = re.compile(
+    r"Input stream #0:\d+ \(video\): (\d+) packets read.*?(\d+) frames decoded"
+    r"(?:; (\d+) decode errors)?"
+)
+_SERIOUS = frozenset({"warning", "error", "fatal", "panic"})
+_DISK_FULL_WORDS = ("No space left on device", "File too large", "Disk quota exceeded")
+
+
+class _Log:
+    """Sorts ffmpeg's level-tagged stderr: a tail of its complaints, and the decoder's counts."""
+
+    def __init__(self) -> None:
+        self.tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+        self.packets: int | None = None
+        self.frames = 0
+        self.errors = 0
+        self.corrupt = 0
+        # Older ffmpeg versions print no statistics; their per-packet complaints are counted.
+        self.refused_packets = 0
+        self.disk_full = False
+        # Until a tag is seen, lines count as complaints: an ffmpeg that tags nothing (a very
+        # old one, a wrapper script) still gets its last words into the message.
+        self._level = "warning"
+
+    def add(self, line: str | None) -> None:
+        if line is None or not line.strip():
+            return
+        text = line.rstrip()
+        found = _LEVEL.search(text)
+        if found is not None:
+            self._level = found.group(1)
+            # "[h264 @ 0x55..] [error] Invalid NAL" reads better without component and address.
+            message = text[found.end() :].strip()
+        else:
+            message = text.strip()  # a continuation line of the previous message
+        stats = _INPUT_STATS.search(message)
+        if stats is not None and self.packets is None:
+            self.packets, self.frames = int(stats.group(1)), int(stats.group(2))
+            self.errors = int(stats.group(3) or 0)
+        if self._level not in _SERIOUS or not message:
+            return
+        if message == "corrupt decoded frame":
+            self.corrupt += 1
+        elif message.startswith(("Error submitting packet to decoder", "error while decoding")):
+            self.refused_packets += 1
+        if any(words in message for words in _DISK_FULL_WORDS):
+            self.disk_full = True
+        self.tail.append(message)
+
+    def decode_stats(self) -> DecodeStats | None:
+        if self.packets is None:
+            if not (self.refused_packets or self.corrupt):
+                return None
+            return DecodeStats(0, 0, self.refused_packets, self.corrupt)
+        return DecodeStats(self.packets, self.frames, self.errors, self.corrupt)
+
+
+# --- the child process ---------------------------------------------------------------------------
+
+_PR_SET_PDEATHSIG = 1
+_running: weakref.WeakSet[subprocess.Popen[str]] = weakref.WeakSet()
+_atexit_registered = False
+
+
+def _linux_death_signal() -> Callable[[], None] | None:
+    """A pre-exec hook asking the kernel to SIGKILL the child when its parent dies (Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        # Looked up before the fork: the hook itself only makes one C call.
+        prctl = ctypes.CDLL(None, use_errno=True).prctl
+    except (OSError, AttributeError):
+        return None
+    parent = os.getpid()
+
+    def hook() -> None:
+        prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+        # The parent may have died between fork and prctl; then nobody would ever kill us.
+        if os.getppid() != parent:
+            os._exit(1)
+
+    # The kernel ties the signal to the thread that forked, not the process: `run` keeps the
+    # thread that started ffmpeg inside this generator until ffmpeg has exited, so that holds.
+    return hook
+
+
+def _spawn(argv: list[str], stdin: int | None) -> subprocess.Popen[str]:
+    global _atexit_registered  # noqa: PLW0603 - one hook per process, registered on first use
+    posix = os.name == "posix"
+    process = subprocess.Popen(
+        argv,
+        stdin=subprocess.DEVNULL if stdin is None else stdin,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        # A GUI app on Windows would otherwise flash a console window per encode.
+        creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
+        preexec_fn=_linux_death_signal(),  # noqa: PLW1509 - one C call, looked up before fork
+        process_group=0 if posix else None,
+    )
+    _running.add(process)
+    if not _atexit_registered:
+        atexit.register(_stop_all)
+        _atexit_registered = True
+    return process
+
+
+def _stop_all() -> None:
+    # Interpreter exit with an encode still running in a daemon thread (the OSes without a
+    # parent-death signal rely on this).
+    for process in list(_running):
+        _stop(process)
+
+
 def _stop(process: subprocess.Popen[str]) -> None:
     if process.poll() is None:
-        process.kill()
+        if os.name == "posix":
+            # The whole group: anything ffmpeg itself started goes too.
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.killpg(process.pid, signal.SIGKILL)
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
     process.wait()
+    _running.discard(process)
+
+
+def _killed_by_file_size_limit(exit_code: int) -> bool:
+    sigxfsz = getattr(signal, "SIGXFSZ", None)
+    return sigxfsz is not None and exit_code == -int(sigxfsz)
 
 
 def run(
@@ -181,30 +348,17 @@ def run(
     """Run ffmpeg (`args[0]` is the binary), yielding progress; return the outcome.
 
     `GLOBAL_ARGS` are inserted after the binary. Raises `FfmpegError` (a `MediaError`) on a non-zero
-    exit and `Cancelled` when `cancel()` turns true; in both cases, and when the caller stops
-    iterating early, ffmpeg is killed and `output` deleted. `stdin` is a file descriptor ffmpeg
-    reads `pipe:0` from (the recorder's frame pipe); without it ffmpeg's standard input is closed.
+    exit, `DiskFull` when the output could not be written for lack of room, and `Cancelled` when
+    `cancel()` turns true; in all cases, and when the caller stops iterating early, ffmpeg is
+    killed and `output` deleted. `stdin` is a file descriptor ffmpeg reads `pipe:0` from (the
+    recorder's frame pipe); without it ffmpeg's standard input is closed.
     """
     argv = [args[0], *GLOBAL_ARGS, *args[1:]]
     lines: queue.SimpleQueue[str | None] = queue.SimpleQueue()
-    log: deque[str] = deque(maxlen=LOG_TAIL_LINES)
-
-    def keep_log(line: str | None) -> None:
-        if line and line.strip():
-            log.append(line.rstrip())
+    log = _Log()
 
     try:
-        process = subprocess.Popen(
-            argv,
-            stdin=subprocess.DEVNULL if stdin is None else stdin,
-            stdout=subprocess.PIPE,
-            stderr=subprocess.PIPE,
-            text=True,
-            encoding="utf-8",
-            errors="replace",
-            # A GUI app on Windows would otherwise flash a console window per encode.
-            creationflags=getattr(subprocess, "CREATE_NO_WINDOW", 0),
-        )
+        process = _spawn(argv, stdin)
     except OSError as err:
         raise MediaError(
             f"ffmpeg could not be started ({err.strerror or err}).",
@@ -214,7 +368,7 @@ def run(
     assert process.stderr is not None
     readers = [
         threading.Thread(target=_pump, args=(process.stdout, lines.put), daemon=True),
-        threading.Thread(target=_pump, args=(process.stderr, keep_log), daemon=True),
+        threading.Thread(target=_pump, args=(process.stderr, log.add), daemon=True),
     ]
     for reader in readers:
         reader.start()
@@ -227,9 +381,13 @@ def run(
         exit_code = process.wait()
         for reader in readers:
             reader.join()
-        outcome = FfmpegOutcome(exit_code, tuple(log), output, last_time)
+        outcome = FfmpegOutcome(
+            exit_code, tuple(log.tail), output, last_time, decode=log.decode_stats()
+        )
         if not outcome.ok:
-            reason = _reason(log)
+            if log.disk_full or _killed_by_file_size_limit(exit_code):
+                raise disk_full(output.parent, doing)
+            reason = _reason(log.tail)
             raise FfmpegError(
                 f"ffmpeg could not {doing} (exit code {exit_code}): {reason}", outcome
             )
@@ -247,8 +405,7 @@ def run(
 def _reason(log: deque[str]) -> str:
     if not log:
         return "it gave no reason"
-    # "[in#0/mov @ 0x55...] Error ..." reads better without the component and the address.
-    return re.sub(r"^(\[[^\]]*\]\s*)+", "", log[-1]).strip() or log[-1]
+    return log[-1]
 
 
 def _drain(lines: queue.SimpleQueue[str | None], cancel: CancelCheck | None) -> Iterator[str]:

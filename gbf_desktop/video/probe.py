@@ -45,6 +45,8 @@ class MediaInfo:
     audio_stream: int | None = None
     audio_codec: str | None = None
     audio_channels: int | None = None
+    # "tv" (limited), "pc" (full) or None when the file does not say.
+    color_range: str | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -108,7 +110,15 @@ def probe(path: Path) -> MediaInfo:
     size = path.stat().st_size
     if size == 0:
         raise _reject(path, "is empty (0 bytes): it holds no video.")
-    layout = mp4.read_layout(path)
+    try:
+        layout = mp4.read_layout(path)
+    except OSError as err:
+        raise _reject(
+            path,
+            f"cannot be read ({(err.strerror or str(err)).lower()}).",
+            hint="Check that you may read the file (its permissions), or copy it to a folder of "
+            "yours and import the copy.",
+        ) from err
     if layout.is_mp4 and layout.truncated:
         raise _reject(
             path,
@@ -138,12 +148,20 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
             raise _reject(path, "has no video stream (it may be audio only).")
         stream = videos[0]
         context = stream.codec_context
+        decoded = container.decode(stream)
         try:
-            frame = next(container.decode(stream), None)
+            frame = next(decoded, None)
         except av.error.FFmpegError as err:
             raise _reject(
                 path, f"has a video stream that cannot be decoded ({_describe(err)})."
             ) from err
+        try:
+            # A second picture tells a video from a still saved as one (checked by compress).
+            second = next(decoded, None) if frame is not None else None
+        except av.error.FFmpegError:
+            # The second picture is damaged: the first one made this a readable video, and
+            # compress measures and reports damage further in.
+            second = frame
         if frame is None:
             raise _reject(path, "has a video stream without a single picture.")
         audio_stream = container.streams.audio[0] if container.streams.audio else None
@@ -153,6 +171,8 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
         rate = stream.average_rate or stream.guessed_rate
         fps = float(rate) if rate else None
         frame_count = stream.frames or None
+        if second is None:
+            frame_count = 1
         sample_aspect = stream.sample_aspect_ratio or context.sample_aspect_ratio or Fraction(0)
         container_name = container.format.name
         bit_rate = container.bit_rate or None
@@ -162,6 +182,7 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
         profile = context.profile
         width, height = frame.width, frame.height
         pixel_format = frame.format.name
+        color_range = _color_range(frame.color_range, pixel_format)
         rotation = clips.normalize_rotation(frame.rotation or 0)
         codec = context.name
         index = stream.index
@@ -189,7 +210,16 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
         audio_stream=audio_index,
         audio_codec=audio_codec,
         audio_channels=audio_channels,
+        color_range=color_range,
     )
+
+
+def _color_range(code: int, pixel_format: str) -> str | None:
+    # FFmpeg's AVColorRange: 1 is MPEG (limited, "tv"), 2 is JPEG (full, "pc"); the yuvj formats
+    # are full range whatever the flag says.
+    if pixel_format.startswith("yuvj") or code == 2:
+        return "pc"
+    return "tv" if code == 1 else None
 
 
 def probe_to_json(info: MediaInfo) -> dict[str, object]:
@@ -213,6 +243,7 @@ def probe_to_json(info: MediaInfo) -> dict[str, object]:
             "fps": None if info.fps is None else round(info.fps, 3),
             "rotation": info.rotation,
             "frame_count": info.frame_count,
+            "color_range": info.color_range,
         },
         "audio": None
         if info.audio_stream is None

@@ -13,7 +13,7 @@ import hashlib
 import threading
 import time
 from collections.abc import Callable, Generator, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +36,7 @@ from gbf_desktop.video.camera import (
     list_cameras,
     parse_camera_spec,
 )
-from gbf_desktop.video.compress import EncodedClip, _facts, iter_compress
+from gbf_desktop.video.compress import EncodedClip, _facts, check_source, iter_compress
 from gbf_desktop.video.ffmpeg import Progress
 from gbf_desktop.video.probe import MediaInfo, probe
 from gbf_desktop.video.recorder import Recorder
@@ -54,6 +54,8 @@ class ReadyClip:
     duration_s: float
     width: int
     height: int
+    # What the coach should know before storing it (a damaged source, patched over).
+    warnings: tuple[str, ...] = ()
 
 
 def clip_facts(path: Path) -> clips.ClipFacts:
@@ -88,7 +90,9 @@ def check_clip(path: Path) -> ReadyClip:
 
 def probe_job(path: Path) -> MediaInfo:
     """Probe before anything else is done with a file; `MediaError` says why it is unusable."""
-    return probe(Path(path))
+    info = probe(Path(path))
+    check_source(info)
+    return info
 
 
 def compress_job(
@@ -102,7 +106,7 @@ def compress_job(
     encoded: EncodedClip = yield from iter_compress(
         Path(source), Path(output), start_s=start_s, end_s=end_s, ffmpeg_path=ffmpeg_path
     )
-    return check_clip(encoded.path)
+    return replace(check_clip(encoded.path), warnings=encoded.warnings)
 
 
 def store_job(

@@ -354,6 +354,7 @@ def test_probe_of_a_rotated_phone_clip_as_json(inputs: Callable[[str], Path]) ->
         "fps": 30.0,
         "rotation": 90,
         "frame_count": 30,
+        "color_range": "tv",
     }
     assert report["duration_s"] == pytest.approx(1.0, abs=0.05)
 

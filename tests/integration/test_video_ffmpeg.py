@@ -8,8 +8,10 @@ import pytest
 
 from gbf_desktop.errors import MediaError
 from gbf_desktop.video.ffmpeg import (
+    DecodeStats,
     FfmpegError,
     Progress,
+    _Log,
     complete,
     find_ffmpeg,
     parse_progress,
@@ -97,3 +99,46 @@ def test_a_successful_run_reports_progress_to_the_end(tmp_path: Path) -> None:
     assert output.stat().st_size > 0
     assert reports[-1].finished
     assert outcome.out_time_s == pytest.approx(1.0, abs=0.1)
+
+
+LEVEL_TAGGED_LOG = """\
+[in#0/mov,mp4,m4a,3gp,3g2,mj2 @ 0x55] [verbose] Opening 'damaged.mp4' for reading
+[h264 @ 0x558695a59400] [error] Invalid NAL unit size (883109050 > 9236).
+[h264 @ 0x558695a59400] [error] missing picture in access unit with size 9917
+[vist#0:0/h264 @ 0x55] [dec:h264 @ 0x55] [error] Error submitting packet to decoder: Invalid data
+[vist#0:0/h264 @ 0x55] [dec:h264 @ 0x55] [warning] corrupt decoded frame
+[libx264 @ 0x55] [info] frame I:4     Avg QP:20.02  size: 37207
+[in#0/mov @ 0x55] [verbose]   Input stream #0:0 (video): 180 packets read (1934380 bytes); \
+163 frames decoded; 17 decode errors;
+[out#0/mp4 @ 0x55] [error] Error writing trailer: No space left on device
+"""
+
+
+def test_the_level_tagged_log_gives_a_tail_of_complaints_and_the_decoder_counts() -> None:
+    log = _Log()
+    for line in LEVEL_TAGGED_LOG.replace("\\\n", "").splitlines():
+        log.add(line + "\n")
+    assert log.decode_stats() == DecodeStats(packets=180, frames=163, errors=17, corrupt=1)
+    stats = log.decode_stats()
+    assert stats is not None
+    assert stats.damaged == 18
+    assert list(log.tail) == [
+        "Invalid NAL unit size (883109050 > 9236).",
+        "missing picture in access unit with size 9917",
+        "Error submitting packet to decoder: Invalid data",
+        "corrupt decoded frame",
+        "Error writing trailer: No space left on device",
+    ]
+    assert log.disk_full
+
+
+def test_an_older_ffmpeg_without_statistics_still_has_its_damage_counted() -> None:
+    log = _Log()
+    for line in (
+        "[h264 @ 0x1] [error] error while decoding MB 3 4, bytestream -5",
+        "[h264 @ 0x1] [warning] corrupt decoded frame",
+        "[h264 @ 0x1] [info] nothing to see",
+    ):
+        log.add(line)
+    assert log.decode_stats() == DecodeStats(packets=0, frames=0, errors=1, corrupt=1)
+    assert not log.disk_full

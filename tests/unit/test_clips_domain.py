@@ -233,3 +233,53 @@ def test_each_violation_is_named(change: dict[str, object], fragment: str) -> No
     problems = clips.contract_violations(replace(CONFORMING, **change))  # type: ignore[arg-type]
     assert len(problems) == 1
     assert fragment in problems[0]
+
+
+NEEDS_32 = "a clip needs at least 32 pixels each way."
+
+
+@pytest.mark.parametrize(
+    ("width", "height", "frames", "expected"),
+    [
+        (640, 480, 48, None),
+        (640, 480, None, None),
+        (32, 32, 2, None),
+        (
+            31,
+            480,
+            48,
+            "has a picture of only 31x480 pixels; a clip needs at least 32 pixels each way.",
+        ),
+        (
+            640,
+            16,
+            48,
+            "has a picture of only 640x16 pixels; a clip needs at least 32 pixels each way.",
+        ),
+        (640, 480, 1, "holds a single picture, not a video; a clip needs at least 2 frames."),
+    ],
+)
+def test_a_source_needs_32_pixels_and_two_frames(
+    width: int, height: int, frames: int | None, expected: str | None
+) -> None:
+    assert clips.source_problem(width, height, frames) == expected
+
+
+def test_a_full_range_clip_breaks_the_contract() -> None:
+    facts = clips.ClipFacts(
+        codec="h264",
+        profile="Main",
+        pixel_format="yuv420p",
+        width=640,
+        height=480,
+        sample_aspect=Fraction(1),
+        fps=24.0,
+        duration_s=2.0,
+        size_bytes=1000,
+        moov_before_mdat=True,
+        audio_codec=None,
+        color_range="pc",
+    )
+    assert clips.contract_violations(facts) == ["colour range is pc (full), not tv (limited)"]
+    assert clips.contract_violations(replace(facts, color_range="tv")) == []
+    assert clips.contract_violations(replace(facts, color_range=None)) == []
