@@ -60,6 +60,11 @@ class FakeProgress:
     def for_students(self, student_ids: Sequence[str]) -> Sequence[ProgressRecord]:
         return [p for p in self._store.progress if p.student_id in student_ids]
 
+    def stored_statuses(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[tuple[str, str, str | None]]:
+        return [(p.student_id, p.session_id, p.status) for p in self.for_students(student_ids)]
+
 
 class FakeMedia:
     def __init__(self, store: FakeStore) -> None:

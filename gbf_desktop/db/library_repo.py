@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
 from gbf_desktop.domain.model import ExerciseRecord
-from gbf_desktop.services.library import ExerciseRow, SqlSearch, fold
+from gbf_desktop.services.library import LISTED_META_KEYS, ExerciseRow, SqlSearch, fold
 
 # Accented letters folded in SQL without the `unaccent` extension, which the platform's schema
 # does not have (and whose objects in `public` its `db push` would not keep).
@@ -47,11 +47,40 @@ class SqlLibraryRepository:
         self._session = session
 
     def visible_to(self, coach_id: str) -> Sequence[ExerciseRecord]:
+        """The list's rows, by name. Their `meta` holds only the keys the list shows (difficulty
+        and muscle groups): a row's whole meta can be megabytes, and `get` reads it when the
+        coach opens the exercise."""
         ex = m.Exercise
-        rows = self._session.scalars(
-            select(ex).where(_visible(coach_id)).order_by(func.lower(ex.name), ex.id)
+        listed = func.jsonb_build_object(
+            *(part for key in LISTED_META_KEYS for part in (key, ex.meta[key]))
+        )
+        rows = self._session.execute(
+            select(
+                ex.id,
+                ex.name,
+                ex.description,
+                ex.type,
+                ex.scope,
+                ex.owner_id,
+                listed,
+                ex.updated_at,
+            )
+            .where(_visible(coach_id))
+            .order_by(func.lower(ex.name), ex.id)
         ).all()
-        return [_record(r) for r in rows]
+        return [
+            ExerciseRecord(
+                id=r[0],
+                name=r[1],
+                description=r[2],
+                type=r[3].value,
+                scope=r[4].value,
+                owner_id=r[5],
+                meta={k: v for k, v in r[6].items() if v is not None},
+                updated_at=r[7],
+            )
+            for r in rows
+        ]
 
     def get(self, exercise_id: str) -> ExerciseRecord | None:
         row = self._session.get(m.Exercise, exercise_id)

@@ -9,10 +9,12 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import delete, exists, func, select, union
+from sqlalchemy import delete, func, select, true, union
 from sqlalchemy.orm import Session as OrmSession
+from sqlalchemy.orm import aliased
 
 from gbf_desktop.db import models as m
+from gbf_desktop.db.coach_scope import coach_progress
 from gbf_desktop.domain.model import (
     BlockNode,
     ClipInfo,
@@ -247,6 +249,19 @@ class SqlProgressRepository:
         ).all()
         return [ProgressRecord(*row) for row in rows]
 
+    def stored_statuses(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[tuple[str, str, str | None]]:
+        """`(student_id, session_id, status)` of the coach's students' rows, as stored; through
+        the coach's indexed path (`coach_scope`), without the progress JSON."""
+        if not student_ids:
+            return []
+        sp = m.SessionProgress
+        rows = self._session.execute(
+            coach_progress(coach_id, student_ids, sp.student_id, sp.session_id, sp.status)
+        ).all()
+        return [(row[0], row[1], row[2]) for row in rows]
+
 
 class SqlMediaRepository:
     def __init__(self, session: OrmSession) -> None:
@@ -291,35 +306,63 @@ class SqlMediaRepository:
         ).one_or_none()
         return ClipInfo(*row) if row else None
 
-    def sessions_with_clips(self, student_ids: Sequence[str]) -> Sequence[SessionContext]:
-        """The logged sessions of these students that hold a clip or an old `videos` entry,
-        with their program, block, week and session titles, in one query."""
+    def sessions_with_clips(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[SessionContext]:
+        """The logged sessions of the coach's students that hold a clip or an old `videos`
+        entry, with their program, block, week and session titles, in one query.
+
+        Rows with clips are found from the clips (by primary key), rows with old references
+        through the coach's indexed path (`coach_scope`): never a scan of the platform's logs."""
         if not student_ids:
             return []
         em, sp = m.ExerciseMedia, m.SessionProgress
         s, w, b, p = m.Session, m.Week, m.ProgramBlock, m.Program
-        has_clip = exists().where(em.progress_id == sp.id)
+        owner = aliased(sp)
+        with_clip = (
+            select(em.progress_id)
+            .join(owner, owner.id == em.progress_id)
+            .where(owner.student_id.in_(student_ids))
+        )
+        listed = coach_progress(
+            coach_id, student_ids, sp.id, func.cardinality(sp.videos).label("videos")
+        ).subquery("listed")
+        referenced = select(listed.c.id).where(listed.c.videos > 0)
+        # Driven from the few ids, each a primary-key probe (LATERAL, so that the planner does
+        # not prefer hashing the whole platform's table instead).
+        found = union(with_clip, referenced).subquery("found")
+        row = (
+            select(
+                sp.id.label("id"),
+                sp.session_id.label("session_id"),
+                sp.student_id.label("student_id"),
+                sp.saved_at.label("saved_at"),
+                sp.videos.label("videos"),
+            )
+            .where(sp.id == found.c[0])
+            .limit(1)
+            .correlate(found)
+            .lateral("logged")
+        )
         rows = self._session.execute(
             select(
-                sp.id,
-                sp.session_id,
-                sp.student_id,
+                row.c.id,
+                row.c.session_id,
+                row.c.student_id,
                 p.title,
                 b.title,
                 w.week_number,
                 s.title,
                 s.date,
-                sp.saved_at,
-                sp.videos,
+                row.c.saved_at,
+                row.c.videos,
             )
-            .join(s, s.id == sp.session_id)
+            .select_from(found)
+            .join(row, true())
+            .join(s, s.id == row.c.session_id)
             .join(w, w.id == s.week_id)
             .join(b, b.id == w.block_id)
             .join(p, p.id == b.program_id)
-            .where(
-                sp.student_id.in_(student_ids),
-                has_clip | (func.cardinality(sp.videos) > 0),
-            )
         ).all()
         return [
             SessionContext(

@@ -11,13 +11,15 @@ from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import Select, Table, and_, exists, func, literal_column, select, union
-from sqlalchemy.dialects.postgresql import JSONB, insert
+from sqlalchemy import Select, Table, and_, exists, func, select, union
+from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
+from gbf_desktop.db.coach_scope import coach_progress, status_tally
 from gbf_desktop.db.desktop_models import ClipReview
 from gbf_desktop.domain.model import UserRecord
+from gbf_desktop.domain.progress import StatusTally
 from gbf_desktop.domain.review import (
     ClipMeta,
     ClipReviewRecord,
@@ -65,17 +67,6 @@ REVIEWS = _table(ClipReview)
 
 def _videos(value: list[str] | None) -> tuple[str, ...]:
     return tuple(v for v in value or () if isinstance(v, str))
-
-
-# Only the per-exercise statuses of a progress JSON, shaped like the web's, so the one Python rule
-# (`session_status`) judges completion while a coach with years of logs does not pull every set.
-_SLIM_PROGRESS = literal_column(
-    "jsonb_build_object('exercises', (SELECT jsonb_agg(jsonb_build_object('status', e->'status'))"
-    " FROM jsonb_array_elements(CASE WHEN jsonb_typeof(session_progress.progress->'exercises')"
-    " = 'array' THEN session_progress.progress->'exercises' ELSE '[]'::jsonb END) AS e"
-    " WHERE jsonb_typeof(e) = 'object'))",
-    type_=JSONB,
-)
 
 
 class SqlReviewRepository:
@@ -200,14 +191,25 @@ class SqlReviewRepository:
         )
         return [ClipMeta(*row) for row in self._session.execute(stmt).all()]
 
-    def session_states(self, student_ids: Sequence[str]) -> Sequence[SessionState]:
+    def session_states(self, coach_id: str, student_ids: Sequence[str]) -> Sequence[SessionState]:
+        """The coach's students' rows with their statuses' tally (see `coach_scope`)."""
         if not student_ids:
             return []
         sp = m.SessionProgress
-        stmt = select(
-            sp.student_id, sp.session_id, sp.status, _SLIM_PROGRESS, sp.saved_at, sp.updated_at
-        ).where(sp.student_id.in_(student_ids))
-        return [SessionState(*row) for row in self._session.execute(stmt).all()]
+        stmt = coach_progress(
+            coach_id,
+            student_ids,
+            sp.student_id,
+            sp.session_id,
+            sp.status,
+            status_tally().label("tally"),
+            sp.saved_at,
+            sp.updated_at,
+        )
+        return [
+            SessionState(row[0], row[1], row[2], StatusTally(*row[3]), row[4], row[5])
+            for row in self._session.execute(stmt).all()
+        ]
 
     # -- writing a log on a student's behalf ------------------------------------------------
 

@@ -7,11 +7,54 @@ be trusted on its own: a session is complete when every exercise it lists is com
 from __future__ import annotations
 
 import copy
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 DONE_EXERCISE_STATUSES = frozenset({"completed", "skipped"})
+# An exercise someone has begun (done ones included): the session is under way.
+STARTED_EXERCISE_STATUSES = DONE_EXERCISE_STATUSES | {"in_progress"}
+# What `str.strip()` removes, for SQL that must compare statuses the way Python does.
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
+    + "".join(map(chr, range(0x2000, 0x200B)))
+    + "\u2028\u2029\u202f\u205f\u3000"
+)
+
+
+@dataclass(frozen=True)
+class StatusTally:
+    """What completion rules need of a progress JSON: how many exercise entries it lists, how
+    many are done (completed or skipped) and how many were begun. Listings read this (counted in
+    SQL) instead of the whole JSON, which can hold years of sets or megabytes of notes."""
+
+    entries: int
+    done: int
+    started: int
+
+
+NO_ENTRIES = StatusTally(0, 0, 0)
+
+
+def tally(progress: Mapping[str, Any] | None) -> StatusTally:
+    return tally_statuses(str(entry.get("status", "")) for entry in logged_exercises(progress))
+
+
+def tally_statuses(statuses: Iterable[str]) -> StatusTally:
+    entries = done = started = 0
+    for raw in statuses:
+        status = raw.strip()
+        entries += 1
+        done += status in DONE_EXERCISE_STATUSES
+        started += status in STARTED_EXERCISE_STATUSES
+    return StatusTally(entries, done, started)
+
+
+def tally_is_complete(status: str | None, counted: StatusTally) -> bool:
+    """`session_is_complete` from a tally."""
+    if not counted.entries:
+        return status == "completed"
+    return counted.done == counted.entries
 
 
 def logged_exercises(progress: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
@@ -30,12 +73,7 @@ def session_is_complete(status: str | None, progress: Mapping[str, Any] | None) 
     Without per-exercise data (older rows, or rows written by other tools) the stored status is
     all there is, so it is believed.
     """
-    exercises = logged_exercises(progress)
-    if not exercises:
-        return status == "completed"
-    return all(
-        str(entry.get("status", "")).strip() in DONE_EXERCISE_STATUSES for entry in exercises
-    )
+    return tally_is_complete(status, tally(progress))
 
 
 # The web runner's empty `data` per library type, for an entry it would have created.

@@ -68,7 +68,11 @@ from gbf_desktop.domain.metrics import (
     volume,
 )
 from gbf_desktop.domain.model import ScheduledSession
-from gbf_desktop.domain.progress import DONE_EXERCISE_STATUSES, logged_exercises
+from gbf_desktop.domain.progress import (
+    StatusTally,
+    logged_exercises,
+    tally,
+)
 
 INACTIVITY_DAYS = 7
 ATTENTION_WINDOW_DAYS = 30
@@ -134,15 +138,19 @@ class ClipMeta:
 
 @dataclass(frozen=True)
 class SessionState:
-    """What the students page needs of a `session_progress` row: its stored status, the
-    per-exercise statuses only (as `{"exercises": [{"status": ...}]}`), and when it was written."""
+    """What the listings need of a `session_progress` row: its stored status, the tally of its
+    exercise entries' statuses (never the JSON itself), and when it was written."""
 
     student_id: str
     session_id: str
     status: str | None
-    progress: Any
+    tally: StatusTally
     saved_at: datetime
     updated_at: datetime
+
+    @property
+    def computed(self) -> SessionStatus:
+        return tallied_status(self.status, self.tally)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -265,7 +273,6 @@ _STORED_AS: dict[str, ComputedStatus] = {
     "not_started": "not_started",
     "": "not_started",
 }
-_STARTED = DONE_EXERCISE_STATUSES | {"in_progress"}
 
 
 @dataclass(frozen=True)
@@ -288,19 +295,21 @@ class SessionStatus:
 
 def session_status(stored: str | None, progress: Mapping[str, Any] | None) -> SessionStatus:
     """The computed status of a logged session beside the stored one."""
-    entries = logged_exercises(progress)
+    return tallied_status(stored, tally(progress))
+
+
+def tallied_status(stored: str | None, counted: StatusTally) -> SessionStatus:
+    """`session_status` from the entries' tally (what listings read, see `StatusTally`)."""
     computed: ComputedStatus
-    if not entries:
+    if not counted.entries:
         # Nothing per exercise (older rows): the stored status is all there is.
         computed = _STORED_AS.get((stored or "").strip().lower(), "in_progress")
+    elif counted.done == counted.entries:
+        computed = "completed"
+    elif counted.started:
+        computed = "in_progress"
     else:
-        statuses = [str(entry.get("status", "")).strip() for entry in entries]
-        if all(s in DONE_EXERCISE_STATUSES for s in statuses):
-            computed = "completed"
-        elif any(s in _STARTED for s in statuses):
-            computed = "in_progress"
-        else:
-            computed = "not_started"
+        computed = "not_started"
     return SessionStatus(computed, stored)
 
 

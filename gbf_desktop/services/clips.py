@@ -55,8 +55,10 @@ class ClipsUsers(Protocol):
 class ClipsMedia(Protocol):
     def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]: ...
 
-    def sessions_with_clips(self, student_ids: Sequence[str]) -> Sequence[SessionContext]:
-        """Logged sessions of these students that hold a clip or an old video reference."""
+    def sessions_with_clips(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[SessionContext]:
+        """Logged sessions of the coach's students that hold a clip or an old video reference."""
         ...
 
     def clip_info(self, media_id: str) -> ClipInfo | None: ...
@@ -231,7 +233,7 @@ def list_clips(uow_factory: ClipsUowFactory, coach_id: str) -> ClipLibrary:
         students = list(uow.users.students_of(coach_id))
         ids = [s.id for s in students]
         clips = uow.media.list_for_students(ids)
-        contexts = {c.progress_id: c for c in uow.media.sessions_with_clips(ids)}
+        contexts = {c.progress_id: c for c in uow.media.sessions_with_clips(coach_id, ids)}
     names = {s.id: s.display_name for s in students}
 
     rows = []

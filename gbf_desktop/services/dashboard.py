@@ -7,14 +7,14 @@ waiting for this coach's review and today's sessions; `load_dashboard` reads onl
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import date, datetime
 from typing import Protocol
 
 from gbf_desktop.domain.model import ClipStorage, ProgressRecord, ScheduledSession, UserRecord
-from gbf_desktop.domain.progress import session_is_complete
-from gbf_desktop.domain.review import QueuedClip, session_status
+from gbf_desktop.domain.progress import NO_ENTRIES, session_is_complete, tally_is_complete
+from gbf_desktop.domain.review import QueuedClip, SessionStatus, session_status, tallied_status
 from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
     MediaRepository,
@@ -133,17 +133,24 @@ def load_dashboard(uow_factory: UnitOfWorkFactory, coach_id: str) -> DashboardVi
 
 
 def _view(read: _Read) -> DashboardView:
-    students, schedule, progress, clips = read.students, read.schedule, read.progress, read.clips
+    done: dict[str, set[str]] = defaultdict(set)
+    for row in read.progress:
+        if session_is_complete(row.status, row.progress):
+            done[row.student_id].add(row.session_id)
+    return _view_of(read.students, read.schedule, done, read.clips)
+
+
+def _view_of(
+    students: Sequence[UserRecord],
+    schedule: Sequence[ScheduledSession],
+    done: Mapping[str, set[str]],
+    clips: ClipStorage,
+) -> DashboardView:
     by_student: dict[str, list[ScheduledSession]] = defaultdict(list)
     for item in schedule:
         by_student[item.student_id].append(item)
-    done: dict[str, set[str]] = defaultdict(set)
-    for row in progress:
-        if session_is_complete(row.status, row.progress):
-            done[row.student_id].add(row.session_id)
-
     rows = tuple(
-        _next_session(student, by_student[student.id], done[student.id])
+        _next_session(student, by_student[student.id], done.get(student.id, set()))
         for student in sorted(students, key=lambda s: s.display_name.casefold())
     )
     return DashboardView(students=rows, clips=clips)
@@ -171,17 +178,29 @@ class CoachDashboardUnitOfWork(UnitOfWorkBase, Protocol):
 
 def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:
     """Sessions dated `today` for the coach's students, by student then program order."""
-    names = {s.id: s.display_name for s in read.students}
     logs = {(p.student_id, p.session_id): p for p in read.progress}
+
+    def status(key: tuple[str, str]) -> SessionStatus:
+        log = logs.get(key)
+        return session_status(log.status if log else None, log.progress if log else None)
+
+    return _today_sessions(read.students, read.schedule, today, status)
+
+
+def _today_sessions(
+    students: Sequence[UserRecord],
+    schedule: Sequence[ScheduledSession],
+    today: date,
+    status_of: Callable[[tuple[str, str]], SessionStatus],
+) -> tuple[TodaySession, ...]:
+    names = {s.id: s.display_name for s in students}
     seen: set[tuple[str, str]] = set()
     rows = []
-    for item in sorted(read.schedule, key=lambda s: (names.get(s.student_id, ""), s.order_key)):
+    for item in sorted(schedule, key=lambda s: (names.get(s.student_id, ""), s.order_key)):
         key = (item.student_id, item.session_id)
         if item.session_date is None or item.session_date.date() != today or key in seen:
             continue
         seen.add(key)
-        log = logs.get(key)
-        status = session_status(log.status if log else None, log.progress if log else None)
         rows.append(
             TodaySession(
                 student_id=item.student_id,
@@ -189,7 +208,7 @@ def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:
                 program_title=item.program_title,
                 session_id=item.session_id,
                 session_title=item.session_title,
-                status=status.computed,
+                status=status_of(key).computed,
             )
         )
     return tuple(rows)
@@ -204,17 +223,33 @@ def load_coach_dashboard(
     newest_clips: int = 5,
 ) -> DashboardView:
     """The whole dashboard in one unit of work: the base view plus attention, clips to review
-    (count and the newest few) and today's sessions."""
+    (count and the newest few) and today's sessions.
+
+    Progress is read once, as statuses' tallies through the coach's indexed path: never the
+    progress JSON, which the dashboard does not show."""
     day = today or local_today()
     with uow_factory() as uow:
-        read = _read(uow, coach_id)
-        states = uow.review.session_states([s.id for s in read.students])
+        students = list(uow.users.students_of(coach_id))
+        ids = [s.id for s in students]
+        schedule = uow.programs.scheduled_sessions(ids)
+        clips = uow.media.storage_for_students(ids)
+        states = uow.review.session_states(coach_id, ids)
         total, newest = uow.clip_reviews.queue(coach_id, newest_clips)
-    rows = student_rows(read.students, read.schedule, states, today=day, now=now or utc_now())
+    state_of = {(s.student_id, s.session_id): s for s in states}
+    done: dict[str, set[str]] = defaultdict(set)
+    for state in states:
+        if tally_is_complete(state.status, state.tally):
+            done[state.student_id].add(state.session_id)
+
+    def status(key: tuple[str, str]) -> SessionStatus:
+        state = state_of.get(key)
+        return state.computed if state else tallied_status(None, NO_ENTRIES)
+
+    rows = student_rows(students, schedule, states, today=day, now=now or utc_now())
     return replace(
-        _view(read),
+        _view_of(students, schedule, done, clips),
         needs_attention=tuple(r for r in rows if r.needs_attention),
         clips_to_review=total,
         newest_clips=tuple(newest),
-        today_sessions=today_sessions(read, day),
+        today_sessions=_today_sessions(students, schedule, day, status),
     )

@@ -144,6 +144,10 @@ def _texts(value: object) -> tuple[str, ...]:
     return ()
 
 
+# The keys of `meta` the list reads (`_difficulty`, `_muscles`): all a listing selects.
+LISTED_META_KEYS = ("difficultyLevel", "difficulty", "targetMuscleGroup", "muscleGroups")
+
+
 def _difficulty(meta: Mapping[str, Any]) -> str | None:
     # Global rows say "Intermediate", coach rows "intermediate".
     for key in ("difficultyLevel", "difficulty"):

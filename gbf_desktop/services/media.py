@@ -181,9 +181,9 @@ def attach_choices(uow_factory: UnitOfWorkFactory, coach_id: str) -> AttachChoic
         students = list(uow.users.students_of(coach_id))
         ids = [s.id for s in students]
         schedule = list(uow.programs.scheduled_sessions(ids))
-        progress = uow.progress.for_students(ids)
+        statuses = uow.progress.stored_statuses(coach_id, ids)
         stored = uow.media.list_for_students(ids)
-    status = {(p.student_id, p.session_id): p.status or NOT_STARTED for p in progress}
+    status = {(student, session): value or NOT_STARTED for student, session, value in statuses}
     clip_counts = Counter((c.student_id, c.session_id) for c in stored)
     by_student: dict[str, list[ScheduledSession]] = defaultdict(list)
     for item in sorted(schedule, key=lambda s: s.order_key):

@@ -50,6 +50,12 @@ class ProgramRepository(Protocol):
 class ProgressRepository(Protocol):
     def for_students(self, student_ids: Sequence[str]) -> Sequence[ProgressRecord]: ...
 
+    def stored_statuses(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[tuple[str, str, str | None]]:
+        """`(student_id, session_id, stored status)` of the coach's students' progress rows."""
+        ...
+
 
 class MediaRepository(Protocol):
     def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]: ...

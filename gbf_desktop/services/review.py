@@ -78,7 +78,9 @@ class ReviewReads(Protocol):
 
     def clips(self, student_id: str, reviewer_id: str) -> Sequence[ClipMeta]: ...
 
-    def session_states(self, student_ids: Sequence[str]) -> Sequence[SessionState]: ...
+    def session_states(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[SessionState]: ...
 
 
 class ReviewUnitOfWork(UnitOfWorkBase, Protocol):
@@ -151,7 +153,7 @@ def student_row(
     """One student's line of the students page, from their schedule and progress rows."""
     rows = list(states)
     dues = due_dates(schedule)
-    done = {s.session_id for s in rows if session_status(s.status, s.progress).is_complete}
+    done = {s.session_id for s in rows if s.computed.is_complete}
     windows = tuple(compliance_in(dues, done, end=today, days=n) for n in COMPLIANCE_WINDOWS)
     activity = last_activity(m for s in rows for m in (s.saved_at, s.updated_at))
     current = compliance_in(dues, done, end=today, days=ATTENTION_WINDOW_DAYS)
@@ -183,7 +185,7 @@ def read_student_rows(
     students = list(uow.users.students_of(coach_id))
     ids = [s.id for s in students]
     schedule = uow.programs.scheduled_sessions(ids)
-    states = uow.review.session_states(ids)
+    states = uow.review.session_states(coach_id, ids)
     return student_rows(students, schedule, states, today=today, now=now)
 
 
