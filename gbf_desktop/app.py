@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import logging.handlers
-from collections.abc import Generator
+from collections.abc import Callable, Generator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,11 +18,17 @@ from sqlalchemy import Engine, inspect
 from sqlalchemy.exc import InterfaceError, OperationalError
 
 from gbf_desktop import private_files
+from gbf_desktop.connections import (
+    ConnectionTarget,
+    SavedConnections,
+    parse_url,
+    stored_password,
+)
 from gbf_desktop.db import migrate
 from gbf_desktop.db.embedded import EmbeddedPostgres
-from gbf_desktop.db.engine import build_engine, mask_url
+from gbf_desktop.db.engine import build_engine, to_sqlalchemy_url
 from gbf_desktop.db.uow import SqlUnitOfWork, unreachable, uow_factory
-from gbf_desktop.errors import KnownError, SchemaMismatch
+from gbf_desktop.errors import DatabaseUnavailable, KnownError, SchemaMismatch
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import Settings
@@ -42,6 +48,9 @@ class Database:
     engine: Engine
     label: str
     embedded: EmbeddedPostgres | None = field(default=None)
+    # Where a server connection goes (no password), and the status bar's TLS warning if any.
+    target: ConnectionTarget | None = None
+    warning: str | None = None
 
     def close(self) -> None:
         self.engine.dispose()
@@ -76,11 +85,74 @@ def make_files_private(settings: Settings) -> None:
     private_files.tighten(settings.cache_dir)
 
 
-def open_database(settings: Settings) -> Database:
+# Asked when the server wants a password that neither the keyring nor ~/.pgpass holds:
+# (where, why) -> the password, or None when the person declines.
+PasswordAsker = Callable[[ConnectionTarget, str], "str | None"]
+
+
+def server_target(settings: Settings) -> tuple[ConnectionTarget, str | None]:
+    """The server to reach, and the password the URL itself carries (None for a saved one)."""
+    if settings.connection is not None:
+        saved = SavedConnections.load(settings.saved_connections_file)
+        return saved.get(settings.connection), None
+    assert settings.database_url is not None
+    return parse_url(settings.database_url)
+
+
+def _server_engine(target: ConnectionTarget, password: str | None) -> Engine:
+    # The password goes into the URL object in memory only: never a string, a file or argv.
+    url = to_sqlalchemy_url(target.url_without_password())
+    return build_engine(url.set(password=password) if password else url)
+
+
+def _wants_password(err: Exception) -> bool:
+    text = str(err).lower()
+    return "password" in text and ("no password supplied" in text or "authentication" in text)
+
+
+def _with_password(engine: Engine, target: ConnectionTarget, ask: PasswordAsker | None) -> Engine:
+    """The engine, after asking for a password if the server wants one libpq could not find."""
+    try:
+        with engine.connect():
+            return engine
+    except (OperationalError, InterfaceError) as err:
+        if not _wants_password(err):
+            return engine  # down or unreachable: the first real use reports it
+        reason = "The server asks for a password."
+    engine.dispose()
+    if ask is None:
+        raise DatabaseUnavailable(
+            f"The server at {target.label} wants a password and none was found.",
+            hint="Save the connection with its password (Connect to a server), add it to "
+            "~/.pgpass, or start from a terminal to be asked.",
+        )
+    for _attempt in range(3):
+        password = ask(target, reason)
+        if password is None:
+            raise DatabaseUnavailable(f"No password given for {target.label}; not connected.")
+        engine = _server_engine(target, password)
+        try:
+            with engine.connect():
+                return engine
+        except (OperationalError, InterfaceError) as err:
+            engine.dispose()
+            if not _wants_password(err):
+                raise unreachable(engine, err) from err
+            reason = "That password was refused."
+    raise DatabaseUnavailable(f"The password for {target.label} was refused three times.")
+
+
+def open_database(settings: Settings, ask_password: PasswordAsker | None = None) -> Database:
     """Connect to the configured server, or start the embedded one."""
-    if settings.database_url is not None:
-        engine = build_engine(settings.database_url)
-        return Database(engine=engine, label=mask_url(settings.database_url))
+    if not settings.uses_embedded_database:
+        target, password = server_target(settings)
+        password = password or stored_password(target)
+        engine = _server_engine(target, password)
+        if password is None:
+            engine = _with_password(engine, target, ask_password)
+        return Database(
+            engine=engine, label=target.label, target=target, warning=target.plain_warning()
+        )
     embedded = EmbeddedPostgres(settings.embedded_pgdata)
     url = embedded.start()
     return Database(engine=build_engine(url), label=EMBEDDED_LABEL, embedded=embedded)

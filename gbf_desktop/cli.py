@@ -19,6 +19,7 @@ from gbf_desktop.settings import APP_NAME, Settings
 
 if TYPE_CHECKING:
     from gbf_desktop.app import Database
+    from gbf_desktop.connections import ConnectionTarget
 
 log = logging.getLogger(__name__)
 
@@ -35,8 +36,15 @@ def _add_database_option(parser: argparse.ArgumentParser) -> None:
         "--database-url",
         metavar="URL",
         default=argparse.SUPPRESS,
-        help="a shared PostgreSQL server (also GBF_DATABASE_URL); "
-        "without it the built-in database in your data folder is used",
+        help="a shared PostgreSQL server, postgresql://USER@HOST:PORT/DB or service=NAME (also "
+        "GBF_DATABASE_URL); leave the password out: it is asked for, or found in the keyring or "
+        "~/.pgpass. Without it the built-in database in your data folder is used",
+    )
+    parser.add_argument(
+        "--connection",
+        metavar="NAME",
+        default=argparse.SUPPRESS,
+        help="a saved connection (see Connect to a server); its password is in the keyring",
     )
 
 
@@ -72,6 +80,29 @@ def build_parser() -> argparse.ArgumentParser:
         ("adopt", "take over a database the web platform created, without changing its rows"),
     ):
         _add_database_option(db_actions.add_parser(name, help=text, description=text))
+    secure_text = (
+        "database-enforced isolation: a group role with the desktop's grants and row-level "
+        "security letting each coach's role reach only their own students (run with the URL of "
+        "the tables' owner); --remove takes it off, e.g. before upgrading the web platform"
+    )
+    secure = db_actions.add_parser("secure", help=secure_text, description=secure_text)
+    secure.add_argument("--remove", action="store_true", help="take the policies and grants off")
+    _add_database_option(secure)
+    roles_text = "a coach's own database login role, for database-enforced isolation"
+    roles = db_actions.add_parser("coach-role", help=roles_text, description=roles_text)
+    role_actions = roles.add_subparsers(dest="role_action", metavar="ACTION", required=True)
+    add = role_actions.add_parser("add", help="create the login role of the coach with EMAIL")
+    add.add_argument("email", metavar="EMAIL")
+    add.add_argument(
+        "--keyring",
+        action="store_true",
+        help="store the new password in this computer's keyring instead of showing it",
+    )
+    remove = role_actions.add_parser("remove", help="drop a coach's login role")
+    remove.add_argument("who", metavar="EMAIL|ROLE")
+    role_actions.add_parser("list", help="list the coach roles")
+    for sub in role_actions.choices.values():
+        _add_database_option(sub)
 
     demo = commands.add_parser("demo", help="demo data")
     demo_actions = demo.add_subparsers(dest="action", metavar="ACTION", required=True)
@@ -123,17 +154,54 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _settings(args: argparse.Namespace) -> Settings:
-    return Settings.load(database_url=getattr(args, "database_url", None), camera=args.camera)
+    return Settings.load(
+        database_url=getattr(args, "database_url", None),
+        connection=getattr(args, "connection", None),
+        camera=args.camera,
+    )
+
+
+PASSWORD_ON_COMMAND_LINE = (
+    "gbf-desktop: warning: the password in --database-url can be read by every user of this "
+    "computer (ps, /proc) and stays in your shell history. Leave it out to be asked, or use a "
+    "saved connection (keyring), ~/.pgpass or service=NAME."
+)
+
+
+def _warn_password_in_argv(args: argparse.Namespace) -> None:
+    from gbf_desktop.connections import parse_url
+
+    url = getattr(args, "database_url", None)
+    if url is None:
+        return
+    try:
+        _target, password = parse_url(url)
+    except KnownError:
+        return  # Settings reports the unreadable URL
+    if password is not None:
+        print(PASSWORD_ON_COMMAND_LINE, file=sys.stderr)
+
+
+def _ask_on_terminal(target: ConnectionTarget, reason: str) -> str | None:
+    """Ask for the password on the terminal, never echoing it; None when there is no terminal."""
+    import getpass
+
+    if not sys.stdin.isatty():
+        return None
+    try:
+        return getpass.getpass(f"{reason} Password for {target.label}: ")
+    except EOFError:
+        return None
 
 
 def _open(settings: Settings) -> Database:
     from gbf_desktop.app import open_database
 
-    return open_database(settings)
+    return open_database(settings, ask_password=_ask_on_terminal)
 
 
 def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
-    from gbf_desktop.db import adopt, migrate
+    from gbf_desktop.db import adopt, migrate, secure
 
     db = _open(settings)
     try:
@@ -146,15 +214,53 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
             return EXIT_OK
         if args.action == "check":
             report = adopt.check(db.engine)
-            for line in report.lines():
+            with db.engine.connect() as connection:
+                security = secure.check(connection)
+            for line in [*report.lines(), *security.lines()]:
                 print(line)
-            return EXIT_OK if report.ok else EXIT_FAILED
+            return EXIT_OK if report.ok and security.ok else EXIT_FAILED
+        if args.action == "secure":
+            done = secure.remove(db.engine) if args.remove else secure.install(db.engine)
+            for line in done:
+                print(f"{db.label}: {line}")
+            return EXIT_OK
+        if args.action == "coach-role":
+            return _coach_role(args, db)
         result = adopt.adopt(db.engine)
         for line in result.lines():
             print(line)
         return EXIT_OK
     finally:
         db.close()
+
+
+def _coach_role(args: argparse.Namespace, db: Database) -> int:
+    from gbf_desktop.db import secure
+
+    if args.role_action == "list":
+        found = secure.list_coach_roles(db.engine)
+        if not found:
+            print("no coach role")
+        for role in found:
+            state = "" if role.can_login else "  (role missing on the server)"
+            print(f"{role.role}  {role.email}  {role.name}{state}")
+        return EXIT_OK
+    if args.role_action == "remove":
+        print(f"dropped the role {secure.remove_coach_role(db.engine, args.who)}")
+        return EXIT_OK
+    new = secure.add_coach_role(db.engine, args.email)
+    if args.keyring:
+        from gbf_desktop.connections import store_password
+
+        assert db.target is not None  # coach roles exist on servers only
+        target = db.target.with_user(new.role)
+        where = store_password(target, new.password)
+        print(f"created the role {new.role} for {new.email}; its password is in {where}")
+        print(f"connect with: gbf-desktop --database-url {target.url_without_password()}")
+        return EXIT_OK
+    print(f"created the role {new.role} for {new.email}")
+    print(f"password (shown once, store it now): {new.password}")
+    return EXIT_OK
 
 
 def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
@@ -236,6 +342,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(arguments)
     log_path: Path | str = "the log file"
     try:
+        _warn_password_in_argv(args)
         settings = _settings(args)
         from gbf_desktop.app import configure_logging, make_files_private
 

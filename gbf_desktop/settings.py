@@ -24,8 +24,10 @@ class Settings:
     """Everything the composition root needs to build the app."""
 
     data_dir: Path
-    # None means the embedded default: a private PostgreSQL in `data_dir`.
+    # None (and no `connection`) means the embedded default: a private PostgreSQL in `data_dir`.
     database_url: str | None = None
+    # The name of a saved connection (its password in the keyring), instead of a URL.
+    connection: str | None = None
     # None means the ffmpeg binary shipped by imageio-ffmpeg.
     ffmpeg_path: str | None = None
     camera: str = "auto"
@@ -50,7 +52,7 @@ class Settings:
 
     @property
     def uses_embedded_database(self) -> bool:
-        return self.database_url is None
+        return self.database_url is None and self.connection is None
 
     @classmethod
     def load(
@@ -58,6 +60,7 @@ class Settings:
         env: Mapping[str, str] | None = None,
         *,
         database_url: str | None = None,
+        connection: str | None = None,
         ffmpeg_path: str | None = None,
         camera: str | None = None,
     ) -> Settings:
@@ -69,11 +72,14 @@ class Settings:
         settings = cls(
             data_dir=data_dir,
             database_url=env.get("GBF_DATABASE_URL") or None,
+            connection=env.get("GBF_CONNECTION") or None,
             ffmpeg_path=env.get("GBF_FFMPEG") or None,
             camera=env.get("GBF_CAMERA") or "auto",
         )
         if database_url is not None:
-            settings = replace(settings, database_url=database_url)
+            settings = replace(settings, database_url=database_url, connection=None)
+        if connection is not None:
+            settings = replace(settings, connection=connection, database_url=None)
         if ffmpeg_path is not None:
             settings = replace(settings, ffmpeg_path=ffmpeg_path)
         if camera is not None:
@@ -83,10 +89,11 @@ class Settings:
 
     def validate(self) -> None:
         if self.database_url is not None and not self.database_url.startswith(
-            ("postgresql://", "postgresql+psycopg://", "postgres://")
+            ("postgresql://", "postgresql+psycopg://", "postgres://", "service=")
         ):
             raise ConfigError(
-                f"The database URL must start with postgresql://, not {self.database_url[:20]!r}.",
+                "The database URL must start with postgresql:// (or be service=NAME), "
+                f"not {self.database_url[:12]!r}….",
                 hint="Example: postgresql://coach:secret@db.example.org:5432/gobeyondfit",
             )
         if self.ffmpeg_path is not None and not Path(self.ffmpeg_path).is_file():

@@ -31,6 +31,7 @@ class CoachWorld:
     student: str
     group_student: str
     group: str
+    group_member: str
     exercise: str
     program: str
     block: str
@@ -38,6 +39,7 @@ class CoachWorld:
     session: str
     session_exercise: str
     assignment: str
+    audit: str
     progress: str
     media: str
     review: str
@@ -91,7 +93,11 @@ def add_coach_world(engine: Engine, tag: str, *, clip: bytes, global_exercise: s
                 )
             )
         add(m.Group(id=ids["group"], owner_id=ids["coach"], name=f"{tag} squad"))
-        add(m.GroupMember(group_id=ids["group"], user_id=ids["group_student"]))
+        add(
+            m.GroupMember(
+                id=ids["group_member"], group_id=ids["group"], user_id=ids["group_student"]
+            )
+        )
         add(
             m.Exercise(
                 id=ids["exercise"],
@@ -142,6 +148,15 @@ def add_coach_world(engine: Engine, tag: str, *, clip: bytes, global_exercise: s
                 program_id=ids["program"],
                 student_id=ids["student"],
                 assigned_by=ids["coach"],
+            )
+        )
+        add(
+            m.ProgramAudit(
+                id=ids["audit"],
+                program_id=ids["program"],
+                changed_by=ids["coach"],
+                change_type="create",
+                diff={"title": f"{tag} program"},
             )
         )
         add(

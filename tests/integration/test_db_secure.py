@@ -1,0 +1,422 @@
+"""Database-enforced isolation: after `db secure`, a coach's own role reaches only their rows.
+
+Plain psycopg as the coach's role: the other coach's rows are invisible and unwritable on every
+table the policies cover; the desktop's services work the same through that role as through the
+owner's URL; `db check` flags a dropped policy; policies never block a column type change.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import psycopg
+import pytest
+from psycopg import errors as pg_errors
+from sqlalchemy import Engine, text
+from sqlalchemy.engine import make_url
+
+from gbf_desktop import cli
+from gbf_desktop.db import secure
+from gbf_desktop.db.engine import build_engine, plain_libpq_url
+from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
+from gbf_desktop.domain import program_edit as pe
+from gbf_desktop.domain.program_edit import ExerciseDoc
+from gbf_desktop.services import library as lib
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.logging_on_behalf import ExerciseLog
+from tests.two_coaches import PASSWORD, CoachWorld, TwoCoaches, all_fingerprints, two_coaches
+
+pytestmark = pytest.mark.db
+
+CLIP = b"\x00\x00\x00\x18ftypmp42" + bytes(range(64))
+
+
+@pytest.fixture(autouse=True)
+def _private_folders(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The commands log and tighten modes in the data and cache folders: never the real ones.
+    monkeypatch.setenv("GBF_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    monkeypatch.delenv("GBF_DATABASE_URL", raising=False)
+
+
+@dataclass(frozen=True)
+class Secured:
+    world: TwoCoaches
+    owner_url: str
+    mine_url: str  # coach A's own role
+    theirs_url: str
+
+
+def _role_url(owner_url: str, role: secure.NewCoachRole) -> str:
+    return plain_libpq_url(make_url(owner_url).set(username=role.role, password=role.password))
+
+
+@pytest.fixture
+def secured(engine: Engine, db_url: str) -> Iterator[Secured]:
+    world = two_coaches(engine, CLIP)
+    secure.install(engine)
+    mine = secure.add_coach_role(engine, world.mine.email)
+    theirs = secure.add_coach_role(engine, world.theirs.email)
+    try:
+        yield Secured(world, db_url, _role_url(db_url, mine), _role_url(db_url, theirs))
+    finally:
+        # Roles are cluster-wide: never leave one behind for the next database.
+        for role in secure.list_coach_roles(engine):
+            secure.remove_coach_role(engine, role.role)
+        secure.remove(engine)
+
+
+# The table, and which of a coach's ids are that table's rows.
+OWN_ROWS: dict[str, tuple[str, ...]] = {
+    "users": ("coach", "student", "group_student"),
+    "exercises": ("exercise",),
+    "favorite_exercises": ("favourite",),
+    "groups": ("group",),
+    "group_members": ("group_member",),
+    "programs": ("program",),
+    "program_blocks": ("block",),
+    "weeks": ("week",),
+    "sessions": ("session",),
+    "session_exercises": ("session_exercise",),
+    "program_assignments": ("assignment",),
+    "program_audit": ("audit",),
+    "notifications": ("notification",),
+    "session_progress": ("progress",),
+    "exercise_media": ("media",),
+    "gbf_desktop.clip_reviews": ("review",),
+}
+
+
+def test_every_covered_table_is_in_the_isolation_test() -> None:
+    covered = {r.table if r.schema == "public" else f"{r.schema}.{r.table}" for r in secure.RULES}
+    assert covered == set(OWN_ROWS)
+
+
+def _ids(world: CoachWorld, table: str) -> list[str]:
+    return [getattr(world, key) for key in OWN_ROWS[table]]
+
+
+def _table(name: str) -> str:
+    schema, _, table = name.rpartition(".")
+    return f'{schema or "public"}."{table}"'
+
+
+def test_the_other_coachs_rows_are_invisible_on_every_table(secured: Secured) -> None:
+    mine, theirs = secured.world.mine, secured.world.theirs
+    with psycopg.connect(secured.mine_url) as conn:
+        for table in OWN_ROWS:
+            wanted = _ids(mine, table) + _ids(theirs, table)
+            seen = {
+                row[0]
+                for row in conn.execute(
+                    f"SELECT id FROM {_table(table)} WHERE id = ANY(%s)",  # type: ignore[arg-type]
+                    (wanted,),
+                )
+            }
+            assert seen == set(_ids(mine, table)), table
+        everything = conn.execute('SELECT count(*) FROM public.users WHERE "coachId" IS NULL')
+        # Only the coach and the group student, not the other coach nor their group student.
+        assert everything.fetchone() == (2,)
+        shared = conn.execute("SELECT count(*) FROM exercises WHERE scope = 'global'").fetchone()
+        assert shared == (1,)
+
+
+def _inserts(mine: CoachWorld, theirs: CoachWorld) -> dict[str, tuple[str, tuple[Any, ...]]]:
+    """For each table, an insert that would put a row into the other coach's world."""
+
+    def new() -> str:
+        return str(uuid.uuid4())
+
+    return {
+        "users": (
+            'INSERT INTO users (id, email, pseudo, password, role, "coachId", "updatedAt") '
+            "VALUES (%s, 'x@example.org', 'x', 'x', 'student', %s, now())",
+            (new(), theirs.coach),
+        ),
+        "exercises": (
+            'INSERT INTO exercises (id, name, type, scope, "ownerId", "updatedAt") '
+            "VALUES (%s, 'Planted', 'standard', 'global', %s, now())",
+            (new(), mine.coach),
+        ),
+        "favorite_exercises": (
+            'INSERT INTO favorite_exercises (id, "userId", "exerciseId") VALUES (%s, %s, %s)',
+            (new(), mine.coach, theirs.exercise),
+        ),
+        "groups": (
+            'INSERT INTO groups (id, "ownerId", name, "updatedAt") VALUES (%s, %s, %s, now())',
+            (new(), theirs.coach, "Planted"),
+        ),
+        "group_members": (
+            'INSERT INTO group_members (id, "groupId", "userId") VALUES (%s, %s, %s)',
+            (new(), mine.group, theirs.student),
+        ),
+        "programs": (
+            'INSERT INTO programs (id, title, "coachId", "updatedAt") VALUES (%s, %s, %s, now())',
+            (new(), "Planted", theirs.coach),
+        ),
+        "program_blocks": (
+            'INSERT INTO program_blocks (id, "programId", position) VALUES (%s, %s, 9)',
+            (new(), theirs.program),
+        ),
+        "weeks": (
+            'INSERT INTO weeks (id, "blockId", "weekNumber", position) VALUES (%s, %s, 9, 9)',
+            (new(), theirs.block),
+        ),
+        "sessions": (
+            'INSERT INTO sessions (id, "weekId", position) VALUES (%s, %s, 9)',
+            (new(), theirs.week),
+        ),
+        "session_exercises": (
+            # Into the coach's own session, but with the other coach's private exercise.
+            'INSERT INTO session_exercises (id, "sessionId", "exerciseId", position) '
+            "VALUES (%s, %s, %s, 9)",
+            (new(), mine.session, theirs.exercise),
+        ),
+        "program_assignments": (
+            'INSERT INTO program_assignments (id, "programId", "studentId") VALUES (%s, %s, %s)',
+            (new(), mine.program, theirs.student),
+        ),
+        "program_audit": (
+            'INSERT INTO program_audit (id, "programId", "changedBy", "changeType") '
+            "VALUES (%s, %s, %s, 'update')",
+            (new(), theirs.program, mine.coach),
+        ),
+        "notifications": (
+            'INSERT INTO notifications (id, "userId", type) VALUES (%s, %s, %s)',
+            (new(), theirs.student, "assignment"),
+        ),
+        "session_progress": (
+            'INSERT INTO session_progress (id, "sessionId", "studentId", "updatedAt") '
+            "VALUES (%s, %s, %s, now())",
+            (new(), mine.session, theirs.student),
+        ),
+        "exercise_media": (
+            'INSERT INTO exercise_media (id, "progressId", data, "mimeType", size) '
+            "VALUES (%s, %s, 'x', 'video/mp4', 1)",
+            (new(), theirs.progress),
+        ),
+        "gbf_desktop.clip_reviews": (
+            'INSERT INTO gbf_desktop.clip_reviews (id, "mediaId", "reviewerId") '
+            "VALUES (%s, %s, %s)",
+            (new(), theirs.media, mine.coach),
+        ),
+    }
+
+
+REFUSED = (pg_errors.InsufficientPrivilege,)  # RLS violations are this SQLSTATE class too
+
+
+def test_the_other_coachs_rows_are_unwritable_on_every_table(
+    secured: Secured, engine: Engine
+) -> None:
+    mine, theirs = secured.world.mine, secured.world.theirs
+    before = all_fingerprints(engine)
+    inserts = _inserts(mine, theirs)
+    assert set(inserts) == set(OWN_ROWS)
+    with psycopg.connect(secured.mine_url, autocommit=True) as conn:
+        for table in OWN_ROWS:
+            target = _ids(theirs, table)
+            for statement in (
+                f"UPDATE {_table(table)} SET id = id WHERE id = ANY(%s)",
+                f"DELETE FROM {_table(table)} WHERE id = ANY(%s)",
+            ):
+                try:
+                    changed = conn.execute(statement, (target,)).rowcount  # type: ignore[arg-type]
+                except REFUSED:
+                    changed = 0
+                assert changed == 0, f"{statement} changed {changed} row(s)"
+            sql, params = inserts[table]
+            with pytest.raises(REFUSED):
+                conn.execute(sql, params)  # type: ignore[arg-type]
+    assert all_fingerprints(engine) == before
+
+
+def _backend(url: str) -> tuple[Backend, Engine]:
+    engine = build_engine(url)
+    return Backend(lambda: SqlUnitOfWork(uow_factory(engine)), "test"), engine
+
+
+def test_the_desktops_services_work_the_same_through_a_coach_role(
+    secured: Secured, tmp_path: Path
+) -> None:
+    me = secured.world.mine
+    owner, owner_engine = _backend(secured.owner_url)
+    coach, coach_engine = _backend(secured.mine_url)
+    try:
+        assert coach.sign_in(me.email, PASSWORD).id == me.coach
+        # Reads: the same values through either door.
+        for read in (
+            lambda b: b.dashboard(me.coach),
+            lambda b: b.students(me.coach),
+            lambda b: b.student_progress(me.coach, me.student),
+            lambda b: b.clip_library(me.coach),
+            lambda b: b.review_queue(me.coach),
+            lambda b: b.attach_choices(me.coach),
+            lambda b: b.programs(me.coach),
+            lambda b: b.library(me.coach),
+            lambda b: b.open_program(me.coach, me.program),
+            lambda b: b.program_assignments(me.coach, me.program),
+        ):
+            assert read(coach) == read(owner)
+
+        # Writes, each as the app makes them.
+        assert coach.set_favourite(me.coach, me.global_exercise, True)
+        assert not coach.set_favourite(me.coach, me.exercise, False)
+        made = coach.create_exercise(me.coach, lib.ExerciseDraft(name="Coach role row"))
+        coach.update_exercise(me.coach, made.id, lib.ExerciseDraft(name="Coach role row 2"))
+        opened = coach.open_program(me.coach, me.program)
+        session = opened.document.blocks[0].weeks[0].sessions[0]
+        extra = ExerciseDoc(id=pe.fresh_id(), exercise_id=made.id, config={"sets": 3, "reps": 5})
+        edited = pe.insert_node(opened.document, (0, 0, 0), len(session.exercises), extra)
+        saved = coach.save_program(me.coach, opened, edited)
+        assert saved.changes
+        copy = coach.duplicate_program(me.coach, me.program)
+        report = coach.assign_program(me.coach, copy.document.id, [me.student, me.group_student])
+        assert len(report.assigned) == 2
+        entry = ExerciseLog(exercise_id=me.global_exercise, position=1, status="skipped")
+        logged = coach.student_progress(me.coach, me.student).logs[me.session]
+        coach.log_session(
+            me.coach, me.student, me.session, [entry], expected_updated_at=logged.updated_at
+        )
+        fresh = str(uuid.uuid4())
+        with owner_engine.begin() as conn:  # a new clip, as a student's upload on the web
+            conn.execute(
+                text(
+                    'INSERT INTO exercise_media (id, "progressId", data, "mimeType", size) '
+                    "VALUES (:i, :p, :d, 'video/mp4', :n)"
+                ),
+                {"i": fresh, "p": me.progress, "d": CLIP, "n": len(CLIP)},
+            )
+        assert coach.mark_clip_reviewed(me.coach, fresh, "Knees out").media_id == fresh
+        exported = coach.export_clip(me.coach, me.media, tmp_path / "clip.mp4")
+        assert exported.path.read_bytes() == CLIP
+        view = coach.unassign(me.coach, report.assigned[1].assignment_id)
+        assert view.student_id == me.group_student
+        coach.delete_clip(me.coach, me.media)
+        coach.delete_program(me.coach, copy.document.id)
+        spare = coach.create_exercise(me.coach, lib.ExerciseDraft(name="Spare"))
+        coach.delete_exercise(me.coach, spare.id)
+        assert coach.clip_library(me.coach) == owner.clip_library(me.coach)
+    finally:
+        owner_engine.dispose()
+        coach_engine.dispose()
+
+
+def test_a_review_is_written_through_a_coach_role(secured: Secured) -> None:
+    me, theirs = secured.world.mine, secured.world.theirs
+    coach, engine = _backend(secured.theirs_url)
+    try:
+        # The other coach's own clip has their review already: a second is a conflict...
+        with pytest.raises(Exception, match="already reviewed"):
+            coach.mark_clip_reviewed(theirs.coach, theirs.media, "again")
+        # ...and this coach's clip is not theirs to review, by the database's rules too.
+        with pytest.raises(Exception, match="not from one of your students"):
+            coach.mark_clip_reviewed(theirs.coach, me.media, "sneaky")
+    finally:
+        engine.dispose()
+
+
+def test_db_check_flags_a_dropped_policy_and_coach_roles_then_see_nothing(
+    secured: Secured, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert cli.main(["db", "check", "--database-url", secured.owner_url]) == cli.EXIT_OK
+    assert "database-enforced isolation: complete" in capsys.readouterr().out
+
+    # What a web `db push` that drops unknown policies would leave: row security still on.
+    with engine.begin() as conn:
+        conn.execute(text('DROP POLICY "gbf_coach_select" ON public.exercises'))
+    assert cli.main(["db", "check", "--database-url", secured.owner_url]) == cli.EXIT_FAILED
+    out = capsys.readouterr().out
+    assert "INCOMPLETE" in out
+    assert "exercises.gbf_coach_select" in out
+    assert "gbf-desktop db secure --database-url ADMIN_URL" in out
+    with psycopg.connect(secured.mine_url) as conn:
+        assert conn.execute("SELECT count(*) FROM exercises").fetchone() == (0,)  # closed
+
+    secure.install(engine)
+    assert cli.main(["db", "check", "--database-url", secured.owner_url]) == cli.EXIT_OK
+    with psycopg.connect(secured.mine_url) as conn:
+        assert conn.execute("SELECT count(*) FROM exercises").fetchone() == (2,)
+
+
+def test_policies_name_no_column_so_the_web_can_change_column_types(
+    secured: Secured, engine: Engine
+) -> None:
+    with engine.begin() as conn:
+        named = conn.execute(
+            text(
+                "SELECT count(*) FROM pg_depend d JOIN pg_policy p ON p.oid = d.objid "
+                "WHERE d.classid = 'pg_policy'::regclass AND d.refobjsubid <> 0"
+            )
+        ).scalar_one()
+        assert named == 0
+        # What a web release might do to a column every policy's function reads.
+        conn.execute(text('ALTER TABLE public.programs ALTER COLUMN "coachId" TYPE varchar(64)'))
+        conn.execute(text('ALTER TABLE public.programs ALTER COLUMN "coachId" TYPE text'))
+
+
+def test_secure_remove_takes_everything_off_and_keeps_the_roles(
+    secured: Secured, engine: Engine
+) -> None:
+    secure.remove(engine)
+    with engine.connect() as conn:
+        report = secure.check(conn)
+        assert not report.installed
+        assert (
+            conn.execute(
+                text("SELECT count(*) FROM pg_policies WHERE policyname LIKE 'gbf_coach_%'")
+            ).scalar_one()
+            == 0
+        )
+    assert len(secure.list_coach_roles(engine)) == 2
+    with psycopg.connect(secured.mine_url) as conn, pytest.raises(REFUSED):
+        conn.execute("SELECT count(*) FROM exercise_media")
+    secure.install(engine)
+    with psycopg.connect(secured.mine_url) as conn:
+        assert conn.execute("SELECT count(*) FROM exercise_media").fetchone() == (1,)
+
+
+def test_coach_role_commands(
+    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    world = two_coaches(engine, CLIP)
+    assert cli.main(["db", "coach-role", "add", world.mine.email, "--database-url", db_url]) == 1
+    assert "db secure" in capsys.readouterr().err
+    assert cli.main(["db", "secure", "--database-url", db_url]) == cli.EXIT_OK
+    try:
+        assert (
+            cli.main(["db", "coach-role", "add", world.mine.email, "--database-url", db_url]) == 0
+        )
+        out = capsys.readouterr().out
+        role = out.split("created the role ", 1)[1].split()[0]
+        password = out.split("shown once, store it now): ", 1)[1].strip()
+        assert len(password) >= 24
+        with psycopg.connect(
+            plain_libpq_url(make_url(db_url).set(username=role, password=password))
+        ) as conn:
+            assert conn.execute("SELECT gbf_desktop.me()").fetchone() == (world.mine.coach,)
+        assert cli.main(["db", "coach-role", "list", "--database-url", db_url]) == 0
+        listed = capsys.readouterr().out
+        assert role in listed
+        assert world.mine.email in listed
+        assert password not in listed
+        assert cli.main(["db", "coach-role", "add", "nobody@example.org", "--database-url",
+                         db_url]) == 1  # fmt: skip
+        assert "No coach has the email" in capsys.readouterr().err
+        assert cli.main(["db", "coach-role", "remove", world.mine.email, "--database-url",
+                         db_url]) == 0  # fmt: skip
+        with engine.connect() as conn:
+            assert (
+                conn.execute(
+                    text("SELECT count(*) FROM pg_roles WHERE rolname = :r"), {"r": role}
+                ).scalar_one()
+                == 0
+            )
+    finally:
+        for left in secure.list_coach_roles(engine):
+            secure.remove_coach_role(engine, left.role)
+        secure.remove(engine)
