@@ -244,7 +244,8 @@ def keyring_status() -> KeyringStatus:
         backend = keyring.get_keyring()
     except Exception as err:  # a broken backend means no keyring, said plainly
         return KeyringStatus(False, "none", f"the keyring could not be opened: {err}")
-    if isinstance(backend, fail.Keyring) or getattr(backend, "priority", 1) <= 0:
+    chained = getattr(backend, "backends", None)
+    if isinstance(backend, fail.Keyring) or (isinstance(chained, list) and not chained):
         return KeyringStatus(
             False,
             "none",

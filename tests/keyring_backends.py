@@ -12,13 +12,22 @@ import json
 import os
 from pathlib import Path
 
+from jaraco.classes import properties
 from keyring.backend import KeyringBackend
 from keyring.errors import PasswordDeleteError
 
 
-class MemoryKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]  # keyring declares it as a class property
+# keyring finds every KeyringBackend subclass once it is imported and would pick these on its
+# own: a priority that raises keeps them out of that choice (keyring skips such backends).
+class _ChosenExplicitly(KeyringBackend):
+    @properties.classproperty
+    def priority(cls) -> float:  # noqa: N805  # a class property, as keyring declares it
+        if cls is FileKeyring and "GBF_TEST_KEYRING_FILE" in os.environ:
+            return 1.0
+        raise RuntimeError("a test keyring is only used when a test sets it")
 
+
+class MemoryKeyring(_ChosenExplicitly):
     def __init__(self) -> None:
         super().__init__()
         self.entries: dict[tuple[str, str], str] = {}
@@ -34,9 +43,7 @@ class MemoryKeyring(KeyringBackend):
             raise PasswordDeleteError(username)
 
 
-class FileKeyring(KeyringBackend):
-    priority = 1  # type: ignore[assignment]
-
+class FileKeyring(_ChosenExplicitly):
     @property
     def _path(self) -> Path:
         return Path(os.environ["GBF_TEST_KEYRING_FILE"])
