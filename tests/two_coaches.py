@@ -43,6 +43,7 @@ class CoachWorld:
     progress: str
     media: str
     review: str
+    annotation: str
     favourite: str
     notification: str
     global_exercise: str
@@ -185,6 +186,15 @@ def add_coach_world(engine: Engine, tag: str, *, clip: bytes, global_exercise: s
                 media_id=ids["media"],
                 reviewer_id=ids["coach"],
                 comment=f"{tag} good depth",
+            )
+        )
+        add(
+            dm.ClipAnnotation(
+                id=ids["annotation"],
+                media_id=ids["media"],
+                coach_id=ids["coach"],
+                drawings=[],
+                bar_path={"note": f"{tag} bar path"},
             )
         )
         add(

@@ -188,6 +188,14 @@ RULES: tuple[TableRule, ...] = (
     ),
     TableRule(
         SCHEMA,
+        "clip_annotations",
+        # Saved with INSERT … ON CONFLICT DO UPDATE, which needs all three.
+        ("SELECT", "INSERT", "UPDATE"),
+        read=f'r."coachId" = me AND {SCHEMA}.media_readable(r."mediaId", me)',
+        write=f'r."coachId" = me AND {SCHEMA}.media_readable(r."mediaId", me)',
+    ),
+    TableRule(
+        SCHEMA,
         "clip_reviews",
         ("SELECT", "INSERT"),
         read=f'{SCHEMA}.media_readable(r."mediaId", me)',
@@ -346,7 +354,11 @@ def install(engine: Engine) -> list[str]:
         _ddl(connection, f"GRANT USAGE ON SCHEMA public, {SCHEMA} TO {GROUP_ROLE}")
         for statement in _HELPERS:
             _ddl(connection, statement)
+        present = _present_rules(connection)
         for rule in RULES:
+            if rule not in present:
+                lines.append(f"skipped {rule.qualified}: not in this database (run `db upgrade`)")
+                continue
             _ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
             connection.execute(
                 text(f"GRANT {', '.join(rule.commands)} ON {rule.qualified} TO {GROUP_ROLE}")
@@ -355,7 +367,8 @@ def install(engine: Engine) -> list[str]:
             _ddl(connection, _check_function(rule, "write", rule.write or "false"))
             _ddl(connection, f"ALTER TABLE {rule.qualified} ENABLE ROW LEVEL SECURITY")
         for policy in expected_policies():
-            _ddl(connection, policy.create())
+            if policy.rule in present:
+                _ddl(connection, policy.create())
         for table in READ_ONLY_PLAIN:
             _ddl(connection, f"GRANT SELECT ON {table} TO {GROUP_ROLE}")
         # The functions are the group's to call, nobody else's (PUBLIC may execute by default).
@@ -368,6 +381,15 @@ def install(engine: Engine) -> list[str]:
     )
     lines.append("add a coach's role with `gbf-desktop db coach-role add EMAIL`")
     return lines
+
+
+def _present_rules(connection: Connection) -> list[TableRule]:
+    """The rules whose table exists (a database behind the latest revision lacks newer ones)."""
+    return [
+        rule
+        for rule in RULES
+        if connection.execute(text("SELECT to_regclass(:t)"), {"t": rule.qualified}).scalar()
+    ]
 
 
 def _all_function_signatures(connection: Connection) -> list[str]:
@@ -384,7 +406,7 @@ def _all_function_signatures(connection: Connection) -> list[str]:
 
 
 def _drop_policies_and_functions(connection: Connection) -> None:
-    for rule in RULES:
+    for rule in _present_rules(connection):
         for command in ("SELECT", "INSERT", "UPDATE", "DELETE"):
             name = Policy(rule, command).name
             _ddl(connection, f'DROP POLICY IF EXISTS "{name}" ON {rule.qualified}')
@@ -401,7 +423,7 @@ def remove(engine: Engine) -> list[str]:
     with engine.begin() as connection:
         _check_admin(connection)
         _drop_policies_and_functions(connection)
-        for rule in RULES:
+        for rule in _present_rules(connection):
             _ddl(connection, f"ALTER TABLE {rule.qualified} DISABLE ROW LEVEL SECURITY")
             if _role_exists(connection, GROUP_ROLE):
                 _ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
@@ -493,13 +515,15 @@ def check(connection: Connection) -> SecurityReport:
             {"s": SCHEMA},
         ).scalars()
     )
+    # A table this database does not have yet is the schema check's to report, not this one's.
+    present = _present_rules(connection)
     wanted_functions = [*HELPER_NAMES] + [
-        f"{kind}_{rule.table}" for rule in RULES for kind in ("read", "write")
+        f"{kind}_{rule.table}" for rule in present for kind in ("read", "write")
     ]
     missing_policies = tuple(
         f"{p.rule.table}.{p.name}"
         for p in expected_policies()
-        if (p.rule.schema, p.rule.table, p.name) not in policies
+        if p.rule in present and (p.rule.schema, p.rule.table, p.name) not in policies
     )
     rls_off = tuple(r.table for r in RULES if rls.get((r.schema, r.table)) is False)
     missing_functions = tuple(f for f in wanted_functions if f not in functions)

@@ -88,6 +88,7 @@ OWN_ROWS: dict[str, tuple[str, ...]] = {
     "session_progress": ("progress",),
     "exercise_media": ("media",),
     "gbf_desktop.clip_reviews": ("review",),
+    "gbf_desktop.clip_annotations": ("annotation",),
 }
 
 
@@ -199,6 +200,11 @@ def _inserts(mine: CoachWorld, theirs: CoachWorld) -> dict[str, tuple[str, tuple
             "VALUES (%s, %s, 'x', 'video/mp4', 1)",
             (new(), theirs.progress),
         ),
+        "gbf_desktop.clip_annotations": (
+            'INSERT INTO gbf_desktop.clip_annotations (id, "mediaId", "coachId") '
+            "VALUES (%s, %s, %s)",
+            (new(), theirs.media, mine.coach),
+        ),
         "gbf_desktop.clip_reviews": (
             'INSERT INTO gbf_desktop.clip_reviews (id, "mediaId", "reviewerId") '
             "VALUES (%s, %s, %s)",
@@ -292,6 +298,12 @@ def test_the_desktops_services_work_the_same_through_a_coach_role(
                 {"i": fresh, "p": me.progress, "d": CLIP, "n": len(CLIP)},
             )
         assert coach.mark_clip_reviewed(me.coach, fresh, "Knees out").media_id == fresh
+        assert coach.clip_annotations(me.coach, me.media) == owner.clip_annotations(
+            me.coach, me.media
+        )
+        drawn = coach.save_clip_bar_path(me.coach, me.media, {"path": [], "reps": []})
+        assert drawn.bar_path == {"path": [], "reps": []}
+        coach.save_clip_drawings(me.coach, fresh, [], 854, 480)
         exported = coach.export_clip(me.coach, me.media, tmp_path / "clip.mp4")
         assert exported.path.read_bytes() == CLIP
         view = coach.unassign(me.coach, report.assigned[1].assignment_id)

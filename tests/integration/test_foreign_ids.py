@@ -203,6 +203,15 @@ CASES: dict[str, dict[str, Call]] = {
     },
     "delete_clip": {"media": lambda c, t: c.backend.delete_clip(c.me.coach, t.media)},
     "clip_thumbnail": {"cached": _thumbnail},
+    "clip_annotations": {"media": lambda c, t: c.backend.clip_annotations(c.me.coach, t.media)},
+    "save_clip_drawings": {
+        "media": lambda c, t: c.backend.save_clip_drawings(c.me.coach, t.media, [], 854, 480)
+    },
+    "save_clip_bar_path": {
+        "media": lambda c, t: c.backend.save_clip_bar_path(
+            c.me.coach, t.media, {"path": [], "reps": []}
+        )
+    },
 }
 
 # Parameters that say who is acting, not what is acted on: the signed-in user's own id.
