@@ -30,11 +30,13 @@ Session status
 
 from __future__ import annotations
 
+import contextlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from types import MappingProxyType
 from typing import Any, Literal
 
 from gbf_desktop.domain.exercise_types import (
@@ -120,6 +122,30 @@ class LoggedSession:
     videos: tuple[str, ...]
     saved_at: datetime
     updated_at: datetime
+
+
+@dataclass(frozen=True)
+class LogOrigin:
+    """Who entered a log and the day it was performed, as far as the row says."""
+
+    entered_by: str | None  # a user id other than the student's: a coach logged it for them
+    performed_on: date | None
+
+
+def log_origin(log: LoggedSession) -> LogOrigin:
+    """Read `metadata.enteredBy` / `performedOn` (written by the desktop; the web has neither).
+
+    Without them the log is the student's own, performed the day it was saved.
+    """
+    metadata = log.progress.get("metadata") if isinstance(log.progress, Mapping) else None
+    entered = metadata.get("enteredBy") if isinstance(metadata, Mapping) else None
+    performed = metadata.get("performedOn") if isinstance(metadata, Mapping) else None
+    day: date | None = log.saved_at.date()
+    if isinstance(performed, str):
+        with contextlib.suppress(ValueError):  # a hand-edited value: keep the save day
+            day = date.fromisoformat(performed)
+    by = entered if isinstance(entered, str) and entered and entered != log.student_id else None
+    return LogOrigin(by, day)
 
 
 @dataclass(frozen=True)
@@ -422,6 +448,13 @@ def _number_cell(
     return Cell(label, prescribed, logged, unit, _compare(prescribed, logged))
 
 
+def _rpe_cell(prescribed: float | None, logged: float | None) -> Cell:
+    """RPE is effort, not output: a lower RPE than prescribed means the work felt easier, which
+    is no shortfall; only a harder effort than planned is worth the coach's eye."""
+    flag = _compare(prescribed, logged)
+    return Cell("RPE", prescribed, logged, "", flag if flag == "overshoot" else None)
+
+
 def _standard_lines(p: StandardPrescription, r: StandardResult, logged: bool) -> list[Line]:
     load = p.load.kg if p.load is not None else None
     target_rpe = p.effort.rpe if p.effort is not None else None
@@ -450,10 +483,10 @@ def _standard_lines(p: StandardPrescription, r: StandardResult, logged: bool) ->
                     extra or _reps_flag(reps_target, done.reps),
                 ),
                 _number_cell("Load", load if prescribed else None, done.load_kg, "kg"),
-                _number_cell("RPE", target_rpe if prescribed else None, done.rpe),
+                _rpe_cell(target_rpe if prescribed else None, done.rpe),
             )
         lines.append(Line(f"Set {index + 1}", cells))
-    lines.append(Line("Effort", (_number_cell("RPE", target_rpe, r.rpe),)))
+    lines.append(Line("Effort", (_rpe_cell(target_rpe, r.rpe),)))
     return lines
 
 
@@ -478,7 +511,7 @@ def _emom_lines(p: EmomPrescription, r: EmomResult) -> list[Line]:
                 (Cell("Reps", target if prescribed else None, logged, "", flag),),
             )
         )
-    lines.append(Line("Effort", (_number_cell("RPE", p.rpe, r.rpe),)))
+    lines.append(Line("Effort", (_rpe_cell(p.rpe, r.rpe),)))
     return lines
 
 
@@ -488,7 +521,7 @@ def _amrap_lines(p: AmrapPrescription, r: AmrapResult) -> list[Line]:
         Cell("Extra reps", None, _num(r.extra_reps)),
         _number_cell("Total reps", _num(p.target_reps), _num(r.total_reps)),
     ]
-    return [Line("Result", tuple(cells)), Line("Effort", (_number_cell("RPE", p.rpe, r.rpe),))]
+    return [Line("Result", tuple(cells)), Line("Effort", (_rpe_cell(p.rpe, r.rpe),))]
 
 
 def _circuit_lines(p: CircuitPrescription, r: CircuitResult) -> list[Line]:
@@ -541,7 +574,7 @@ def _circuit_lines(p: CircuitPrescription, r: CircuitResult) -> list[Line]:
             ),
         )
     )
-    lines.append(Line("Effort", (_number_cell("RPE", p.rpe, r.rpe),)))
+    lines.append(Line("Effort", (_rpe_cell(p.rpe, r.rpe),)))
     return lines
 
 
@@ -716,6 +749,25 @@ class ExerciseSeries:
     name: str
     kind: ExerciseKind
     points: tuple[ExercisePoint, ...] = field(default_factory=tuple)
+
+
+# The figures a chart may draw for each exercise type, best first: e1RM and top set need sets of
+# reps at a load, which only standard work has; EMOM, AMRAP and circuit count reps (a circuit's
+# load times reps is its volume); custom work has only the effort the student felt.
+CHART_MEASURES: Mapping[ExerciseKind, tuple[str, ...]] = MappingProxyType(
+    {
+        ExerciseKind.STANDARD: ("e1rm_kg", "top_set_kg", "volume_kg", "total_reps", "rpe"),
+        ExerciseKind.EMOM: ("total_reps", "rpe"),
+        ExerciseKind.AMRAP: ("total_reps", "rpe"),
+        ExerciseKind.CIRCUIT: ("total_reps", "volume_kg", "rpe"),
+        ExerciseKind.CUSTOM: ("rpe",),
+    }
+)
+
+
+def chart_measures(kind: ExerciseKind) -> tuple[str, ...]:
+    """The `ExercisePoint` figures a chart of this exercise type offers, best first."""
+    return CHART_MEASURES.get(kind, ("rpe",))
 
 
 def _mean(values: Sequence[float]) -> float | None:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Protocol, cast
 
@@ -84,6 +84,7 @@ class Backend:
         *,
         expected_updated_at: datetime | None,
         comment: str | None = None,
+        performed_on: date | None = None,
     ) -> logging_on_behalf.SavedLog:
         return logging_on_behalf.log_session(
             self.uow_factory,
@@ -93,6 +94,7 @@ class Backend:
             exercises=exercises,
             expected_updated_at=expected_updated_at,
             comment=comment,
+            performed_on=performed_on,
         )
 
     # -- clip review queue -------------------------------------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from typing import Protocol
 
 from gbf_desktop.domain.model import ClipStorage, ProgressRecord, ScheduledSession, UserRecord
@@ -47,8 +47,17 @@ class StudentNextSession:
     week_number: int | None
     session_title: str | None
     session_date: datetime | None
+    # Counted in one program: the next session's (the last one's once all are complete). A sum
+    # over every program a student follows reads as nonsense beside one program's length.
     sessions_done: int
     sessions_total: int
+    programs: int = 0  # how many programs the student follows
+    # Days the next session's date lies before today (None: not dated, or not in the past).
+    overdue_days: int | None = None
+
+    @property
+    def overdue(self) -> bool:
+        return self.overdue_days is not None
 
     @property
     def state(self) -> str:
@@ -69,6 +78,7 @@ class TodaySession:
     session_id: str
     session_title: str | None
     status: str  # computed: completed, in_progress or not_started
+    session_date: date | None = None
 
     @property
     def done(self) -> bool:
@@ -84,15 +94,24 @@ class DashboardView:
     clips_to_review: int = 0
     newest_clips: tuple[QueuedClip, ...] = ()  # newest first
     today_sessions: tuple[TodaySession, ...] = ()
+    # Monday to Sunday of today's week, by day then student: what `sessions.date` says.
+    week_sessions: tuple[TodaySession, ...] = ()
 
 
 def _next_session(
     student: UserRecord,
     schedule: list[ScheduledSession],
     done: set[str],
+    today: date | None = None,
 ) -> StudentNextSession:
     schedule.sort(key=lambda s: s.order_key)
     upcoming = next((s for s in schedule if s.session_id not in done), None)
+    counted = upcoming or (schedule[-1] if schedule else None)
+    program = [s for s in schedule if counted is not None and s.program_id == counted.program_id]
+    overdue = None
+    if upcoming is not None and upcoming.session_date is not None and today is not None:
+        late = (today - upcoming.session_date.date()).days
+        overdue = late if late > 0 else None
     return StudentNextSession(
         student_id=student.id,
         student_name=student.display_name,
@@ -102,8 +121,10 @@ def _next_session(
         week_number=upcoming.week_number if upcoming else None,
         session_title=upcoming.session_title if upcoming else None,
         session_date=upcoming.session_date if upcoming else None,
-        sessions_done=sum(1 for s in schedule if s.session_id in done),
-        sessions_total=len(schedule),
+        sessions_done=sum(1 for s in program if s.session_id in done),
+        sessions_total=len(program),
+        programs=len({s.program_id for s in schedule}),
+        overdue_days=overdue,
     )
 
 
@@ -126,18 +147,20 @@ def _read(uow: UnitOfWork | CoachDashboardUnitOfWork, coach_id: str) -> _Read:
     )
 
 
-def load_dashboard(uow_factory: UnitOfWorkFactory, coach_id: str) -> DashboardView:
+def load_dashboard(
+    uow_factory: UnitOfWorkFactory, coach_id: str, *, today: date | None = None
+) -> DashboardView:
     with uow_factory() as uow:
         read = _read(uow, coach_id)
-    return _view(read)
+    return _view(read, today)
 
 
-def _view(read: _Read) -> DashboardView:
+def _view(read: _Read, today: date | None = None) -> DashboardView:
     done: dict[str, set[str]] = defaultdict(set)
     for row in read.progress:
         if session_is_complete(row.status, row.progress):
             done[row.student_id].add(row.session_id)
-    return _view_of(read.students, read.schedule, done, read.clips)
+    return _view_of(read.students, read.schedule, done, read.clips, today)
 
 
 def _view_of(
@@ -145,12 +168,13 @@ def _view_of(
     schedule: Sequence[ScheduledSession],
     done: Mapping[str, set[str]],
     clips: ClipStorage,
+    today: date | None = None,
 ) -> DashboardView:
     by_student: dict[str, list[ScheduledSession]] = defaultdict(list)
     for item in schedule:
         by_student[item.student_id].append(item)
     rows = tuple(
-        _next_session(student, by_student[student.id], done.get(student.id, set()))
+        _next_session(student, by_student[student.id], done.get(student.id, set()), today)
         for student in sorted(students, key=lambda s: s.display_name.casefold())
     )
     return DashboardView(students=rows, clips=clips)
@@ -178,27 +202,45 @@ class CoachDashboardUnitOfWork(UnitOfWorkBase, Protocol):
 
 def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:
     """Sessions dated `today` for the coach's students, by student then program order."""
+    return sessions_between(read, today, today)
+
+
+def week_of(day: date) -> tuple[date, date]:
+    """Monday and Sunday of the week `day` falls in."""
+    monday = day - timedelta(days=day.weekday())
+    return monday, monday + timedelta(days=6)
+
+
+def sessions_between(read: _Read, first: date, last: date) -> tuple[TodaySession, ...]:
+    """Sessions dated from `first` to `last` (included), by day, then student, then program."""
     logs = {(p.student_id, p.session_id): p for p in read.progress}
 
     def status(key: tuple[str, str]) -> SessionStatus:
         log = logs.get(key)
         return session_status(log.status if log else None, log.progress if log else None)
 
-    return _today_sessions(read.students, read.schedule, today, status)
+    return _sessions_between(read.students, read.schedule, first, last, status)
 
 
-def _today_sessions(
+def _sessions_between(
     students: Sequence[UserRecord],
     schedule: Sequence[ScheduledSession],
-    today: date,
+    first: date,
+    last: date,
     status_of: Callable[[tuple[str, str]], SessionStatus],
 ) -> tuple[TodaySession, ...]:
     names = {s.id: s.display_name for s in students}
     seen: set[tuple[str, str]] = set()
     rows = []
-    for item in sorted(schedule, key=lambda s: (names.get(s.student_id, ""), s.order_key)):
+
+    def order(item: ScheduledSession) -> tuple[date, str, tuple[datetime, str, int, int, int]]:
+        day = item.session_date.date() if item.session_date else first
+        return (day, names.get(item.student_id, ""), item.order_key)
+
+    for item in sorted(schedule, key=order):
         key = (item.student_id, item.session_id)
-        if item.session_date is None or item.session_date.date() != today or key in seen:
+        when = item.session_date.date() if item.session_date is not None else None
+        if when is None or not first <= when <= last or key in seen:
             continue
         seen.add(key)
         rows.append(
@@ -209,6 +251,7 @@ def _today_sessions(
                 session_id=item.session_id,
                 session_title=item.session_title,
                 status=status_of(key).computed,
+                session_date=when,
             )
         )
     return tuple(rows)
@@ -247,9 +290,10 @@ def load_coach_dashboard(
 
     rows = student_rows(students, schedule, states, today=day, now=now or utc_now())
     return replace(
-        _view_of(students, schedule, done, clips),
+        _view_of(students, schedule, done, clips, day),
         needs_attention=tuple(r for r in rows if r.needs_attention),
         clips_to_review=total,
         newest_clips=tuple(newest),
-        today_sessions=_today_sessions(students, schedule, day, status),
+        today_sessions=_sessions_between(students, schedule, day, day, status),
+        week_sessions=_sessions_between(students, schedule, *week_of(day), status),
     )

@@ -16,6 +16,10 @@ row's `status` and `updatedAt`. Rules:
   exercise entry and in each entry's data, are kept. Exercises the coach did not log keep their
   entry as it was; entries for exercises no longer in the session are kept too.
 - `metadata.lastModifiedBy` (the coach's id, a key the web ignores) lets a later conflict say who.
+- Who entered it and when it was performed: `metadata.enteredBy` (the coach's id) and
+  `metadata.performedOn` (an ISO date), keys the web ignores, so it still reads the row as the
+  student's own; the timeline shows "entered by coach". The web's statistics date a log by its
+  `savedAt`, so a performed date also sets `savedAt` (that day at noon UTC, or now for today).
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import copy
 import uuid
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime, time
 from typing import Any, Protocol
 
 from gbf_desktop.domain import validation
@@ -174,6 +178,14 @@ def _entry(
     return entry
 
 
+def performed_moment(performed_on: date, now: datetime) -> datetime:
+    """The `savedAt` of a session performed on `performed_on`: now if that is today (UTC),
+    else noon UTC that day, so the day reads the same in every time zone around Europe."""
+    if performed_on == now.date():
+        return now
+    return datetime.combine(performed_on, time(12, 0))
+
+
 def build_progress(
     *,
     session: TimelineRow,
@@ -182,6 +194,7 @@ def build_progress(
     old: object,
     coach_id: str,
     now: datetime,
+    performed_on: date | None = None,
 ) -> dict[str, Any]:
     """The `progress` JSON to store: the old one updated with the coach's entries."""
     progress: dict[str, Any] = copy.deepcopy(dict(old)) if isinstance(old, Mapping) else {}
@@ -221,6 +234,8 @@ def build_progress(
             **(dict(metadata) if isinstance(metadata, Mapping) else {}),
             "lastModifiedAt": js_iso(now),
             "lastModifiedBy": coach_id,
+            "enteredBy": coach_id,
+            **({"performedOn": performed_on.isoformat()} if performed_on is not None else {}),
         },
     )
     return progress
@@ -259,12 +274,15 @@ def log_session(
     exercises: Sequence[ExerciseLog],
     expected_updated_at: datetime | None,
     comment: str | None = None,
+    performed_on: date | None = None,
     now: Callable[[], datetime] = utc_now_ms,
     new_id: Callable[[], str] = new_uuid,
 ) -> SavedLog:
     """Write (or update) the student's log of a session; see the module's rules.
 
     `comment` is the session note (`session_progress.notes`); None keeps the stored one.
+    `performed_on` is the day the student trained: None is today for a new log and keeps the
+    stored day of an existing one. A day in the future is refused.
     """
     rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
     rules.check_notes(comment, field="comment", label="Session note")
@@ -295,6 +313,13 @@ def log_session(
             raise _conflict(store, student, title, row)
 
         moment = now()
+        if performed_on is not None and performed_on > moment.date():
+            raise ValidationError(
+                f"The session cannot have been performed on {performed_on:%d %b %Y}: "
+                "that day has not come yet.",
+                hint="Pick today or an earlier day.",
+            )
+        day = performed_on if performed_on is not None or row else moment.date()
         progress = build_progress(
             session=session,
             planned=planned,
@@ -302,6 +327,7 @@ def log_session(
             old=row["progress"] if row else None,
             coach_id=coach_id,
             now=moment,
+            performed_on=day,
         )
         # The entries of an old row come along as stored: refuse before writing what jsonb
         # cannot hold or what no screen could show.
@@ -315,6 +341,8 @@ def log_session(
         values: dict[str, Any] = {"progress": progress, "status": status, "updatedAt": moment}
         if comment is not None:
             values["notes"] = comment.strip() or None
+        if day is not None:
+            values["savedAt"] = performed_moment(day, moment)
         if row is None:
             progress_id = new_id()
             inserted = store.insert_progress(
@@ -323,7 +351,7 @@ def log_session(
                     "id": progress_id,
                     "sessionId": session_id,
                     "studentId": student_id,
-                    "savedAt": moment,
+                    "savedAt": values.get("savedAt", moment),
                 }
             )
             if not inserted:

@@ -26,6 +26,7 @@ from gbf_desktop.domain import clips
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.errors import MediaError, ValidationError
+from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
     MediaRepository,
     ProgramRepository,
@@ -168,6 +169,9 @@ class MediaUnitOfWork(UnitOfWorkBase, Protocol):
 
     @property
     def clip_store(self) -> ClipStoreRepository: ...
+
+    @property
+    def clip_reviews(self) -> ClipReviewStore: ...
 
 
 MediaUnitOfWorkFactory = Callable[[], MediaUnitOfWork]
@@ -357,6 +361,10 @@ def iter_store_clip(
             # A cancel lands on the yield above: the insert must be aborted before the unit of
             # work rolls back, or the connection would still be in the middle of sending.
             writes.close()
+        # The coach filmed or imported this clip and watched it while trimming: it is not one
+        # to review. Recorded as their review (no comment) in the same transaction, so every
+        # count of the queue leaves it out and a later comment can still be added to it.
+        uow.clip_reviews.add(str(uuid.uuid4()), media_id, coach_id, None, utc_now_ms())
         uow.commit()
     return StoredClip(
         media_id=media_id,

@@ -47,6 +47,7 @@ from gbf_desktop.domain.review import (
     exercise_point,
     is_due_for_student,
     last_activity,
+    log_origin,
     review_exercises,
     session_status,
     set_e1rm,
@@ -241,6 +242,13 @@ class TimelineSession:
     is_due: bool
     progress_id: str | None  # the session_progress row, when the student opened the session
     updated_at: datetime | None  # that row's updatedAt: what a log on their behalf checks against
+    # Set when a coach logged the session for the student (the id of who entered it).
+    entered_by: str | None = None
+    performed_on: date | None = None  # the day it was trained, when logged
+
+    @property
+    def entered_by_coach(self) -> bool:
+        return self.entered_by is not None
 
     @property
     def overdue(self) -> bool:
@@ -461,6 +469,7 @@ def build_timeline(
         if row.session_id is None:
             continue
         log = logs.get(row.session_id)
+        origin = log_origin(log) if log else None
         due = due_date(
             row.session_date, row.assigned_at, week_index[(row.assignment_id, row.week_id)]
         )
@@ -476,6 +485,8 @@ def build_timeline(
                 is_due=due <= today and is_due_for_student(due, row.assigned_at),
                 progress_id=log.id if log else None,
                 updated_at=log.updated_at if log else None,
+                entered_by=origin.entered_by if origin else None,
+                performed_on=origin.performed_on if origin else None,
             )
         )
     return tuple(

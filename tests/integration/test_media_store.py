@@ -217,6 +217,20 @@ def test_store_creates_the_progress_row_in_the_web_shape_and_keeps_the_bytes(
     }
 
 
+def test_a_clip_the_coach_stored_is_not_one_to_review(
+    engine: Engine, backend: Backend, world: World, clip: ReadyClip
+) -> None:
+    stored = _store(backend, world, clip)
+
+    queue = backend.review_queue(world.coach)
+    assert queue.total == 0
+    assert stored.media_id not in [c.id for c in queue.clips]
+    assert backend.dashboard(world.coach).clips_to_review == 0
+    # Recorded as the coach's own review, without a comment.
+    (review,) = _rows(engine, 'SELECT "reviewerId", comment FROM gbf_desktop.clip_reviews')
+    assert review == {"reviewerId": world.coach, "comment": None}
+
+
 def test_an_existing_progress_row_is_reused_untouched(
     engine: Engine, backend: Backend, world: World, clip: ReadyClip
 ) -> None:

@@ -11,7 +11,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Callable
-from datetime import date, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
 import pytest
@@ -20,7 +20,7 @@ from sqlalchemy import Engine, insert, select, text, update
 from gbf_desktop.db import models as m
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
-from gbf_desktop.domain.exercise_types import EmomResult, SetResult, StandardResult
+from gbf_desktop.domain.exercise_types import AmrapResult, EmomResult, SetResult, StandardResult
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.dashboard import load_coach_dashboard
 from gbf_desktop.services.logging_on_behalf import ExerciseLog, log_session
@@ -572,6 +572,66 @@ def test_logging_on_behalf_writes_the_web_shape(
     review = load_student_progress(factory, COACH, STUDENT).session("engine")
     assert review.status.is_complete
     assert not review.status.disagrees
+
+
+def test_a_log_entered_by_the_coach_says_so_and_keeps_the_day_it_was_performed(
+    engine: Engine, factory: Factory, hand_made: dict[str, str]
+) -> None:
+    today = datetime.now(UTC).date()
+    performed = today - timedelta(days=2)
+    log_session(
+        factory,
+        coach_id=COACH,
+        student_id=STUDENT,
+        session_id="engine",
+        exercises=[ExerciseLog("amrap", 0, "completed", AmrapResult(total_reps=140, rpe=9))],
+        expected_updated_at=None,
+        performed_on=performed,
+    )
+
+    row = _row(engine, "engine")
+    assert row is not None
+    # The web's statistics date a log by savedAt: the day it was performed, not the day typed.
+    assert row["savedAt"] == datetime.combine(performed, time(12, 0))
+    metadata = row["progress"]["metadata"]
+    assert (metadata["enteredBy"], metadata["performedOn"]) == (COACH, performed.isoformat())
+    # Everything the web reads is where it reads it: the row stays the student's own log.
+    assert row["studentId"] == STUDENT
+    assert row["progress"]["exercises"][0]["data"]["totalReps"] == 140
+    session = next(
+        s
+        for p in load_student_progress(factory, COACH, STUDENT).programs
+        for s in p.sessions
+        if s.id == "engine"
+    )
+    assert session.entered_by_coach
+    assert session.performed_on == performed
+
+    # A day that has not come is refused, and nothing changes.
+    with pytest.raises(ValidationError, match="has not come yet"):
+        log_session(
+            factory,
+            coach_id=COACH,
+            student_id=STUDENT,
+            session_id="engine",
+            exercises=[],
+            expected_updated_at=row["updatedAt"],
+            performed_on=today + timedelta(days=1),
+        )
+    assert _row(engine, "engine") == row
+
+
+def test_a_log_the_student_made_on_the_web_is_their_own(
+    factory: Factory, hand_made: dict[str, str]
+) -> None:
+    session = next(
+        s
+        for p in load_student_progress(factory, COACH, STUDENT).programs
+        for s in p.sessions
+        if s.id == "lower"
+    )
+    assert session.progress_id == "log1"
+    assert not session.entered_by_coach
 
 
 def test_logging_on_behalf_updates_an_entry_and_keeps_what_it_does_not_know(

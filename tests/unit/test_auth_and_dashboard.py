@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from dataclasses import replace
+from datetime import date, datetime, timedelta
 
 import bcrypt
 import pytest
@@ -10,7 +11,13 @@ import pytest
 from gbf_desktop.domain.model import Credentials, ProgressRecord, ScheduledSession, UserRecord
 from gbf_desktop.errors import AuthError
 from gbf_desktop.services.auth import hash_password, sign_in
-from gbf_desktop.services.dashboard import load_dashboard
+from gbf_desktop.services.dashboard import (
+    _read,
+    load_dashboard,
+    sessions_between,
+    today_sessions,
+    week_of,
+)
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 # Cost 4 keeps the unit tests quick; the cost-10 platform format is checked separately.
@@ -126,3 +133,47 @@ def test_dashboard_student_who_finished_everything() -> None:
     (row,) = load_dashboard(lambda: FakeUnitOfWork(store), "coach").students
     assert row.state == "all sessions complete"
     assert row.program_title is None
+
+
+def test_sessions_done_counts_the_next_sessions_program_only_and_old_dates_are_overdue() -> None:
+    store = _store_with(("coach", "c@x.org", "coach"), ("ann", "ann@x.org", "student"))
+    store.coach_of["ann"] = "coach"
+    # Two programs of 3 sessions (dated 1, 3, 5 January): the first is done, the second begun.
+    store.schedule = [_session("ann", f"a{i}", i, program="p1") for i in range(3)]
+    store.schedule += [
+        replace(_session("ann", f"b{i}", i, program="p2"), assigned_at=datetime(2026, 1, 2))
+        for i in range(3)
+    ]
+    store.progress = [_progress("ann", f"a{i}", "completed", ["completed"]) for i in range(3)]
+    store.progress.append(_progress("ann", "b0", "completed", ["completed"]))
+
+    (row,) = load_dashboard(
+        lambda: FakeUnitOfWork(store), "coach", today=date(2026, 1, 24)
+    ).students
+
+    assert row.program_title == "Program p2"
+    assert (row.sessions_done, row.sessions_total, row.programs) == (1, 3, 2)
+    # b1 was due on 3 January: three weeks before the 24th.
+    assert row.overdue
+    assert row.overdue_days == 21
+    (on_time,) = load_dashboard(
+        lambda: FakeUnitOfWork(store), "coach", today=date(2026, 1, 3)
+    ).students
+    assert not on_time.overdue
+
+
+def test_this_week_lists_the_sessions_dated_monday_to_sunday() -> None:
+    store = _store_with(("coach", "c@x.org", "coach"), ("ann", "ann@x.org", "student"))
+    store.coach_of["ann"] = "coach"
+    # Dated 1, 3, 5, 7, 9 January 2026 (a Thursday first).
+    store.schedule = [_session("ann", f"s{i}", i) for i in range(5)]
+    read = _read(FakeUnitOfWork(store), "coach")
+
+    assert week_of(date(2026, 1, 7)) == (date(2026, 1, 5), date(2026, 1, 11))
+    week = sessions_between(read, *week_of(date(2026, 1, 7)))
+    assert [(s.session_id, s.session_date) for s in week] == [
+        ("s2", date(2026, 1, 5)),
+        ("s3", date(2026, 1, 7)),
+        ("s4", date(2026, 1, 9)),
+    ]
+    assert [s.session_id for s in today_sessions(read, date(2026, 1, 7))] == ["s3"]

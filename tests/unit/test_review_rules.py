@@ -9,13 +9,14 @@ from typing import Any
 
 import pytest
 
-from gbf_desktop.domain.exercise_types import SetResult, StandardResult
+from gbf_desktop.domain.exercise_types import ExerciseKind, SetResult, StandardResult
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.domain.review import (
     Compliance,
     PlannedExercise,
     TimelineRow,
     attention_reasons,
+    chart_measures,
     compliance_in,
     due_dates,
     exercise_point,
@@ -391,6 +392,8 @@ def test_a_log_keeps_unknown_keys_and_untouched_entries() -> None:
     assert progress["metadata"] == {
         "lastModifiedAt": "2026-03-12T18:05:07.123Z",
         "lastModifiedBy": "coach-1",
+        # Who typed it in: the timeline's "entered by coach" (the web ignores the key).
+        "enteredBy": "coach-1",
         "device": "iPhone",
     }
     first, second = progress["exercises"]
@@ -404,3 +407,26 @@ def test_a_log_keeps_unknown_keys_and_untouched_entries() -> None:
         3,
         "Block A",
     )
+
+
+def test_an_easier_rpe_than_prescribed_is_no_shortfall_a_harder_one_is_flagged() -> None:
+    item = planned(0, {"sets": 2, "reps": 5, "weight": 100, "rpe": 8, "format": "standard"})
+    easier = {"exercises": [logged(0, {"repsPerSet": [5, 5], "weightUsed": 100, "rpe": 6})]}
+    harder = {"exercises": [logged(0, {"repsPerSet": [5, 5], "weightUsed": 100, "rpe": 9.5})]}
+
+    (review,) = review_exercises([item], easier)
+    assert review.lines[-1].cell("RPE").logged == 6.0
+    assert review.lines[-1].cell("RPE").flag is None
+    assert "shortfall" not in review.flags
+    (review,) = review_exercises([item], harder)
+    assert review.lines[-1].cell("RPE").flag == "overshoot"
+
+
+def test_charts_offer_only_the_measures_a_type_has() -> None:
+    assert chart_measures(ExerciseKind.STANDARD)[:2] == ("e1rm_kg", "top_set_kg")
+    for kind in (ExerciseKind.EMOM, ExerciseKind.AMRAP, ExerciseKind.CIRCUIT, ExerciseKind.CUSTOM):
+        measures = chart_measures(kind)
+        assert "e1rm_kg" not in measures
+        assert "top_set_kg" not in measures
+        assert "rpe" in measures
+    assert chart_measures(ExerciseKind.CUSTOM) == ("rpe",)
