@@ -252,8 +252,8 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbf-open") as pool:
         opening = pool.submit(_open_for_gui, settings, demo)
-        from gbf_desktop.ui.application import StartupJob, show_startup_error
-        from gbf_desktop.ui.application import run_gui as run_window
+        from gbf_desktop.ui.app.application import StartupJob, show_startup_error
+        from gbf_desktop.ui.app.application import run_gui as run_window
 
         try:
             opened = opening.result()

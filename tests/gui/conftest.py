@@ -18,7 +18,7 @@ from gbf_desktop.db import models as m
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.services.auth import hash_password
 from gbf_desktop.services.backend import Backend
-from gbf_desktop.ui.application import apply_look
+from gbf_desktop.ui.app.application import apply_look
 from gbf_desktop.workers.tasks import TaskRunner
 
 # Importing Qt creates no QApplication; pytest-qt makes it at the first test that asks, so this

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
 
-from gbf_desktop.ui.main_window import MainWindow
+from gbf_desktop.ui.app.main_window import MainWindow
 
 STEP_MS = 20
 MAX_STEPS = 500  # ten seconds

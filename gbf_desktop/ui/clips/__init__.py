@@ -1,0 +1,1 @@
+"""Clips: the clips page, player, side-by-side compare, recorder, trim and attach dialogs."""

@@ -1,0 +1,1 @@
+"""The coach's dashboard: today's sessions and what needs attention."""

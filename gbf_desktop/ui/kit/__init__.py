@@ -1,0 +1,1 @@
+"""Pieces every page shares: live refresh and keyed table models, text formatting, resources."""

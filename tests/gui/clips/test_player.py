@@ -1,0 +1,244 @@
+"""The player plays a stored clip for real, offscreen: the position advances and the video sink
+receives the clip's frames; speed, frame steps, the in/out loop, full screen, delete and export."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import shiboken6
+from PySide6.QtCore import QElapsedTimer, QSize, Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session as OrmSession
+
+from gbf_desktop.db import models as m
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.clips import ClipRow
+from gbf_desktop.ui.clips.player import PlayerWindow
+from gbf_desktop.workers.tasks import TaskRunner
+from tests.gui.conftest import Seed, SessionSpec
+
+pytestmark = [
+    pytest.mark.gui,
+    pytest.mark.db,
+    pytest.mark.ffmpeg,
+    # Offscreen there is no GPU: Qt converts each video frame to an image on the CPU and says so
+    # once per thread. On a desktop the same conversion uses the GPU and says nothing.
+    pytest.mark.qt_log_ignore("No RHI backend"),
+]
+
+FRAME_US = 1_000_000 / 24
+LOAD_MS = 15_000
+
+
+@pytest.fixture(scope="module")
+def clip_bytes() -> bytes:
+    from gbf_desktop.demo.clips import ffmpeg_clip_maker
+
+    return ffmpeg_clip_maker()(4.0, 1)
+
+
+def store_clip(
+    seed: Seed, engine: Engine, backend: Backend, data: bytes
+) -> tuple[SignedInUser, ClipRow]:
+    """A coach with one student whose "Squat day" log holds the clip `data`."""
+    coach_id = seed.user("coach@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    student = seed.user("alice@example.org", first="Alice", last="Moreau", coach=coach_id)
+    (session_id,) = seed.program(
+        coach_id, "Strength base", [("Accumulation", [[SessionSpec("Squat day")]])]
+    )
+    progress = seed.progress(session_id, student, status="completed")
+    with OrmSession(engine) as session:
+        session.add(
+            m.ExerciseMedia(
+                id=m.new_id(),
+                progress_id=progress,
+                data=data,
+                mime_type="video/mp4",
+                size=len(data),
+            )
+        )
+        session.commit()
+    coach = SignedInUser(coach_id, "coach@example.org", "Maya Lind", "coach")
+    (row,) = backend.clip_library(coach_id).clips
+    return coach, row
+
+
+@pytest.fixture
+def stored(
+    seed: Seed, engine: Engine, backend: Backend, clip_bytes: bytes
+) -> tuple[SignedInUser, ClipRow]:
+    return store_clip(seed, engine, backend, clip_bytes)
+
+
+@pytest.fixture
+def window(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, stored: tuple[SignedInUser, ClipRow]
+) -> Iterator[PlayerWindow]:
+    coach, row = stored
+    window = PlayerWindow(backend, runner, coach, row)
+    window.resize(1000, 700)
+    with qtbot.waitSignal(window.player.loaded, timeout=LOAD_MS):
+        window.show()
+    window.activateWindow()
+    qtbot.waitActive(window)
+    yield window
+    # Not left to qtbot: a player window deletes itself once closed (the delete test closes it).
+    if shiboken6.isValid(window):
+        window.close()
+
+
+def test_opening_a_clip_plays_it(qtbot: QtBot, window: PlayerWindow) -> None:
+    player = window.player
+    assert player.duration == pytest.approx(4000, abs=50)
+    assert not player.is_playing
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+
+    qtbot.waitUntil(lambda: player.position >= 1000 and player.view.frames_received >= 20)
+    assert player.is_playing
+    assert player.view.frame_size == QSize(854, 480)
+    image = player.view.image
+    assert image.size() == QSize(854, 480)
+    # The demo pattern is colourful: a decoded frame is not a black or empty picture.
+    assert len({image.pixel(x, 240) for x in range(0, 854, 61)}) > 3
+    assert player.time_label.text().endswith("/ 0:04.00")
+
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    qtbot.waitUntil(lambda: not player.is_playing)
+
+
+def _play_until(qtbot: QtBot, window: PlayerWindow, position_ms: int) -> int:
+    timer = QElapsedTimer()
+    timer.start()
+    window.player.play()
+    qtbot.waitUntil(lambda: window.player.position >= position_ms, timeout=10_000)
+    elapsed = timer.elapsed()
+    window.player.pause()
+    return elapsed
+
+
+def test_speed_changes_how_fast_the_clip_advances(qtbot: QtBot, window: PlayerWindow) -> None:
+    combo = window.player.speed_combo
+    combo.setCurrentIndex(combo.findData(2.0))
+    assert window.player.rate == 2.0
+
+    elapsed = _play_until(qtbot, window, 2400)
+
+    # 2.4 s of clip: 1.2 s of wall time at double speed; at normal speed, 2.4 s.
+    assert 1000 <= elapsed < 2000
+
+    window.player.seek(0)
+    combo.setCurrentIndex(combo.findData(0.25))
+    timer = QElapsedTimer()
+    timer.start()
+    window.player.play()
+    qtbot.waitUntil(lambda: timer.elapsed() >= 1200 and window.player.position > 0)
+    window.player.pause()
+    assert window.player.position < 600
+
+
+def test_arrow_keys_step_one_frame(qtbot: QtBot, window: PlayerWindow) -> None:
+    view = window.player.view
+    window.player.seek(1000)
+    qtbot.waitUntil(lambda: view.frame_start_us >= 900_000)
+    start = view.frame_start_us
+
+    with qtbot.waitSignal(view.frame_received):
+        qtbot.keyClick(window, Qt.Key.Key_Right)
+    assert view.frame_start_us - start == pytest.approx(FRAME_US, abs=2)
+
+    with qtbot.waitSignal(view.frame_received):
+        qtbot.keyClick(window, Qt.Key.Key_Left)
+    with qtbot.waitSignal(view.frame_received):
+        qtbot.keyClick(window, Qt.Key.Key_Left)
+    assert start - view.frame_start_us == pytest.approx(FRAME_US, abs=2)
+    assert not window.player.is_playing
+
+
+def test_loop_plays_between_the_in_and_out_points(qtbot: QtBot, window: PlayerWindow) -> None:
+    player = window.player
+    player.seek(1000)
+    qtbot.waitUntil(lambda: player.position == 1000)
+    qtbot.keyClick(window, Qt.Key.Key_I)
+    player.seek(1600)
+    qtbot.waitUntil(lambda: player.position == 1600)
+    qtbot.keyClick(window, Qt.Key.Key_O)
+    assert (player.in_ms, player.out_ms) == (1000, 1600)
+    assert "Loop 0:01.00 to 0:01.60" in player.loop_label.text()
+
+    seen: list[int] = []
+    player.position_changed.connect(seen.append)
+    qtbot.keyClick(window, Qt.Key.Key_Space)
+    # Played through the out point at least once and came back to the in point.
+    qtbot.waitUntil(
+        lambda: any(p >= 1500 for p in seen) and seen[-1] < 1300 and len(seen) > 20,
+        timeout=10_000,
+    )
+    player.pause()
+    assert min(seen) >= 1000 - 50
+    assert max(seen) <= 1600 + 90
+
+
+def test_f_goes_full_screen_and_escape_leaves_it(qtbot: QtBot, window: PlayerWindow) -> None:
+    qtbot.keyClick(window, Qt.Key.Key_F)
+    qtbot.waitUntil(window.isFullScreen)
+    assert not window.header.isVisible()
+
+    qtbot.keyClick(window, Qt.Key.Key_Escape)
+    qtbot.waitUntil(lambda: not window.isFullScreen())
+    assert window.header.isVisible()
+    assert window.isVisible()
+
+
+def test_export_writes_the_stored_bytes(
+    qtbot: QtBot, window: PlayerWindow, clip_bytes: bytes, tmp_path: Path
+) -> None:
+    target = tmp_path / "alice squat.mp4"
+    qtbot.mouseClick(window.export_button, Qt.MouseButton.LeftButton)
+    dialog = window.actions_.save_dialog
+    assert dialog is not None
+    assert dialog.isVisible()
+    assert dialog.selectedFiles()[0].endswith(
+        "alice-moreau-squat-day-" + f"{window.row.created_at:%Y-%m-%d}.mp4"
+    )
+
+    dialog.selectFile(str(target))
+    with qtbot.waitSignal(window.actions_.exported, timeout=10_000):
+        dialog.accept()
+
+    assert target.read_bytes() == clip_bytes
+    assert "Saved" in window.status_label.text()
+
+
+def test_delete_asks_naming_the_student_and_session_then_removes_the_row(
+    qtbot: QtBot, window: PlayerWindow, engine: Engine
+) -> None:
+    qtbot.mouseClick(window.delete_button, Qt.MouseButton.LeftButton)
+    box = window.actions_.confirmation
+    assert box is not None
+    assert box.isVisible()
+    assert "Alice Moreau" in box.text()
+    assert "Squat day" in box.text()
+    assert "Strength base · Accumulation · Week 1" in box.informativeText()
+
+    # Cancelling keeps the clip.
+    box.reject()
+    qtbot.waitUntil(lambda: window.actions_.confirmation is None)
+    with OrmSession(engine) as session:
+        assert session.scalars(select(m.ExerciseMedia.id)).all() == [window.row.media_id]
+
+    qtbot.mouseClick(window.delete_button, Qt.MouseButton.LeftButton)
+    box = window.actions_.confirmation
+    assert box is not None
+    assert window.actions_.delete_button is not None
+    with qtbot.waitSignal(window.actions_.deleted, timeout=10_000) as deleted:
+        qtbot.mouseClick(window.actions_.delete_button, Qt.MouseButton.LeftButton)
+
+    assert deleted.args == [window.row.media_id]
+    with OrmSession(engine) as session:
+        assert session.scalars(select(m.ExerciseMedia.id)).all() == []
+    qtbot.waitUntil(lambda: not window.isVisible())

@@ -1,0 +1,92 @@
+"""The review queue on the demo data: newest first, a clip opens in the player, marking it
+reviewed with a comment stores the review and the clip leaves the queue (and the dashboard's
+count)."""
+
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session as OrmSession
+
+from gbf_desktop import demo
+from gbf_desktop.db import models as m
+from gbf_desktop.db.desktop_models import ClipReview
+from gbf_desktop.services.auth import SignedInUser
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.clips import ClipRow
+from gbf_desktop.ui.students.review_queue import ReviewQueuePage
+from gbf_desktop.workers.tasks import TaskRunner
+
+pytestmark = [pytest.mark.gui, pytest.mark.db]
+
+
+@pytest.fixture
+def demo_coach(engine: Engine) -> SignedInUser:
+    demo.seed(engine, make_clip=lambda _s, _n: b"x")
+    with OrmSession(engine) as session:
+        coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
+        return SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")
+
+
+def _page(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, coach: SignedInUser, **kwargs: object
+) -> ReviewQueuePage:
+    page = ReviewQueuePage(backend, runner, coach, **kwargs)  # type: ignore[arg-type]
+    qtbot.addWidget(page)
+    page.resize(1100, 600)
+    page.show()
+    with qtbot.waitSignal(page.live.loaded, timeout=10_000):
+        page.live.refresh_now()
+    return page
+
+
+def test_the_queue_lists_unreviewed_clips_newest_first_and_opens_one_in_the_player(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, demo_coach: SignedInUser
+) -> None:
+    opened: list[ClipRow] = []
+    page = _page(qtbot, backend, runner, demo_coach, open_clip=opened.append)
+    queue = backend.review_queue(demo_coach.id)
+    assert [c.id for c in page.model.rows] == [c.id for c in queue.clips]
+    times = [c.created_at for c in page.model.rows]
+    assert times == sorted(times, reverse=True)
+    assert page.status_label.text() == f"{queue.total} clips to review, newest first."
+
+    page.table.selectRow(0)
+    qtbot.mouseClick(page.play_button, Qt.MouseButton.LeftButton)
+    assert [(c.media_id, c.student_name) for c in opened] == [
+        (queue.clips[0].id, queue.clips[0].student_name)
+    ]
+
+
+def test_marking_a_clip_reviewed_stores_the_comment_and_the_clip_leaves_the_queue(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, demo_coach: SignedInUser, engine: Engine
+) -> None:
+    page = _page(qtbot, backend, runner, demo_coach)
+    counts: list[int] = []
+    page.count_changed.connect(counts.append)
+    before = page.model.rowCount()
+    page.table.selectRow(0)
+    clip = page.current_clip()
+    assert clip is not None
+    qtbot.keyClicks(page.comment_edit, "Knees track well; brace before the descent.")
+    with qtbot.waitSignal(page.reviewed, timeout=10_000) as reviewed:
+        qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+
+    assert reviewed.args == [clip.id]
+    assert page.model.row_of(clip.id) < 0
+    assert page.model.rowCount() == before - 1
+    assert counts[-1] == before - 1
+    # The next clip is ready, with an empty comment box.
+    assert page.current_clip() is not None
+    assert page.comment_edit.toPlainText() == ""
+    with OrmSession(engine) as session:
+        review = session.scalars(select(ClipReview).where(ClipReview.media_id == clip.id)).one()
+        assert review.reviewer_id == demo_coach.id
+        assert review.comment == "Knees track well; brace before the descent."
+    # A refresh agrees: the clip does not come back.
+    with qtbot.waitSignal(page.live.loaded, timeout=10_000):
+        page.live.refresh_now()
+    assert page.model.row_of(clip.id) < 0
+    assert backend.dashboard(demo_coach.id).clips_to_review == before - 1
