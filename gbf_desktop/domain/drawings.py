@@ -13,6 +13,7 @@ anything malformed with a message instead of half-loading it.
 
 from __future__ import annotations
 
+import itertools
 import math
 import re
 from collections.abc import Mapping, Sequence
@@ -299,3 +300,77 @@ class DrawingHistory:
 
     def mark_saved(self, drawings: Sequence[Drawing] | None = None) -> None:
         self.saved = self.current if drawings is None else tuple(drawings)
+
+
+# --- picking a drawing under the pointer -------------------------------------------------------
+
+# A text's width per character, as a share of its height: near enough for picking it.
+_TEXT_WIDTH = 0.6
+
+
+def _segment_distance(p: Point, a: Point, b: Point) -> float:
+    ax, ay, bx, by = a[0], a[1], b[0], b[1]
+    dx, dy = bx - ax, by - ay
+    length2 = dx * dx + dy * dy
+    if length2 == 0:
+        return math.dist(p, a)
+    f = max(0.0, min(1.0, ((p[0] - ax) * dx + (p[1] - ay) * dy) / length2))
+    return math.dist(p, (ax + f * dx, ay + f * dy))
+
+
+def text_box(drawing: Drawing) -> tuple[float, float, float, float]:
+    """Roughly where a text sits: x, y, width, height in picture pixels."""
+    x, y = drawing.points[0]
+    size = drawing.shown_size
+    return x, y, max(size, len(drawing.text) * size * _TEXT_WIDTH), size * 1.3
+
+
+def distance(drawing: Drawing, p: Point) -> float:
+    """How far `p` is from the drawing's lines (0 inside a text), in picture pixels."""
+    pts = drawing.points
+    kind = drawing.kind
+    segments: list[tuple[Point, Point]] = []
+    if kind in (Kind.LINE, Kind.ARROW):
+        segments = [(pts[0], pts[1])]
+    elif kind is Kind.ANGLE:
+        segments = [(pts[1], pts[0]), (pts[1], pts[2])]
+    elif kind is Kind.FREEHAND:
+        segments = list(itertools.pairwise(pts))
+    if segments:
+        return min(_segment_distance(p, a, b) for a, b in segments)
+    if kind is Kind.CIRCLE:
+        return abs(math.dist(p, pts[0]) - math.dist(pts[0], pts[1]))
+    if kind is Kind.TEXT:
+        x, y, w, h = text_box(drawing)
+        dx = max(x - p[0], 0.0, p[0] - (x + w))
+        dy = max(y - p[1], 0.0, p[1] - (y + h))
+        return math.hypot(dx, dy)
+    if kind is Kind.PLUMB:
+        return abs(p[0] - pts[0][0])
+    size = drawing.shown_size  # a grid: the nearest of its lines
+    ox, oy = pts[0]
+    rx, ry = (p[0] - ox) % size, (p[1] - oy) % size
+    return min(rx, size - rx, ry, size - ry)
+
+
+def handle_at(drawing: Drawing, p: Point, tolerance: float) -> int | None:
+    """The index of the drawing's point under `p`, if any (free-hand lines move only whole)."""
+    if drawing.kind is Kind.FREEHAND:
+        return None
+    best = min(range(len(drawing.points)), key=lambda i: math.dist(p, drawing.points[i]))
+    return best if math.dist(p, drawing.points[best]) <= tolerance else None
+
+
+def pick(
+    drawings: Sequence[Drawing], p: Point, tolerance: float, t_s: float | None = None
+) -> tuple[str, int | None] | None:
+    """The topmost drawing shown at `t_s` under `p` and the handle hit: (id, point index)."""
+    for drawing in reversed(drawings):
+        if t_s is not None and not drawing.visible_at(t_s):
+            continue
+        handle = handle_at(drawing, p, tolerance)
+        if handle is not None:
+            return drawing.id, handle
+        if distance(drawing, p) <= tolerance:
+            return drawing.id, None
+    return None

@@ -23,7 +23,7 @@ import os
 import queue
 import threading
 from collections import deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
@@ -264,10 +264,38 @@ def encode_take(
     """
     if not pictures:
         raise MediaError("There is no picture to keep.", hint="Wait for the replay to show.")
-    exe = find_ffmpeg(ffmpeg_path)
     first = decode_jpeg(pictures[0].jpeg)
-    height, width = first.shape[:2]
-    size = clips.output_size(width, height)
+    size = clips.output_size(first.shape[1], first.shape[0])
+    return encode_pictures(
+        _slot_pictures(pictures, size),
+        size,
+        len(_slots(pictures)),
+        output,
+        ffmpeg_path=ffmpeg_path,
+        cancel=cancel,
+        on_progress=on_progress,
+        doing="encode the kept replay",
+    )
+
+
+def encode_pictures(
+    pictures: Iterable[Image],
+    size: clips.Size,
+    count: int,
+    output: Path,
+    *,
+    ffmpeg_path: str | None = None,
+    cancel: CancelCheck | None = None,
+    on_progress: Callable[[float], None] | None = None,
+    doing: str = "encode the clip",
+) -> EncodedClip:
+    """Encode `count` BGR pictures of `size`, one per 1/24 s, into a checked contract clip.
+
+    Pictures go through a pipe to ffmpeg with the contract's settings (those of `compress`); the
+    result is checked against the contract in a partial file beside `output` and only then moved
+    into place, so `output` holds a conforming clip or nothing.
+    """
+    exe = find_ffmpeg(ffmpeg_path)
     partial = _partial_path(output)
     source = ffmpeg_python.input(
         "pipe:0", f="rawvideo", pix_fmt="bgr24", s=f"{size.width}x{size.height}", r=clips.FPS
@@ -283,37 +311,34 @@ def encode_take(
 
     def encode() -> None:
         try:
-            complete(
-                run(
-                    args,
-                    output=partial,
-                    cancel=cancel,
-                    doing="encode the kept replay",
-                    stdin=read_fd,
-                )
-            )
+            complete(run(args, output=partial, cancel=cancel, doing=doing, stdin=read_fd))
         except BaseException as err:  # handed to the writing thread below
             failure.append(err)
         finally:
             os.close(read_fd)
 
-    encoder = threading.Thread(target=encode, name="replay-encoder", daemon=True)
+    encoder = threading.Thread(target=encode, name="picture-encoder", daemon=True)
     encoder.start()
-    frames = _slot_pictures(pictures, size)
-    slots = len(_slots(pictures))
     try:
         with os.fdopen(write_fd, "wb", closefd=True) as pipe:
-            for slot, picture in enumerate(frames):
+            for slot, picture in enumerate(pictures):
                 if failure:
                     break
                 if cancel is not None and cancel():
                     failure.append(Cancelled())
                     break
-                pipe.write(picture.data)
+                if picture.shape != (size.height, size.width, 3):
+                    raise ValueError(f"picture {slot} is {picture.shape}, not {size}")
+                pipe.write(np.ascontiguousarray(picture).data)
                 if on_progress is not None:
-                    on_progress((slot + 1) / slots)
+                    on_progress(min(1.0, (slot + 1) / max(1, count)))
     except BrokenPipeError:
         pass  # ffmpeg died; its reason is in `failure`
+    except BaseException:
+        encoder.join()
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+        raise
     encoder.join()
     if failure:
         with contextlib.suppress(FileNotFoundError):
@@ -321,7 +346,7 @@ def encode_take(
         err = failure[0]
         if isinstance(err, MediaError | Cancelled):
             raise err
-        raise MediaError(f"The kept replay could not be encoded ({err}).") from err
+        raise MediaError(f"ffmpeg could not {doing} ({err}).") from err
     return _check_and_place(partial, output)
 
 

@@ -115,3 +115,20 @@ def test_too_many_drawings_are_refused() -> None:
     many = [Drawing(str(i), Kind.PLUMB, ((10, 0),)) for i in range(dr.MAX_DRAWINGS + 1)]
     with pytest.raises(ValidationError, match="at most 200 drawings"):
         dr.validate_all(many, 854, 480)
+
+
+def test_picking_finds_the_topmost_shown_drawing_and_its_handle() -> None:
+    line = Drawing("line", Kind.LINE, ((0, 0), (100, 0)))
+    circle = Drawing("circle", Kind.CIRCLE, ((50, 50), (80, 50)))
+    later = Drawing("later", Kind.PLUMB, ((50, 0),), start_s=5.0, duration_s=1.0)
+    items = [line, circle, later]
+    assert dr.pick(items, (50, 2), 4, 0.0) == ("line", None)
+    assert dr.pick(items, (99, 1), 4, 0.0) == ("line", 1)
+    assert dr.pick(items, (50, 21), 4, 0.0) == ("circle", None)  # on the rim
+    assert dr.pick(items, (50, 50), 4, 0.0) == ("circle", 0)  # the centre's handle
+    assert dr.pick(items, (50, 30), 4, 0.0) is None
+    assert dr.pick(items, (51, 30), 4, 5.5) == ("later", None)
+    text = Drawing("t", Kind.TEXT, ((10, 10),), text="Chest up", size=20)
+    assert dr.distance(text, (40, 20)) == 0
+    grid = Drawing("g", Kind.GRID, ((0, 0),), size=50)
+    assert dr.distance(grid, (101, 120)) == pytest.approx(1)
