@@ -339,6 +339,79 @@ class SqlClipReviewRepository:
             return None
         return ClipReviewRecord(review_id, media_id, reviewer_id, comment, at)
 
+    def set_comment(self, media_id: str, reviewer_id: str, comment: str) -> bool:
+        """Give a review that has none its comment; False when there is no such review."""
+        table = REVIEWS
+        done = self._session.execute(
+            table.update()
+            .where(
+                table.c.mediaId == media_id,
+                table.c.reviewerId == reviewer_id,
+                table.c.comment.is_(None),
+            )
+            .values(comment=comment)
+            .returning(table.c.id)
+        ).scalar_one_or_none()
+        return done is not None
+
+    def feedback_target(self, media_id: str) -> dict[str, Any] | None:
+        """The clip's log row (locked until the transaction ends) with its session's and
+        program's titles: where a shared review comment goes."""
+        em, sp, s, w, b, p = (
+            m.ExerciseMedia,
+            m.SessionProgress,
+            m.Session,
+            m.Week,
+            m.ProgramBlock,
+            m.Program,
+        )
+        row = self._session.execute(
+            select(
+                sp.id,
+                sp.student_id,
+                sp.session_id,
+                sp.progress,
+                s.title,
+                p.title,
+            )
+            .join(em, em.progress_id == sp.id)
+            .join(s, s.id == sp.session_id)
+            .join(w, w.id == s.week_id)
+            .join(b, b.id == w.block_id)
+            .join(p, p.id == b.program_id)
+            .where(em.id == media_id)
+            .with_for_update(of=sp)
+        ).one_or_none()
+        if row is None:
+            return None
+        keys = ("progressId", "studentId", "sessionId", "progress", "sessionTitle", "programTitle")
+        return dict(zip(keys, row, strict=True))
+
+    def write_progress(self, progress_id: str, progress: Any, updated_at: datetime) -> None:
+        table = PROGRESS
+        self._session.execute(
+            table.update()
+            .where(table.c.id == progress_id)
+            .values(progress=progress, updatedAt=updated_at)
+        )
+
+    def notify(
+        self, notification_id: str, user_id: str, kind: str, payload: dict[str, Any], at: datetime
+    ) -> None:
+        self._session.execute(
+            insert(m.Notification).values(
+                id=notification_id,
+                user_id=user_id,
+                type=kind,
+                payload=payload,
+                read=False,
+                created_at=at,
+            )
+        )
+
+    def pseudo_of(self, user_id: str) -> str | None:
+        return self._session.scalar(select(m.User.pseudo).where(m.User.id == user_id))
+
 
 def _review(row: ClipReview) -> ClipReviewRecord:
     return ClipReviewRecord(row.id, row.media_id, row.reviewer_id, row.comment, row.created_at)

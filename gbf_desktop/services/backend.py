@@ -102,8 +102,13 @@ class Backend:
     def review_queue(self, coach_id: str, limit: int | None = None) -> clip_reviews.ReviewQueue:
         return clip_reviews.load_queue(self.uow_factory, coach_id, limit=limit)
 
-    def mark_clip_reviewed(self, coach_id: str, media_id: str, comment: str) -> ClipReviewRecord:
-        return clip_reviews.mark_reviewed(self.uow_factory, coach_id, media_id, comment)
+    def mark_clip_reviewed(
+        self, coach_id: str, media_id: str, comment: str, *, private: bool = False
+    ) -> ClipReviewRecord:
+        """Mark the clip reviewed; a comment reaches the student unless `private`."""
+        return clip_reviews.mark_reviewed(
+            self.uow_factory, coach_id, media_id, comment, private=private
+        )
 
     def attach_choices(self, coach_id: str) -> media.AttachChoices:
         """The coach's students and their programs' sessions, for attaching a clip."""

@@ -16,15 +16,16 @@ dependency, and the administrator would have to drop `gbf_desktop.clip_reviews` 
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+import copy
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Protocol
+from typing import Any, Protocol
 
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.review import ClipReviewRecord, QueuedClip
 from gbf_desktop.errors import ConflictError, ValidationError
-from gbf_desktop.services.logging_on_behalf import new_uuid, utc_now_ms
+from gbf_desktop.services.logging_on_behalf import js_iso, new_uuid, utc_now_ms
 from gbf_desktop.services.ports import UnitOfWorkBase
 
 COMMENT_LIMIT = 4000
@@ -42,6 +43,18 @@ class ClipReviewStore(Protocol):
     def add(
         self, review_id: str, media_id: str, reviewer_id: str, comment: str | None, at: datetime
     ) -> ClipReviewRecord | None: ...
+
+    def set_comment(self, media_id: str, reviewer_id: str, comment: str) -> bool: ...
+
+    def feedback_target(self, media_id: str) -> dict[str, Any] | None: ...
+
+    def write_progress(self, progress_id: str, progress: Any, updated_at: datetime) -> None: ...
+
+    def notify(
+        self, notification_id: str, user_id: str, kind: str, payload: dict[str, Any], at: datetime
+    ) -> None: ...
+
+    def pseudo_of(self, user_id: str) -> str | None: ...
 
 
 class ClipReviewUnitOfWork(UnitOfWorkBase, Protocol):
@@ -66,16 +79,68 @@ def load_queue(
     return ReviewQueue(total, tuple(clips))
 
 
+# The web's notification centre declares this type for messages (`notification-center.tsx`);
+# its list renders `assignment` rows only today, while its sidebar badge counts every unread row.
+FEEDBACK_NOTIFICATION = "message"
+
+
+@dataclass(frozen=True)
+class Feedback:
+    """Where a shared comment went: the log's exercise entry (None if the log has none)."""
+
+    exercise_name: str | None
+    progress: dict[str, Any]
+
+
+def with_feedback(
+    progress: object, media_id: str, coach_name: str, comment: str, at: datetime
+) -> Feedback:
+    """The log's `progress` with the coach's comment added to the clip's exercise entry notes.
+
+    The clip's entry is the one whose `videos` holds the clip's id (the web puts an upload's id
+    there); else the first entry the student logged; else the first entry. The student's own
+    notes (`data.notes`) are never touched: the comment goes to the entry's `notes`, after any
+    earlier feedback, one paragraph each, so nothing already written is lost.
+    """
+    body: dict[str, Any] = copy.deepcopy(dict(progress)) if isinstance(progress, Mapping) else {}
+    entries = [e for e in body.get("exercises") or [] if isinstance(e, dict)]
+    if not entries:
+        return Feedback(None, body)
+
+    def logged(entry: Mapping[str, Any]) -> bool:
+        data = entry.get("data")
+        return isinstance(data, Mapping) and bool(data)
+
+    entry = next(
+        (e for e in entries if media_id in (e.get("videos") or [])),
+        next((e for e in entries if logged(e)), entries[0]),
+    )
+    line = f"Coach {coach_name} ({at:%Y-%m-%d}): {comment}"
+    earlier = entry.get("notes")
+    entry["notes"] = f"{earlier}\n\n{line}" if isinstance(earlier, str) and earlier else line
+    name = entry.get("exerciseName")
+    return Feedback(name if isinstance(name, str) else None, body)
+
+
 def mark_reviewed(
     uow_factory: ClipReviewUnitOfWorkFactory,
     coach_id: str,
     media_id: str,
     comment: str,
     *,
+    private: bool = False,
     now: Callable[[], datetime] = utc_now_ms,
     new_id: Callable[[], str] = new_uuid,
 ) -> ClipReviewRecord:
-    """Record that the coach reviewed the clip, with their comment (blank is allowed)."""
+    """Record that the coach reviewed the clip, with their comment (blank is allowed).
+
+    A comment reaches the student unless `private`: it is added to the notes of the clip's
+    exercise entry (where the web's workout page shows an exercise's notes) and a notification
+    row tells the student (`FEEDBACK_NOTIFICATION`, with a payload in the centre's fields: title,
+    message, senderName, plus the ids a later screen needs). A private review stays in the
+    desktop's own table. A clip the coach stored (reviewed without comment on storing) takes
+    its first comment here.
+    """
     rules.check_ids(coach_id=coach_id, media_id=media_id)
     rules.check_comment(comment, label="Review comment")
     text = comment.strip()
@@ -88,13 +153,67 @@ def mark_reviewed(
                 "This clip no longer exists, or is not from one of your students.",
                 hint="Refresh the review queue.",
             )
-        review = store.add(new_id(), media_id, coach_id, text or None, now())
+        moment = now()
+        review = store.add(new_id(), media_id, coach_id, text or None, moment)
         if review is None:
             earlier = store.review_of(media_id, coach_id)
-            when = earlier.created_at.strftime("%Y-%m-%d %H:%M UTC") if earlier else "earlier"
-            raise ConflictError(
-                f"You already reviewed this clip ({when}); nothing was changed.",
-                hint="Refresh the review queue.",
+            if earlier is not None and earlier.comment is None and text:
+                store.set_comment(media_id, coach_id, text)
+                review = ClipReviewRecord(earlier.id, media_id, coach_id, text, earlier.created_at)
+            else:
+                when = earlier.created_at.strftime("%Y-%m-%d %H:%M UTC") if earlier else "earlier"
+                raise ConflictError(
+                    f"You already reviewed this clip ({when}); nothing was changed.",
+                    hint="Refresh the review queue.",
+                )
+        if text and not private:
+            _share(
+                store, coach_id=coach_id, media_id=media_id, text=text, moment=moment, new_id=new_id
             )
         uow.commit()
     return review
+
+
+def _share(
+    store: ClipReviewStore,
+    *,
+    coach_id: str,
+    media_id: str,
+    text: str,
+    moment: datetime,
+    new_id: Callable[[], str],
+) -> None:
+    target = store.feedback_target(media_id)
+    if target is None:
+        return  # checked above; only a concurrent delete gets here, and takes the clip along
+    coach = store.pseudo_of(coach_id) or "your coach"
+    feedback = with_feedback(target["progress"], media_id, coach, text, moment)
+    metadata = feedback.progress.get("metadata")
+    feedback.progress["metadata"] = {
+        **(dict(metadata) if isinstance(metadata, Mapping) else {}),
+        "lastModifiedAt": js_iso(moment),
+        "lastModifiedBy": coach_id,
+    }
+    store.write_progress(target["progressId"], feedback.progress, moment)
+    about = feedback.exercise_name or target["sessionTitle"] or "your session"
+    store.notify(
+        new_id(),
+        target["studentId"],
+        FEEDBACK_NOTIFICATION,
+        {
+            # The fields the web centre's Notification shows: title, message, senderName.
+            "title": "Retour de votre coach",
+            "message": f"{coach} a commenté votre vidéo ({about}) : « {text} »",
+            "senderName": coach,
+            "coachPseudo": coach,
+            "comment": text,
+            "mediaId": media_id,
+            "progressId": target["progressId"],
+            "sessionId": target["sessionId"],
+            "sessionTitle": target["sessionTitle"],
+            "programTitle": target["programTitle"],
+            "exerciseName": feedback.exercise_name,
+            "reviewedAt": js_iso(moment),
+        },
+        moment,
+    )

@@ -73,6 +73,77 @@ def test_queue_then_mark_reviewed(engine: Engine, factory: Factory, coach: str) 
     assert reviews(engine) == 1
 
 
+def _notifications(engine: Engine, user_id: str) -> list[dict[str, object]]:
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Notification.type, m.Notification.payload, m.Notification.read).where(
+                m.Notification.user_id == user_id, m.Notification.type != "assignment"
+            )
+        ).all()
+    return [{"type": t, "payload": p, "read": r} for t, p, r in rows]
+
+
+def _log_of(engine: Engine, progress_id: str) -> dict[str, object]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            select(m.SessionProgress.progress, m.SessionProgress.updated_at).where(
+                m.SessionProgress.id == progress_id
+            )
+        ).one()
+    return {"progress": row[0], "updated_at": row[1]}
+
+
+def test_a_comment_reaches_the_student_in_the_entry_notes_and_a_notification(
+    engine: Engine, factory: Factory, coach: str
+) -> None:
+    clip = load_queue(factory, coach).clips[0]
+    before = _log_of(engine, clip.progress_id)
+
+    mark_reviewed(factory, coach, clip.id, "Knees track the toes now, well done.")
+
+    after = _log_of(engine, clip.progress_id)
+    entries = after["progress"]["exercises"]  # type: ignore[index]
+    old_entries = before["progress"]["exercises"]  # type: ignore[index]
+    changed = [i for i, (a, b) in enumerate(zip(entries, old_entries, strict=True)) if a != b]
+    assert len(changed) == 1, "one exercise entry carries the feedback"
+    entry, old = entries[changed[0]], old_entries[changed[0]]
+    assert entry["notes"].endswith("Knees track the toes now, well done.")
+    assert entry["notes"].startswith("Coach ")
+    # The student's own words and figures are untouched; only the entry's notes grew.
+    assert entry["data"] == old["data"]
+    assert {k: v for k, v in entry.items() if k != "notes"} == {
+        k: v for k, v in old.items() if k != "notes"
+    }
+    assert after["updated_at"] > before["updated_at"]
+
+    (note,) = _notifications(engine, clip.student_id)
+    assert note["type"] == "message"
+    assert note["read"] is False
+    payload = note["payload"]
+    assert isinstance(payload, dict)
+    assert payload["comment"] == "Knees track the toes now, well done."
+    assert payload["mediaId"] == clip.id
+    assert payload["title"]
+    assert "Knees track the toes now" in payload["message"]
+    assert payload["senderName"] == payload["coachPseudo"]
+    assert str(payload["reviewedAt"]).endswith("Z")
+
+
+def test_a_private_review_stays_on_the_desktop(
+    engine: Engine, factory: Factory, coach: str
+) -> None:
+    clip = load_queue(factory, coach).clips[0]
+    before = _log_of(engine, clip.progress_id)
+
+    review = mark_reviewed(
+        factory, coach, clip.id, "Only for me: check the left knee", private=True
+    )
+
+    assert review.comment == "Only for me: check the left knee"
+    assert _log_of(engine, clip.progress_id) == before
+    assert _notifications(engine, clip.student_id) == []
+
+
 def test_only_the_coachs_students_clips(engine: Engine, factory: Factory, coach: str) -> None:
     student = load_queue(factory, coach).clips[0].student_id
     with pytest.raises(ValidationError, match="not from one of your students"):
