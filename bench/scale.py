@@ -121,7 +121,8 @@ def _backend(url: str) -> Iterator[tuple[Backend, Engine]]:
 
 def _time_pages(url: str, coach: str, repeat: int) -> dict[str, Timing]:
     timings = {}
-    with _backend(url) as (backend, engine), psycopg.connect(url) as raw:
+    # The raw connection runs the statements as the app's sessions do (`db.engine`: no JIT).
+    with _backend(url) as (backend, engine), psycopg.connect(url, options="-c jit=off") as raw:
         for name, page in PAGES.items():
             with counted_statements(engine) as statements:
                 page(backend, coach)

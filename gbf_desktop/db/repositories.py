@@ -200,38 +200,52 @@ class SqlProgramRepository:
         )
 
     def scheduled_sessions(self, student_ids: Sequence[str]) -> Sequence[ScheduledSession]:
+        """Every session of every program assigned to these students, in assignment order then
+        the program tree's.
+
+        Two statements: the assignments, then each assigned program's sessions once. A coach
+        gives one program to many students; joining them in SQL sent the same year of sessions
+        once per student (30 times the rows), and turning those rows into values was most of
+        the dashboard's time.
+        """
         if not student_ids:
             return []
-        a, p, b, w, s = (
-            m.ProgramAssignment,
-            m.Program,
-            m.ProgramBlock,
-            m.Week,
-            m.Session,
-        )
-        stmt = (
-            select(
-                a.student_id.label("student_id"),
-                p.id.label("program_id"),
-                p.title.label("program_title"),
-                a.assigned_at.label("assigned_at"),
-                b.position.label("block_position"),
-                b.title.label("block_title"),
-                w.position.label("week_position"),
-                w.week_number.label("week_number"),
-                s.id.label("session_id"),
-                s.position.label("session_position"),
-                s.title.label("session_title"),
-                s.date.label("session_date"),
-            )
+        a, p, b, w, s = m.ProgramAssignment, m.Program, m.ProgramBlock, m.Week, m.Session
+        assignments = self._session.execute(
+            select(a.student_id, a.program_id, p.title, a.assigned_at)
             .join(p, p.id == a.program_id)
-            .join(b, b.program_id == p.id)
+            .where(a.student_id.in_(student_ids))
+            # Byte order ("C") on the ids: the database's collation costs more, and callers
+            # only need the rows grouped and stable.
+            .order_by(a.student_id.collate("C"), a.assigned_at, p.id.collate("C"))
+        ).all()
+        if not assignments:
+            return []
+        sessions_of: dict[str, list[tuple[Any, ...]]] = {}
+        rows = self._session.execute(
+            select(
+                b.program_id,
+                b.position,
+                b.title,
+                w.position,
+                w.week_number,
+                s.id,
+                s.position,
+                s.title,
+                s.date,
+            )
             .join(w, w.block_id == b.id)
             .join(s, s.week_id == w.id)
-            .where(a.student_id.in_(student_ids))
-            .order_by(a.student_id, a.assigned_at, p.id, b.position, w.position, s.position)
-        )
-        return [ScheduledSession(**row._mapping) for row in self._session.execute(stmt).all()]
+            .where(b.program_id.in_({row[1] for row in assignments}))
+            .order_by(b.position, w.position, s.position)
+        ).all()
+        for row in rows:
+            sessions_of.setdefault(row[0], []).append(tuple(row)[1:])
+        return [
+            ScheduledSession(student, program, title, assigned_at, *session)
+            for student, program, title, assigned_at in assignments
+            for session in sessions_of.get(program, ())
+        ]
 
 
 class SqlProgressRepository:
