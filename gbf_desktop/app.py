@@ -35,6 +35,7 @@ from gbf_desktop.settings import Settings
 
 if TYPE_CHECKING:
     from gbf_desktop.demo import DemoSummary
+    from gbf_desktop.ui.app.connect_dialog import ConnectionChoice
 
 log = logging.getLogger(__name__)
 
@@ -121,7 +122,7 @@ def _with_password(engine: Engine, target: ConnectionTarget, ask: PasswordAsker 
         reason = "The server asks for a password."
     engine.dispose()
     if ask is None:
-        raise DatabaseUnavailable(
+        raise PasswordNeeded(
             f"The server at {target.label} wants a password and none was found.",
             hint="Save the connection with its password (Connect to a server), add it to "
             "~/.pgpass, or start from a terminal to be asked.",
@@ -142,17 +143,28 @@ def _with_password(engine: Engine, target: ConnectionTarget, ask: PasswordAsker 
     raise DatabaseUnavailable(f"The password for {target.label} was refused three times.")
 
 
+class PasswordNeeded(DatabaseUnavailable):
+    """The server wants a password that neither the keyring nor ~/.pgpass holds."""
+
+
+def open_server(
+    target: ConnectionTarget, password: str | None, ask_password: PasswordAsker | None = None
+) -> Database:
+    """Connect to a server: the given password, else the keyring's, else libpq's, else ask."""
+    password = password or stored_password(target)
+    engine = _server_engine(target, password)
+    if password is None:
+        engine = _with_password(engine, target, ask_password)
+    return Database(
+        engine=engine, label=target.label, target=target, warning=target.plain_warning()
+    )
+
+
 def open_database(settings: Settings, ask_password: PasswordAsker | None = None) -> Database:
     """Connect to the configured server, or start the embedded one."""
     if not settings.uses_embedded_database:
         target, password = server_target(settings)
-        password = password or stored_password(target)
-        engine = _server_engine(target, password)
-        if password is None:
-            engine = _with_password(engine, target, ask_password)
-        return Database(
-            engine=engine, label=target.label, target=target, warning=target.plain_warning()
-        )
+        return open_server(target, password, ask_password)
     embedded = EmbeddedPostgres(settings.embedded_pgdata)
     url = embedded.start()
     return Database(engine=build_engine(url), label=EMBEDDED_LABEL, embedded=embedded)
@@ -191,7 +203,11 @@ def ensure_ready(db: Database) -> None:
 
 def build_backend(db: Database) -> Backend:
     sessions = uow_factory(db.engine)
-    return Backend(uow_factory=lambda: SqlUnitOfWork(sessions), database_label=db.label)
+    return Backend(
+        uow_factory=lambda: SqlUnitOfWork(sessions),
+        database_label=db.label,
+        connection_warning=db.warning,
+    )
 
 
 def seed_demo(db: Database, settings: Settings, *, with_clips: bool = True) -> DemoSummary:
@@ -228,8 +244,10 @@ class _Opened:
     signed_in: SignedInUser | None
 
 
-def _open_for_gui(settings: Settings, demo: bool) -> _Opened:
-    db = open_database(settings)
+def _open_for_gui(settings: Settings, demo: bool, password: str | None = None) -> _Opened:
+    # A password typed at start-up is tried once; a refusal is then reported like any other.
+    given = [password] if password is not None else []
+    db = open_database(settings, (lambda _t, _r: given.pop() if given else None) if given else None)
     try:
         ensure_ready(db)
         backend = build_backend(db)
@@ -252,18 +270,45 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbf-open") as pool:
         opening = pool.submit(_open_for_gui, settings, demo)
-        from gbf_desktop.ui.app.application import StartupJob, show_startup_error
+        from gbf_desktop.ui.app.application import StartupJob, ask_password, show_startup_error
         from gbf_desktop.ui.app.application import run_gui as run_window
 
         try:
             opened = opening.result()
+        except PasswordNeeded as err:
+            # Asked here, on the GUI thread, now that Qt is up; then opened once more.
+            target, _password = server_target(settings)
+            typed = ask_password(target.label, str(err))
+            if typed is None:
+                return 1
+            try:
+                opened = _open_for_gui(settings, demo, password=typed)
+            except KnownError as again:
+                return show_startup_error(str(again))
         except KnownError as err:
             return show_startup_error(str(err))
-    db = opened.db
+    current = [opened.db]
+
+    def connect(choice: ConnectionChoice) -> Backend:
+        """Switch to the server the coach chose in Connect to a server (before signing in)."""
+        db = open_server(choice.target, choice.password)
+        try:
+            ensure_ready(db)
+            backend = build_backend(db)
+        except BaseException:
+            db.close()
+            raise
+        current[0].close()
+        current[0] = db
+        return backend
+
     try:
         jobs = []
         if demo:
-            jobs.append(StartupJob("Making the demo clips", lambda: demo_clip_job(db, settings)))
+            demo_db = opened.db
+            jobs.append(
+                StartupJob("Making the demo clips", lambda: demo_clip_job(demo_db, settings))
+            )
         return run_window(
             opened.backend,
             signed_in=opened.signed_in,
@@ -272,8 +317,10 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
             ffmpeg_path=settings.ffmpeg_path,
             startup_jobs=jobs,
             exit_when_ready=exit_when_ready,
+            connections=SavedConnections.load(settings.saved_connections_file),
+            connect=connect,
         )
     except KnownError as err:
         return show_startup_error(str(err))
     finally:
-        db.close()
+        current[0].close()

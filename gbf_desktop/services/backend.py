@@ -51,6 +51,9 @@ class Backend:
     uow_factory: Callable[[], BackendUnitOfWork]
     # What the status bar shows: "built-in database" or the server URL with its password masked.
     database_label: str
+    # Shown in the status bar when the server connection is not verified TLS (sslmode=require or
+    # disable to a remote server); None when it is, or for the built-in database.
+    connection_warning: str | None = None
 
     def sign_in(self, email: str, password: str) -> auth.SignedInUser:
         return auth.sign_in(self.uow_factory, email, password)

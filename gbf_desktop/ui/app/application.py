@@ -15,13 +15,23 @@ from pathlib import Path
 
 import psutil
 from PySide6.QtCore import QSettings, Qt
-from PySide6.QtWidgets import QApplication, QDialog, QMessageBox, QStyleFactory
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QStyleFactory,
+)
 
 from gbf_desktop import __version__
+from gbf_desktop.connections import SavedConnections
+from gbf_desktop.errors import KnownError
 from gbf_desktop.private_files import tighten_file
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME, APP_SLUG
+from gbf_desktop.ui.app.connect_dialog import ConnectionChoice
 from gbf_desktop.ui.app.crash import CrashHandler
 from gbf_desktop.ui.app.main_window import MainWindow
 from gbf_desktop.ui.app.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
@@ -82,6 +92,8 @@ def run_gui(
     ffmpeg_path: str | None = None,
     startup_jobs: Sequence[StartupJob] = (),
     exit_when_ready: bool = False,
+    connections: SavedConnections | None = None,
+    connect: Callable[[ConnectionChoice], Backend] | None = None,
 ) -> int:
     """Show the sign-in (unless `signed_in` is given), then the main window; the exit code.
 
@@ -95,7 +107,12 @@ def run_gui(
     runner.bug.connect(crash.report)
     crash.install()
     try:
-        user = signed_in or _sign_in(backend, runner, email_store or QSettingsEmailStore())
+        if signed_in is None:
+            backend, user = _sign_in(
+                backend, runner, email_store or QSettingsEmailStore(), connections, connect
+            )
+        else:
+            user = signed_in
         if user is None:
             return 0
         window = MainWindow(backend, runner, user, camera_spec=camera_spec, ffmpeg_path=ffmpeg_path)
@@ -128,16 +145,53 @@ def _fit_to_screen(window: MainWindow) -> None:
     )
 
 
-def _sign_in(backend: Backend, runner: TaskRunner, store: EmailStore) -> SignedInUser | None:
+def _sign_in(
+    backend: Backend,
+    runner: TaskRunner,
+    store: EmailStore,
+    connections: SavedConnections | None = None,
+    connect: Callable[[ConnectionChoice], Backend] | None = None,
+) -> tuple[Backend, SignedInUser | None]:
+    """The sign-in, on `backend` or on the server the coach switches to from it."""
     app = application()
     # The dialog is the only window: closing it must not end the app before the main window opens.
     app.setQuitOnLastWindowClosed(False)
     try:
-        dialog = SignInDialog(backend, runner, store)
-        accepted = dialog.exec() == QDialog.DialogCode.Accepted
-        return dialog.signed_in_user if accepted else None
+        while True:
+            dialog = SignInDialog(
+                backend, runner, store, connections=connections if connect else None
+            )
+            code = dialog.exec()
+            if code == SignInDialog.CONNECT and connect is not None and dialog.choice is not None:
+                connections = dialog.connections
+                try:
+                    backend = connect(dialog.choice)
+                except KnownError as err:
+                    _warn(f"Could not connect to {dialog.choice.target.label}", str(err))
+                continue
+            accepted = code == QDialog.DialogCode.Accepted
+            return backend, dialog.signed_in_user if accepted else None
     finally:
         app.setQuitOnLastWindowClosed(True)
+
+
+def _warn(title: str, message: str) -> None:
+    box = QMessageBox(QMessageBox.Icon.Warning, title, message, QMessageBox.StandardButton.Ok)
+    box.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+    box.exec()
+
+
+def ask_password(where: str, reason: str) -> str | None:
+    """Ask for the server's password (hidden), at start-up; None when the person cancels."""
+    application()
+    dialog = QInputDialog()
+    dialog.setWindowTitle(f"{APP_NAME}: password")
+    dialog.setLabelText(f"{reason}\n\nPassword for {where}:")
+    dialog.setTextEchoMode(QLineEdit.EchoMode.Password)
+    dialog.setInputMode(QInputDialog.InputMode.TextInput)
+    if dialog.exec() != QDialog.DialogCode.Accepted:
+        return None
+    return dialog.textValue()
 
 
 def show_startup_error(message: str) -> int:

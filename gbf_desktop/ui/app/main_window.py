@@ -165,7 +165,12 @@ class MainWindow(QMainWindow):
         self.job_progress.setTextVisible(False)
         self.job_label.hide()
         self.job_progress.hide()
+        # Not verified TLS to a remote server: said in the status bar for as long as it lasts.
+        self.connection_warning = QLabel(backend.connection_warning or "")
+        self.connection_warning.setObjectName("statusWarning")
+        self.connection_warning.setVisible(bool(backend.connection_warning))
         self.statusBar().addWidget(self.database_label, 1)
+        self.statusBar().addWidget(self.connection_warning)
         self.statusBar().addPermanentWidget(self.job_label)
         self.statusBar().addPermanentWidget(self.job_progress)
         self.statusBar().addPermanentWidget(self.user_label)

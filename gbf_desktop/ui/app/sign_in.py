@@ -21,10 +21,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gbf_desktop.connections import SavedConnections
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
+from gbf_desktop.ui.app.connect_dialog import ConnectDialog, ConnectionChoice
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 
@@ -63,7 +65,13 @@ class MemoryEmailStore:
 
 
 class SignInDialog(QDialog):
-    """Accepted once a coach or admin signed in; `signed_in_user` then says who."""
+    """Accepted once a coach or admin signed in; `signed_in_user` then says who.
+
+    With `connections`, a "Connect to a server…" button opens the saved-connections dialog; the
+    dialog then ends with `CONNECT` and `choice` says where to go (the caller connects).
+    """
+
+    CONNECT = 2
 
     def __init__(
         self,
@@ -71,6 +79,8 @@ class SignInDialog(QDialog):
         runner: TaskRunner,
         store: EmailStore,
         parent: QWidget | None = None,
+        *,
+        connections: SavedConnections | None = None,
     ) -> None:
         super().__init__(parent)
         self._backend = backend
@@ -131,6 +141,7 @@ class SignInDialog(QDialog):
         layout.addWidget(self.sign_in_button)
         layout.addSpacing(4)
         layout.addWidget(database)
+        self._add_connection_rows(layout, backend.connection_warning, connections)
 
         (self.password_edit if self.email_edit.text() else self.email_edit).setFocus()
         self._wire()
@@ -143,8 +154,43 @@ class SignInDialog(QDialog):
     def busy(self) -> bool:
         return self._task is not None
 
+    def _add_connection_rows(
+        self, layout: QVBoxLayout, warning: str | None, connections: SavedConnections | None
+    ) -> None:
+        self.connections = connections
+        self.choice: ConnectionChoice | None = None
+        self.connect_dialog: ConnectDialog | None = None
+        # Not verified TLS to a remote server: said before the password is typed.
+        self.connection_warning = QLabel(warning or "")
+        self.connection_warning.setObjectName("statusWarning")
+        self.connection_warning.setWordWrap(True)
+        self.connection_warning.setVisible(bool(warning))
+        layout.addWidget(self.connection_warning)
+        self.connect_button = QPushButton("Connect to a server…")
+        self.connect_button.setVisible(self.connections is not None)
+        layout.addWidget(self.connect_button)
+
     def _wire(self) -> None:
         self.sign_in_button.clicked.connect(self._on_sign_in_button_clicked)
+        self.connect_button.clicked.connect(self._on_connect_button_clicked)
+
+    @Slot()
+    def _on_connect_button_clicked(self) -> None:
+        if self.connections is None:
+            return
+        self.connect_dialog = ConnectDialog(self.connections, self)
+        self.connect_dialog.finished.connect(self._on_connect_dialog_finished)
+        self.connect_dialog.open()
+
+    @Slot(int)
+    def _on_connect_dialog_finished(self, result: int) -> None:
+        dialog = self.connect_dialog
+        if dialog is None:
+            return
+        self.connections = dialog.saved
+        if result == QDialog.DialogCode.Accepted and dialog.choice is not None:
+            self.choice = dialog.choice
+            self.done(self.CONNECT)
 
     @Slot()
     def _on_sign_in_button_clicked(self) -> None:
