@@ -1,4 +1,5 @@
-"""Progress arithmetic for the review: estimated 1RM, top set, volume, units, compliance.
+"""Progress arithmetic for the review: estimated 1RM, top set, volume, units, compliance (and
+its grade).
 
 Pure functions over plain numbers and the typed results of `exercise_types`; nothing here rounds,
 so a chart or a CSV export decides its own precision. Loads are in kilograms throughout (the web
@@ -7,6 +8,7 @@ platform stores kg); convert at the edges with `kg_to_lb` / `lb_to_kg`.
 
 from __future__ import annotations
 
+import enum
 from collections.abc import Iterable
 
 from gbf_desktop.domain.exercise_types import KG_PER_LB, SetResult, StandardResult
@@ -106,3 +108,27 @@ def compliance(done: int, due: int) -> float | None:
     if due <= 0:
         return None
     return min(max(done, 0) / due, 1.0)
+
+
+class ComplianceGrade(enum.Enum):
+    """How a compliance figure reads at a glance (the bar colour on the students page)."""
+
+    GOOD = "good"
+    FAIR = "fair"
+    POOR = "poor"
+
+
+# A student doing four sessions in five is on track; under one in two needs a word from the coach.
+GOOD_COMPLIANCE = 0.8
+FAIR_COMPLIANCE = 0.5
+
+
+def compliance_grade(done: int, due: int) -> ComplianceGrade | None:
+    """The grade of `compliance(done, due)`: good from 80 %, fair from 50 %, poor under it; None
+    when nothing was due. Example: 4 of 5 is good, 2 of 4 fair, 1 of 3 poor."""
+    ratio = compliance(done, due)
+    if ratio is None:
+        return None
+    if ratio >= GOOD_COMPLIANCE:
+        return ComplianceGrade.GOOD
+    return ComplianceGrade.FAIR if ratio >= FAIR_COMPLIANCE else ComplianceGrade.POOR

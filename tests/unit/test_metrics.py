@@ -8,8 +8,10 @@ from hypothesis import strategies as st
 
 from gbf_desktop.domain.exercise_types import SetResult, StandardResult, read_result
 from gbf_desktop.domain.metrics import (
+    ComplianceGrade,
     best_e1rm,
     compliance,
+    compliance_grade,
     epley_e1rm,
     kg_to_lb,
     lb_to_kg,
@@ -94,3 +96,19 @@ def test_unit_conversion_round_trips(kg: float) -> None:
 )
 def test_compliance(done: int, due: int, expected: float | None) -> None:
     assert compliance(done, due) == expected
+
+
+@pytest.mark.parametrize(
+    ("done", "due", "expected"),
+    [
+        (4, 5, ComplianceGrade.GOOD),  # 80 %: on track
+        (5, 4, ComplianceGrade.GOOD),  # capped at 100 %
+        (3, 5, ComplianceGrade.FAIR),  # 60 %
+        (2, 4, ComplianceGrade.FAIR),  # exactly half
+        (1, 3, ComplianceGrade.POOR),  # 33 %
+        (0, 2, ComplianceGrade.POOR),
+        (0, 0, None),  # nothing due: no grade, not "poor"
+    ],
+)
+def test_compliance_grade(done: int, due: int, expected: ComplianceGrade | None) -> None:
+    assert compliance_grade(done, due) is expected

@@ -12,13 +12,12 @@ window hands it a way to open them.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from datetime import datetime
 from pathlib import Path
 
 import platformdirs
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -64,8 +63,9 @@ from gbf_desktop.settings import APP_SLUG
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.player import CLIP_STYLE, ClipActions, PlayerWindow
 from gbf_desktop.ui.clips.recorder import ImportDialog, RecorderDialog
-from gbf_desktop.ui.dashboard.dashboard import DETAIL_ROLE, TwoLineDelegate
+from gbf_desktop.ui.kit.delegates import TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
+from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
 from gbf_desktop.video.still import still_from_bytes
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
@@ -138,31 +138,38 @@ class Column(enum.IntEnum):
     SIZE = enum.auto()
 
 
-_HEADERS = {
-    Column.CLIP: "Clip",
-    Column.STUDENT: "Student",
-    Column.SESSION: "Session",
-    Column.RECORDED: "Recorded",
-    Column.SIZE: "Size",
-}
-
-
-class ClipsTableModel(QAbstractTableModel):
+class ClipsTableModel(RowTableModel[ClipRow]):
     """One row per clip, in the service's order (newest first), with thumbnails as they come."""
 
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._rows: tuple[ClipRow, ...] = ()
         self._thumbnails: dict[str, QPixmap] = {}
         self._durations: dict[str, float | None] = {}
-
-    def set_rows(self, rows: Sequence[ClipRow]) -> None:
-        self.beginResetModel()
-        self._rows = tuple(rows)
-        self.endResetModel()
-
-    def row_at(self, row: int) -> ClipRow:
-        return self._rows[row]
+        columns: tuple[ColumnSpec[ClipRow], ...] = (
+            ColumnSpec(
+                "Clip",
+                lambda _row: "",
+                roles={
+                    Qt.ItemDataRole.DecorationRole: lambda row: self._thumbnails.get(row.media_id)
+                },
+            ),
+            ColumnSpec("Student", lambda row: row.student_name),
+            ColumnSpec(
+                "Session",
+                lambda row: row.session_label,
+                detail=lambda row: row.where_label or "Session not in a program",
+            ),
+            ColumnSpec(
+                "Recorded",
+                lambda row: short_date(row.created_at),
+                detail=lambda row: f"{row.created_at:%H:%M}",
+            ),
+            ColumnSpec(
+                "Size",
+                lambda row: human_size(row.size),
+                detail=lambda row: duration_text(self._durations.get(row.media_id)),
+            ),
+        )
+        super().__init__(lambda row: row.media_id, columns, parent=parent)
 
     def has_thumbnail(self, media_id: str) -> bool:
         return media_id in self._thumbnails
@@ -170,64 +177,9 @@ class ClipsTableModel(QAbstractTableModel):
     def set_thumbnail(self, thumbnail: Thumbnail, pixmap: QPixmap) -> None:
         self._thumbnails[thumbnail.media_id] = pixmap
         self._durations[thumbnail.media_id] = thumbnail.duration_s
-        for number, row in enumerate(self._rows):
-            if row.media_id == thumbnail.media_id:
-                self.dataChanged.emit(
-                    self.index(number, Column.CLIP), self.index(number, Column.SIZE)
-                )
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[Column(section)]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid():
-            return None
-        row = self._rows[index.row()]
-        column = Column(index.column())
-        if role == Qt.ItemDataRole.DecorationRole and column is Column.CLIP:
-            return self._thumbnails.get(row.media_id)
-        if role == Qt.ItemDataRole.DisplayRole:
-            return self._display(row, column)
-        if role == DETAIL_ROLE:
-            return self._detail(row, column)
-        if role == Qt.ItemDataRole.ToolTipRole and column is not Column.CLIP:
-            lines = (self._display(row, column), self._detail(row, column))
-            return "\n".join(line for line in lines if line) or None
-        return None
-
-    def _display(self, row: ClipRow, column: Column) -> str:
-        match column:
-            case Column.STUDENT:
-                return row.student_name
-            case Column.SESSION:
-                return row.session_label
-            case Column.RECORDED:
-                return short_date(row.created_at)
-            case Column.SIZE:
-                return human_size(row.size)
-            case _:
-                return ""
-
-    def _detail(self, row: ClipRow, column: Column) -> str:
-        match column:
-            case Column.SESSION:
-                return row.where_label or "Session not in a program"
-            case Column.RECORDED:
-                return f"{row.created_at:%H:%M}"
-            case Column.SIZE:
-                return duration_text(self._durations.get(row.media_id))
-            case _:
-                return ""
+        row = self.row_of(thumbnail.media_id)
+        if row >= 0:
+            self.row_changed(row)
 
 
 class ClipFilter(QSortFilterProxyModel):

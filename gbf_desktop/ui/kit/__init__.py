@@ -1,1 +1,2 @@
-"""Pieces every page shares: live refresh and keyed table models, text formatting, resources."""
+"""Pieces every page shares: the one row table model (`table`), the roles and delegates
+(`delegates`), live refresh (`refresh`), Qt-free text formatting (`formatting`) and resources."""

@@ -8,32 +8,18 @@ that show shared data poll. Two pieces make polling safe for someone typing:
   the database), at most one load at a time, and only while its page is on screen. A load asked
   for while one runs is remembered and run once the first ends, so F5 is never lost. A result
   that arrives after the page changed what it shows (another student) is dropped.
-- `KeyedTableModel` applies a new list of rows in place, matched by id: rows that vanished are
-  removed, new ones inserted, moved ones moved and changed ones announced with `dataChanged`. It
-  never resets, so the selection, the scroll position, and any editor bound to the selected row
-  survive a refresh. Pages keep their editors (notes, comments) outside the models and only ever
-  fill them when the coach picks another item, never from a refresh.
+- `ui.kit.table.KeyedTableModel` applies the new rows in place, matched by key, so the
+  selection, the scroll position and any editor bound to the selected row survive a refresh.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
-from typing import Any, Generic, TypeVar
+from collections.abc import Callable
 
-from PySide6.QtCore import (
-    QAbstractTableModel,
-    QModelIndex,
-    QObject,
-    QPersistentModelIndex,
-    QTimer,
-    Signal,
-    Slot,
-)
+from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from gbf_desktop.errors import KnownError
 from gbf_desktop.workers.tasks import Task, TaskRunner
-
-AnyIndex = QModelIndex | QPersistentModelIndex
 
 # The pace the issue asks for: fresh enough to see a student's upload while they are still at
 # the gym, rare enough that a dozen open desktops do not load a shared server.
@@ -142,68 +128,3 @@ class LiveRefresh(QObject):
         self.finished.emit()
         if self._pending or (stale and self._loader is not None):
             self.refresh_now()
-
-
-R = TypeVar("R")
-
-
-class KeyedTableModel(QAbstractTableModel, Generic[R]):
-    """A read-only table of frozen rows, updated in place by key (see the module doc).
-
-    Subclasses give `columnCount`, `headerData` and `data`, reading rows with `row_at`.
-    """
-
-    def __init__(self, key: Callable[[R], str], parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._key = key
-        self._rows: list[R] = []
-
-    @property
-    def rows(self) -> tuple[R, ...]:
-        return tuple(self._rows)
-
-    def row_at(self, row: int) -> R:
-        return self._rows[row]
-
-    def row_of(self, key: str) -> int:
-        """The row holding `key`, -1 when none does."""
-        return next((i for i, r in enumerate(self._rows) if self._key(r) == key), -1)
-
-    def rowCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(self._rows)
-
-    def set_rows(self, rows: Sequence[R]) -> None:
-        """Make the model hold `rows`, in that order, by the smallest in-place changes."""
-        wanted = list(rows)
-        keys = {self._key(r) for r in wanted}
-        # Removals first, from the bottom so the indexes still to visit stay valid.
-        for index in range(len(self._rows) - 1, -1, -1):
-            if self._key(self._rows[index]) not in keys:
-                self.beginRemoveRows(QModelIndex(), index, index)
-                del self._rows[index]
-                self.endRemoveRows()
-        last_column = max(self.columnCount() - 1, 0)
-        for target, row in enumerate(wanted):
-            key = self._key(row)
-            found = next(
-                (i for i in range(target, len(self._rows)) if self._key(self._rows[i]) == key), -1
-            )
-            if found < 0:
-                self.beginInsertRows(QModelIndex(), target, target)
-                self._rows.insert(target, row)
-                self.endInsertRows()
-                continue
-            if found != target:
-                # Qt's move destination is the index before which the row lands, in the old list.
-                self.beginMoveRows(QModelIndex(), found, found, QModelIndex(), target)
-                self._rows.insert(target, self._rows.pop(found))
-                self.endMoveRows()
-            if self._rows[target] != row:
-                self._rows[target] = row
-                self.dataChanged.emit(self.index(target, 0), self.index(target, last_column))
-
-    def clear(self) -> None:
-        self.set_rows(())
-
-    def data(self, index: AnyIndex, role: int = 0) -> Any:  # pragma: no cover - subclasses
-        return None

@@ -66,7 +66,7 @@ from gbf_desktop.services.review import (
     TimelineSession,
 )
 from gbf_desktop.ui.clips.player import PlayerWindow
-from gbf_desktop.ui.dashboard.dashboard import DETAIL_ROLE, TwoLineDelegate
+from gbf_desktop.ui.kit.delegates import DETAIL_ROLE, TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.students.charts import ChartsPanel

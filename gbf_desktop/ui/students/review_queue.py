@@ -35,7 +35,8 @@ from gbf_desktop.services.clip_reviews import COMMENT_LIMIT, ReviewQueue
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.ui.kit.formatting import human_size, short_date
-from gbf_desktop.ui.kit.refresh import KeyedTableModel, LiveRefresh
+from gbf_desktop.ui.kit.refresh import LiveRefresh
+from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -49,43 +50,21 @@ class Column(enum.IntEnum):
     SIZE = enum.auto()
 
 
-_HEADERS = ("Student", "Session", "Uploaded", "Size")
-
-
 def uploaded_text(moment: datetime) -> str:
     return f"{moment:%d %b %Y %H:%M}"
 
 
-class QueueModel(KeyedTableModel[QueuedClip]):
-    def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(lambda clip: clip.id, parent)
+# One spec per Column, in order.
+COLUMNS: tuple[ColumnSpec[QueuedClip], ...] = (
+    ColumnSpec("Student", lambda clip: clip.student_name),
+    ColumnSpec("Session", lambda clip: clip.session_title or "Untitled session"),
+    ColumnSpec("Uploaded", lambda clip: uploaded_text(clip.created_at)),
+    ColumnSpec("Size", lambda clip: human_size(clip.size)),
+)
 
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
 
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[section]
-        return None
-
-    def data(self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole) -> object:
-        if not index.isValid() or role not in (
-            Qt.ItemDataRole.DisplayRole,
-            Qt.ItemDataRole.ToolTipRole,
-        ):
-            return None
-        clip = self.row_at(index.row())
-        match Column(index.column()):
-            case Column.STUDENT:
-                return clip.student_name
-            case Column.SESSION:
-                return clip.session_title or "Untitled session"
-            case Column.RECORDED:
-                return uploaded_text(clip.created_at)
-            case _:
-                return human_size(clip.size)
+def queue_model(parent: QObject | None = None) -> RowTableModel[QueuedClip]:
+    return RowTableModel(lambda clip: clip.id, COLUMNS, parent=parent)
 
 
 def queued_clip_row(clip: QueuedClip) -> ClipRow:
@@ -135,7 +114,7 @@ class ReviewQueuePage(QWidget):
         self._drafts: dict[str, str] = {}
         self.total = 0
 
-        self.model = QueueModel(self)
+        self.model = queue_model(self)
         self.table = self._build_table()
         self.status_label = QLabel("Loading the clips to review…")
         self.status_label.setObjectName("mutedLabel")

@@ -15,25 +15,20 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
-    QRectF,
     QSortFilterProxyModel,
     Qt,
     Signal,
     Slot,
 )
-from PySide6.QtGui import QAction, QColor, QKeySequence, QPainter, QPalette
+from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QApplication,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
     QStackedWidget,
-    QStyle,
-    QStyledItemDelegate,
-    QStyleOptionViewItem,
     QTableView,
     QTabWidget,
     QToolButton,
@@ -41,26 +36,34 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gbf_desktop.domain.metrics import ComplianceGrade, compliance_grade
 from gbf_desktop.domain.review import COMPLIANCE_WINDOWS, Compliance
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.services.review import StudentRow
-from gbf_desktop.ui.dashboard.dashboard import DETAIL_ROLE, SORT_ROLE, TwoLineDelegate
-from gbf_desktop.ui.kit.refresh import KeyedTableModel, LiveRefresh
+from gbf_desktop.ui.kit.delegates import (
+    FIRST_PAGE_ROLE,
+    MUTED,
+    SORT_ROLE,
+    BarDelegate,
+    TwoLineDelegate,
+)
+from gbf_desktop.ui.kit.refresh import LiveRefresh
+from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
 from gbf_desktop.ui.students.progress_page import ProgressPage
 from gbf_desktop.ui.students.review_queue import ReviewQueuePage
+from gbf_desktop.ui.students.text import activity_text, compliance_text, compliance_tip
 from gbf_desktop.workers.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
 # (done, due) of a compliance window, for the bar delegate; None when nothing was due.
-COMPLIANCE_ROLE = Qt.ItemDataRole.UserRole + 10
-STUDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 11
+COMPLIANCE_ROLE = FIRST_PAGE_ROLE
+STUDENT_ID_ROLE = FIRST_PAGE_ROLE + 1
 
 ATTENTION_TEXT = "\N{WARNING SIGN} Needs attention"
 _DASH = "—"
-_MUTED = QColor("#6b7280")
 _ATTENTION = QColor("#b45309")
 
 OpenClip = Callable[[ClipRow], None]
@@ -99,100 +102,68 @@ def utc_now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None)
 
 
-def activity_text(moment: datetime | None, now: datetime) -> str:
-    """ "today", "yesterday", "12 days ago": how long ago in whole days (UTC, as stored)."""
-    if moment is None:
-        return "Never"
-    days = (now.date() - moment.date()).days
-    if days <= 0:
-        return "Today"
-    if days == 1:
-        return "Yesterday"
-    return f"{days} days ago"
+def _compliance_column(column: Column) -> ColumnSpec[StudentRow]:
+    days = _WINDOW_OF[column]
+
+    def of(row: StudentRow) -> Compliance:
+        return row.compliance_over(days)
+
+    def ratio(row: StudentRow) -> float:
+        value = of(row).ratio
+        return -1.0 if value is None else value
+
+    def counts(row: StudentRow) -> tuple[int, int] | None:
+        value = of(row)
+        return None if value.due == 0 else (value.done, value.due)
+
+    return ColumnSpec(
+        _HEADERS[column],
+        lambda row: compliance_text(of(row)),
+        sort_key=ratio,
+        tooltip=lambda row: compliance_tip(of(row)),
+        header_tip=_HEADER_TIPS[column],
+        roles={COMPLIANCE_ROLE: counts},
+    )
 
 
-def compliance_text(value: Compliance) -> str:
-    percent = value.percent
-    return _DASH if percent is None else f"{percent:.0f} %"
+def _last_activity_tip(row: StudentRow) -> str | None:
+    when = row.last_activity
+    return f"Last saved a session {when:%Y-%m-%d %H:%M} UTC" if when else None
 
 
-def compliance_tip(value: Compliance) -> str:
-    if value.due == 0:
-        return f"Nothing was due in the last {value.days} days."
-    return f"{value.done} of {value.due} sessions due in the last {value.days} days completed."
-
-
-class StudentsModel(KeyedTableModel[StudentRow]):
+class StudentsModel(RowTableModel[StudentRow]):
     def __init__(self, parent: QObject | None = None) -> None:
-        super().__init__(lambda row: row.id, parent)
         # Relative activity is measured from the last load, not from each repaint.
         self.now = utc_now()
-
-    def columnCount(self, parent: AnyIndex = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
-        return 0 if parent.isValid() else len(Column)
-
-    def headerData(
-        self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return _HEADERS[Column(section)]
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return _HEADER_TIPS.get(Column(section))
-        return None
-
-    def data(  # noqa: PLR0911, PLR0912 - one answer per column and role, as Qt reads them
-        self, index: AnyIndex, role: int = Qt.ItemDataRole.DisplayRole
-    ) -> object:
-        if not index.isValid():
-            return None
-        row = self.row_at(index.row())
-        column = Column(index.column())
-        if role == STUDENT_ID_ROLE:
-            return row.id
-        if column in _WINDOW_OF:
-            return self._compliance_data(row.compliance_over(_WINDOW_OF[column]), role)
-        match column, role:
-            case Column.STUDENT, Qt.ItemDataRole.DisplayRole:
-                return row.name
-            case Column.STUDENT, Qt.ItemDataRole.ToolTipRole:
-                return f"{row.name}\n{row.email}"
-            case Column.STUDENT, _ if role == DETAIL_ROLE:
-                return row.email
-            case Column.STUDENT, _ if role == SORT_ROLE:
-                return row.name.casefold()
-            case Column.LAST_ACTIVITY, Qt.ItemDataRole.DisplayRole:
-                return activity_text(row.last_activity, self.now)
-            case Column.LAST_ACTIVITY, _ if role == DETAIL_ROLE:
-                return f"{row.last_activity:%d %b %Y}" if row.last_activity else ""
-            case Column.LAST_ACTIVITY, Qt.ItemDataRole.ToolTipRole:
-                when = row.last_activity
-                return f"Last saved a session {when:%Y-%m-%d %H:%M} UTC" if when else None
-            case Column.LAST_ACTIVITY, _ if role == SORT_ROLE:
-                return row.last_activity.isoformat() if row.last_activity else ""
-            case Column.ATTENTION, Qt.ItemDataRole.DisplayRole:
-                return ATTENTION_TEXT if row.needs_attention else ""
-            case Column.ATTENTION, Qt.ItemDataRole.ToolTipRole:
-                return "\n".join(row.attention) or None
-            case Column.ATTENTION, Qt.ItemDataRole.ForegroundRole:
-                return _ATTENTION
-            case Column.ATTENTION, _ if role == SORT_ROLE:
-                return len(row.attention)
-        return None
-
-    @staticmethod
-    def _compliance_data(value: Compliance, role: int) -> object:
-        if role == Qt.ItemDataRole.DisplayRole:
-            return compliance_text(value)
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return compliance_tip(value)
-        if role == COMPLIANCE_ROLE:
-            return None if value.due == 0 else (value.done, value.due)
-        if role == SORT_ROLE:
-            ratio = value.ratio
-            return -1.0 if ratio is None else ratio
-        return None
+        columns: tuple[ColumnSpec[StudentRow], ...] = (
+            ColumnSpec(
+                _HEADERS[Column.STUDENT], lambda row: row.name, detail=lambda row: row.email
+            ),
+            ColumnSpec(
+                _HEADERS[Column.LAST_ACTIVITY],
+                lambda row: activity_text(row.last_activity, self.now),
+                detail=lambda row: f"{row.last_activity:%d %b %Y}" if row.last_activity else "",
+                sort_key=lambda row: row.last_activity.isoformat() if row.last_activity else "",
+                tooltip=_last_activity_tip,
+            ),
+            _compliance_column(Column.WEEK),
+            _compliance_column(Column.MONTH),
+            _compliance_column(Column.QUARTER),
+            ColumnSpec(
+                _HEADERS[Column.ATTENTION],
+                lambda row: ATTENTION_TEXT if row.needs_attention else "",
+                sort_key=lambda row: len(row.attention),
+                tooltip=lambda row: "\n".join(row.attention) or None,
+                header_tip=_HEADER_TIPS[Column.ATTENTION],
+                roles={Qt.ItemDataRole.ForegroundRole: lambda _row: _ATTENTION},
+            ),
+        )
+        super().__init__(
+            lambda row: row.id,
+            columns,
+            row_roles={STUDENT_ID_ROLE: lambda row: row.id},
+            parent=parent,
+        )
 
 
 class StudentsFilter(QSortFilterProxyModel):
@@ -220,50 +191,17 @@ class StudentsFilter(QSortFilterProxyModel):
         return model.row_at(source_row).matches(self._search)
 
 
-_CELL_PADDING = 11
+_GRADE_COLOURS = {
+    ComplianceGrade.GOOD: QColor("#1f9d55"),
+    ComplianceGrade.FAIR: QColor("#d97706"),
+    ComplianceGrade.POOR: QColor("#dc2626"),
+}
 
 
-class ComplianceDelegate(QStyledItemDelegate):
-    """The percentage over a slim bar; the bar's colour repeats what the number says."""
-
-    _TRACK = QColor("#e4e8ef")
-    _GOOD = QColor("#1f9d55")
-    _FAIR = QColor("#d97706")
-    _POOR = QColor("#dc2626")
-
-    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: AnyIndex) -> None:
-        counts = index.data(COMPLIANCE_ROLE)
-        if not isinstance(counts, tuple):
-            super().paint(painter, option, index)
-            return
-        done, due = counts
-        share = min(done / due, 1.0)
-        opt = QStyleOptionViewItem(option)
-        self.initStyleOption(opt, index)
-        text, opt.text = opt.text, ""
-        style = opt.widget.style() if opt.widget else QApplication.style()
-        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
-
-        rect = QRectF(opt.rect).adjusted(_CELL_PADDING, 0, -_CELL_PADDING - 4, 0)
-        bar = QRectF(rect.left(), rect.center().y() + 4, rect.width(), 6)
-        painter.save()
-        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        painter.setPen(Qt.PenStyle.NoPen)
-        painter.setBrush(self._TRACK)
-        painter.drawRoundedRect(bar, 3, 3)
-        if share > 0:
-            fill = self._GOOD if share >= 0.8 else self._FAIR if share >= 0.5 else self._POOR
-            painter.setBrush(fill)
-            painter.drawRoundedRect(
-                QRectF(bar.left(), bar.top(), bar.width() * share, bar.height()), 3, 3
-            )
-        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(opt.palette.color(role))
-        painter.setFont(opt.font)
-        text_rect = QRectF(rect.left(), rect.top(), rect.width(), bar.top() - rect.top() - 3)
-        painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
-        painter.restore()
+def _compliance_fill(done: int, due: int) -> QColor:
+    # The bar's colour repeats what the number says.
+    grade = compliance_grade(done, due)
+    return _GRADE_COLOURS[grade] if grade is not None else MUTED
 
 
 _COLUMN_WIDTHS = {
@@ -327,7 +265,7 @@ class StudentsListPage(QWidget):
         table.setSortingEnabled(True)
         table.sortByColumn(Column.STUDENT, Qt.SortOrder.AscendingOrder)
         table.setItemDelegate(TwoLineDelegate(table))
-        compliance = ComplianceDelegate(table)
+        compliance = BarDelegate(COMPLIANCE_ROLE, _compliance_fill, table)
         for column in _WINDOW_OF:
             table.setItemDelegateForColumn(column, compliance)
         table.setAlternatingRowColors(True)

@@ -14,7 +14,8 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.ports import UnitOfWork
 from gbf_desktop.ui.app.main_window import UPCOMING, Area, MainWindow, PlaceholderPage
-from gbf_desktop.ui.dashboard.dashboard import DETAIL_ROLE, Column, DashboardPage, DashboardState
+from gbf_desktop.ui.dashboard.dashboard import Column, DashboardPage, DashboardState
+from gbf_desktop.ui.kit.delegates import DETAIL_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed, SessionSpec, day
 
@@ -220,6 +221,25 @@ def test_f5_in_the_main_window_refreshes_the_dashboard(
     qtbot.keyClick(window.navigation, Qt.Key.Key_F5)
 
     qtbot.waitUntil(lambda: list(_rows(window.dashboard)) == ["Alice Moreau", "Bob Ng"])
+
+
+def test_f5_during_a_load_is_kept_and_loads_again_when_it_ends(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed
+) -> None:
+    coach = _coach(seed)
+    seed.user("alice@example.org", first="Alice", last="Moreau", coach=coach.id)
+    page = _page(qtbot, backend, runner, coach)
+    loads: list[bool] = []
+    page.load_finished.connect(lambda: loads.append(True))
+
+    page.refresh()
+    assert page.loading
+    # A student the first load may already have missed; the F5 pressed meanwhile must see them.
+    seed.user("bob@example.org", first="Bob", last="Ng", coach=coach.id)
+    page.refresh_action.trigger()
+
+    qtbot.waitUntil(lambda: len(loads) == 2 and not page.loading, timeout=10_000)
+    assert list(_rows(page)) == ["Alice Moreau", "Bob Ng"]
 
 
 def test_the_other_areas_say_what_will_come(

@@ -10,7 +10,8 @@ import pytest
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt
 from pytestqt.qtbot import QtBot
 
-from gbf_desktop.ui.kit.refresh import KeyedTableModel, LiveRefresh
+from gbf_desktop.ui.kit.refresh import LiveRefresh
+from gbf_desktop.ui.kit.table import KeyedTableModel
 from gbf_desktop.workers.tasks import TaskRunner
 
 pytestmark = [pytest.mark.gui]

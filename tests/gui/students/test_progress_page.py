@@ -20,7 +20,7 @@ from gbf_desktop.db import models as m
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
-from gbf_desktop.ui.dashboard.dashboard import DETAIL_ROLE
+from gbf_desktop.ui.kit.delegates import DETAIL_ROLE
 from gbf_desktop.ui.students.progress_page import (
     FLAGS_ROLE,
     SESSION_ROLE,
