@@ -239,11 +239,24 @@ class Backend:
         return programs_service.duplicate_program(self._programs_uow, coach_id, program_id)
 
     def assign_program(
-        self, coach_id: str, program_id: str, student_ids: Sequence[str]
+        self,
+        coach_id: str,
+        program_id: str,
+        student_ids: Sequence[str],
+        *,
+        start: date | None = None,
     ) -> programs_service.AssignmentReport:
+        """Assign; with `start`, the program's sessions are dated from that day."""
         return programs_service.assign_program(
-            self._programs_uow, coach_id, program_id, student_ids
+            self._programs_uow, coach_id, program_id, student_ids, start=start
         )
+
+    def schedule_preview(
+        self, coach_id: str, program_id: str, student_ids: Sequence[str], start: date
+    ) -> programs_service.SchedulePreview:
+        """The dates a start day gives and the students it would double-book; no write."""
+        factory = cast("Callable[[], programs_service.ScheduleUnitOfWork]", self.uow_factory)
+        return programs_service.schedule_preview(factory, coach_id, program_id, student_ids, start)
 
     def program_assignments(
         self, coach_id: str, program_id: str

@@ -15,14 +15,21 @@ all.
 from __future__ import annotations
 
 import uuid
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from typing import Any, Protocol
 
 from gbf_desktop.domain import program_edit as pe
+from gbf_desktop.domain import schedule
 from gbf_desktop.domain import write_rules as rules
-from gbf_desktop.domain.model import STAFF_ROLES, ProgramSummary, ProgramTree, UserRecord
+from gbf_desktop.domain.model import (
+    STAFF_ROLES,
+    ProgramSummary,
+    ProgramTree,
+    ScheduledSession,
+    UserRecord,
+)
 from gbf_desktop.domain.program_edit import ProgramDiff, ProgramDoc
 from gbf_desktop.domain.progress import SessionRow, realign_entries
 from gbf_desktop.errors import ConflictError, KnownError, ValidationError
@@ -679,12 +686,16 @@ def assign_program(
     coach_id: str,
     program_id: str,
     student_ids: Sequence[str],
+    *,
+    start: date | None = None,
 ) -> AssignmentReport:
     """Assign a program to some of the coach's students, as the web platform does.
 
     Each new assignment gets its `assignment` notification and an `assign` audit row; a student
     who already has the program is reported as such and gets nothing new (the web's own rule:
-    there is no unique constraint, it checks first).
+    there is no unique constraint, it checks first). With `start`, the program's sessions are
+    dated from that day on its weekly pattern (`domain.schedule`), in the same transaction, with
+    an `update` audit row naming the start: `sessions.date` is what the web and the dashboard show.
     """
     rules.check_ids(coach_id=coach_id, program_id=program_id)
     rules.check_id_list(student_ids, field="student_ids", label="Student id")
@@ -729,8 +740,132 @@ def assign_program(
             diff = {"studentId": sid, "assignmentId": record.id}
             _audit(uow, program_id, user.id, "assign", diff, now=now)
             assigned.append(AssignedStudent(sid, student.display_name, record.id, now))
+        if start is not None and assigned:
+            _date_sessions(uow, tree, start, user.id, now)
         uow.commit()
     return AssignmentReport(tree.program.title, tuple(assigned), tuple(already))
+
+
+def _date_sessions(
+    uow: ProgramsUnitOfWork, tree: ProgramTree, start: date, user_id: str, now: datetime
+) -> None:
+    doc = ProgramDoc.from_tree(tree)
+    current = {s.id: s.date for b in doc.blocks for w in b.weeks for s in w.sessions}
+    updates = tuple(
+        pe.Update("session", d.session_id, {"date": d.moment})
+        for d in schedule.schedule_from(doc, start)
+        if current.get(d.session_id) != d.moment
+    )
+    if not updates:
+        return
+    uow.program_rows.apply(ProgramDiff(tree.program.id, updates=updates), now)
+    _audit(
+        uow,
+        tree.program.id,
+        user_id,
+        "update",
+        {"schedule": {"start": start.isoformat(), "sessions": len(updates)}},
+        now=now,
+    )
+
+
+@dataclass(frozen=True)
+class ScheduleClash:
+    """A student who already follows another program in the weeks a new start would cover."""
+
+    student_id: str
+    student_name: str
+    program_title: str
+    first: date
+    last: date
+
+    @property
+    def message(self) -> str:
+        return (
+            f"{self.student_name} already follows {self.program_title} "
+            f"from {self.first:%d %b} to {self.last:%d %b %Y}."
+        )
+
+
+@dataclass(frozen=True)
+class SchedulePreview:
+    """What a start day would give: the first and last session days, and who it clashes with."""
+
+    first: date | None
+    last: date | None
+    sessions: int
+    clashes: tuple[ScheduleClash, ...]
+    # Students already on this program: its dates are the program's, so theirs move too.
+    moves_dates_of: tuple[str, ...]
+
+    @property
+    def warning(self) -> str:
+        parts = [c.message for c in self.clashes]
+        if self.moves_dates_of:
+            parts.append(
+                "The session dates belong to the program, so they also change for "
+                + ", ".join(self.moves_dates_of)
+                + "."
+            )
+        return " ".join(parts)
+
+
+class ScheduleReads(Protocol):
+    def scheduled_sessions(self, student_ids: Sequence[str]) -> Sequence[ScheduledSession]: ...
+
+
+class ScheduleUnitOfWork(ProgramsUnitOfWork, Protocol):
+    @property
+    def programs(self) -> ScheduleReads: ...
+
+
+def schedule_preview(
+    uow_factory: Callable[[], ScheduleUnitOfWork],
+    coach_id: str,
+    program_id: str,
+    student_ids: Sequence[str],
+    start: date,
+) -> SchedulePreview:
+    """The dates assigning from `start` would give, and the overlaps to warn about; no write."""
+    rules.check_ids(coach_id=coach_id, program_id=program_id)
+    rules.check_id_list(student_ids, field="student_ids", label="Student id")
+    with uow_factory() as uow:
+        user = _staff(uow, coach_id)
+        tree = _load(uow, program_id)
+        _check_owner(user, tree)
+        mine = {s.id: s for s in uow.users.students_of(tree.program.coach_id)}
+        chosen = [sid for sid in dict.fromkeys(student_ids) if sid in mine]
+        holders = {a.student_id for a in uow.program_rows.assignments(program_id)}
+        others = [sid for sid in holders if sid not in chosen and sid in mine]
+        booked = uow.programs.scheduled_sessions(chosen)
+    dated = schedule.schedule_from(ProgramDoc.from_tree(tree), start)
+    span = schedule.span_of([d.day for d in dated])
+    clashes = []
+    if span is not None:
+        by_program: dict[tuple[str, str], list[date]] = {}
+        titles: dict[str, str] = {}
+        for item in booked:
+            if item.program_id == program_id or item.session_date is None:
+                continue
+            by_program.setdefault((item.student_id, item.program_id), []).append(
+                item.session_date.date()
+            )
+            titles[item.program_id] = item.program_title
+        for (sid, pid), days in sorted(by_program.items()):
+            theirs = schedule.span_of(days)
+            if theirs is not None and theirs.overlaps(span):
+                clashes.append(
+                    ScheduleClash(
+                        sid, mine[sid].display_name, titles[pid], theirs.first, theirs.last
+                    )
+                )
+    return SchedulePreview(
+        first=span.first if span else None,
+        last=span.last if span else None,
+        sessions=len(dated),
+        clashes=tuple(clashes),
+        moves_dates_of=tuple(sorted(mine[sid].display_name for sid in others)),
+    )
 
 
 def assignments_of(

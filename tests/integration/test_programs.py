@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, datetime, time
 from typing import Any
 
 import pytest
@@ -16,8 +16,10 @@ from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
 from gbf_desktop.domain import program_edit as pe
 from gbf_desktop.domain.exercise_types import StandardPrescription, read_config
 from gbf_desktop.domain.program_edit import ExerciseDoc, ProgramDoc, SessionDoc
+from gbf_desktop.domain.schedule import next_monday
 from gbf_desktop.services import programs as svc
 from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.dashboard import load_coach_dashboard
 from tests.platform_db import table_fingerprints
 
 pytestmark = pytest.mark.db
@@ -507,6 +509,65 @@ def test_assignment_writes_the_rows_the_web_writes_once(demo: Demo) -> None:
     assert [s.student_id for s in again.already_assigned] == [sofia]
     assert "Already assigned to Sofía Márquez" in again.message
     assert table_fingerprints(demo.engine) == counts
+
+
+def test_assigning_from_a_start_day_dates_the_sessions_and_warns_of_overlaps(demo: Demo) -> None:
+    students = dict(demo.rows("""SELECT "firstName", id FROM users WHERE role = 'student'"""))
+    malik, sofia = students["Malik"], students["Sofía"]
+    start = next_monday(TODAY)
+    holders = [
+        r[0]
+        for r in demo.rows(
+            """SELECT u."firstName" FROM program_assignments a JOIN users u ON u.id = a."studentId"
+               WHERE a."programId" = :p""",
+            p=demo.hybrid,
+        )
+    ]
+
+    preview = demo.backend.schedule_preview(demo.coach_id, demo.hybrid, [malik, sofia], start)
+
+    weeks = demo.scalar(
+        """SELECT count(*) FROM weeks w JOIN program_blocks b ON b.id = w."blockId"
+           WHERE b."programId" = :p""",
+        p=demo.hybrid,
+    )
+    assert preview.first == start
+    assert preview.last is not None
+    assert (preview.last - start).days // 7 == weeks - 1
+    # Both already follow Strength Foundations in those weeks: the coach is warned.
+    assert sorted((c.student_name, c.program_title) for c in preview.clashes) == [
+        ("Malik Haddad", "Strength Foundations"),
+        ("Sofía Márquez", "Strength Foundations"),
+    ]
+    assert "Sofía Márquez already follows Strength Foundations" in preview.warning
+    assert len(preview.moves_dates_of) == len(holders)
+
+    demo.backend.assign_program(demo.coach_id, demo.hybrid, [malik], start=start)
+
+    dates = demo.rows(
+        """SELECT s.date, w."weekNumber" FROM sessions s JOIN weeks w ON w.id = s."weekId"
+           JOIN program_blocks b ON b.id = w."blockId" WHERE b."programId" = :p
+           ORDER BY b.position, w.position, s.position""",
+        p=demo.hybrid,
+    )
+    assert dates[0][0] == datetime.combine(start, time(12, 0))
+    assert all(d is not None for d, _ in dates)
+    assert all(d.date() >= start for d, _ in dates)
+    assert [d for d, _ in dates] == sorted(d for d, _ in dates)
+    (audit,) = demo.rows(
+        """SELECT diff FROM program_audit WHERE "programId" = :p AND "changeType" = 'update'""",
+        p=demo.hybrid,
+    )
+    assert audit[0]["schedule"]["start"] == start.isoformat()
+    # The dashboard's "this week" of the start week follows those dates.
+    view = load_coach_dashboard(demo.backend.uow_factory, demo.coach_id, today=start)
+    mine = [
+        s
+        for s in view.week_sessions
+        if s.student_id == malik and s.program_title == "Hybrid Conditioning"
+    ]
+    assert mine
+    assert mine[0].session_date == start
 
 
 def test_only_the_coachs_own_students_can_be_assigned(demo: Demo) -> None:
