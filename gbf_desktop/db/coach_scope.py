@@ -105,7 +105,7 @@ _WHITESPACE = "||".join(f"chr({ord(c)})" for c in WHITESPACE)
 
 
 def status_tally(progress: str = '"session_progress".progress') -> ColumnElement[Any]:
-    """`ARRAY[entries, done, started]` of a progress JSON's exercise entries, counted in SQL.
+    """`ARRAY[entries, done, started, legacy completed]` of a progress JSON, counted in SQL.
 
     The same reading as `domain.progress.tally`: only objects of a `exercises` array count (strict
     jsonpath, errors silenced: anything else lists nothing), a status is compared stripped, and a
@@ -114,7 +114,8 @@ def status_tally(progress: str = '"session_progress".progress') -> ColumnElement
     return literal_column(
         "(SELECT ARRAY[count(*), count(*) FILTER (WHERE status = ANY("
         f"{_sql_text(DONE_EXERCISE_STATUSES)})), count(*) FILTER (WHERE status = ANY("
-        f"{_sql_text(STARTED_EXERCISE_STATUSES)}))] FROM (SELECT btrim(entry->>'status', "
+        f"{_sql_text(STARTED_EXERCISE_STATUSES)})), CASE WHEN {progress} -> 'completed' = "
+        "'true'::jsonb THEN 1 ELSE 0 END] FROM (SELECT btrim(entry->>'status', "
         f"{_WHITESPACE}) AS status FROM jsonb_path_query({progress}, 'strict $.exercises[*]',"
         " '{}', true) AS entry WHERE jsonb_typeof(entry) = 'object') AS entries)",
         # Untyped: psycopg already returns a list of ints, and SQLAlchemy's ARRAY result

@@ -175,7 +175,7 @@ def _exercise_rows(clock: _Clock, coach_id: str) -> list[Row]:
         video = (
             "https://www.youtube.com/watch?v=" + _video_id("coach", coached.name)
             if coached.has_video
-            else None
+            else ""  # what the web's exercise form stores for no video
         )
         rows.append(
             {
@@ -184,7 +184,8 @@ def _exercise_rows(clock: _Clock, coach_id: str) -> list[Row]:
                 "description": coached.description,
                 "type": coached.type,
                 "meta": {
-                    "difficulty": coached.level.lower(),
+                    # Spelt as the web exercise form offers it: Beginner, Intermediate, Advanced.
+                    "difficulty": coached.level.capitalize(),
                     "muscleGroups": list(coached.muscles),
                     "instructions": list(coached.instructions),
                     "videoUrl": video,

@@ -31,13 +31,25 @@ class StatusTally:
     entries: int
     done: int
     started: int
+    # 1 when an older row says `progress.completed: true` (see `legacy_completed`).
+    legacy_completed: int = 0
 
 
 NO_ENTRIES = StatusTally(0, 0, 0)
 
 
 def tally(progress: Mapping[str, Any] | None) -> StatusTally:
-    return tally_statuses(str(entry.get("status", "")) for entry in logged_exercises(progress))
+    # Stored entries only: the entries read from an older row's `sets[]` say nothing of its
+    # completion beyond its `completed` flag, which is counted on its own.
+    stored = [
+        str(entry.get("status", ""))
+        for entry in logged_exercises(progress)
+        if not entry.get(LEGACY_KEY)
+    ]
+    counted = tally_statuses(stored)
+    if legacy_completed(progress):
+        return StatusTally(counted.entries, counted.done, counted.started, 1)
+    return counted
 
 
 def tally_statuses(statuses: Iterable[str]) -> StatusTally:
@@ -53,25 +65,77 @@ def tally_statuses(statuses: Iterable[str]) -> StatusTally:
 def tally_is_complete(status: str | None, counted: StatusTally) -> bool:
     """`session_is_complete` from a tally."""
     if not counted.entries:
-        return status == "completed"
+        # Older rows: their stored status, or the older workout service's `completed` flag (it
+        # left the status at its default).
+        return status == "completed" or bool(counted.legacy_completed)
     return counted.done == counted.entries
 
 
 def logged_exercises(progress: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:
-    """The exercise entries of a stored progress JSON, skipping anything that is not an object."""
+    """The exercise entries of a stored progress JSON, skipping anything that is not an object.
+
+    A row of the web's older workout service has no `exercises`: it holds `sets[]` (each with
+    `weight` and `reps`, as its statistics read them) and `completed`/`completedAt`. Its sets are
+    read as standard entries, one per exercise they name (`LEGACY_NAME` when they name none).
+    """
     if not isinstance(progress, Mapping):
         return []
     exercises = progress.get("exercises")
-    if not isinstance(exercises, list):
+    if isinstance(exercises, list) and exercises:
+        return [entry for entry in exercises if isinstance(entry, Mapping)]
+    return _legacy_entries(progress)
+
+
+LEGACY_NAME = "Logged sets (older web format)"
+# Marks an entry read from `progress.sets[]`: its data is standard-shaped whatever the library
+# type (the older service did not know types). Never stored: such entries are only read.
+LEGACY_KEY = "_legacySets"
+
+
+def legacy_completed(progress: object) -> bool:
+    """Whether an older row says the session was completed (`progress.completed`)."""
+    return isinstance(progress, Mapping) and progress.get("completed") is True
+
+
+def _legacy_entries(progress: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    sets = progress.get("sets")
+    if not isinstance(sets, list):
         return []
-    return [entry for entry in exercises if isinstance(entry, Mapping)]
+    groups: dict[object, list[Mapping[str, Any]]] = {}
+    for item in sets:
+        if isinstance(item, Mapping):
+            key = item.get("exerciseId") if isinstance(item.get("exerciseId"), str) else None
+            groups.setdefault(key, []).append(item)
+    status = "completed" if legacy_completed(progress) else "in_progress"
+    entries: list[Mapping[str, Any]] = []
+    for exercise_id, items in groups.items():
+        reps = [item.get("reps") for item in items]
+        entry: dict[str, Any] = {
+            "exerciseId": exercise_id,
+            "exerciseName": next(
+                (i["exerciseName"] for i in items if isinstance(i.get("exerciseName"), str)),
+                LEGACY_NAME,
+            ),
+            "exerciseType": "standard",
+            LEGACY_KEY: True,
+            "status": status,
+            "notes": "",
+            "videos": [],
+            "data": {
+                "setsCompleted": len(items),
+                "repsPerSet": reps,
+                "weightPerSet": [item.get("weight") for item in items],
+            },
+        }
+        entries.append(entry)
+    return entries
 
 
 def session_is_complete(status: str | None, progress: Mapping[str, Any] | None) -> bool:
     """Whether a student finished a session, judged from what they logged.
 
     Without per-exercise data (older rows, or rows written by other tools) the stored status is
-    all there is, so it is believed.
+    all there is, so it is believed, and so is an older row's `progress.completed`.
     """
     return tally_is_complete(status, tally(progress))
 

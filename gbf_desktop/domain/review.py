@@ -31,6 +31,8 @@ Session status
 from __future__ import annotations
 
 import contextlib
+import hashlib
+import json
 import math
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence, Set
@@ -71,6 +73,7 @@ from gbf_desktop.domain.metrics import (
 )
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.domain.progress import (
+    LEGACY_KEY,
     StatusTally,
     logged_exercises,
     tally,
@@ -122,6 +125,25 @@ class LoggedSession:
     videos: tuple[str, ...]
     saved_at: datetime
     updated_at: datetime
+
+    @property
+    def fingerprint(self) -> str:
+        """A digest of what the row says (see `log_fingerprint`)."""
+        return log_fingerprint(self.status, self.progress, self.notes, self.videos)
+
+
+def log_fingerprint(status: object, progress: object, notes: object, videos: object) -> str:
+    """A digest of a `session_progress` row's content: status, progress, notes and videos.
+
+    A web write can leave `updatedAt` as it was (its older session-complete path changes only
+    the progress JSON), so a save on the student's behalf compares this too. JSONB hands keys
+    back in one order, so the text is stable between two reads of the same row.
+    """
+    listed = list(videos) if isinstance(videos, list | tuple) else videos
+    text = json.dumps(
+        [status, progress, notes, listed], sort_keys=True, separators=(",", ":"), default=str
+    )
+    return hashlib.sha256(text.encode()).hexdigest()
 
 
 @dataclass(frozen=True)
@@ -328,8 +350,13 @@ def tallied_status(stored: str | None, counted: StatusTally) -> SessionStatus:
     """`session_status` from the entries' tally (what listings read, see `StatusTally`)."""
     computed: ComputedStatus
     if not counted.entries:
-        # Nothing per exercise (older rows): the stored status is all there is.
-        computed = _STORED_AS.get((stored or "").strip().lower(), "in_progress")
+        # Nothing per exercise (older rows): the stored status is all there is, beside the
+        # older workout service's `completed` flag (it left the status at its default).
+        computed = (
+            "completed"
+            if counted.legacy_completed
+            else _STORED_AS.get((stored or "").strip().lower(), "in_progress")
+        )
     elif counted.done == counted.entries:
         computed = "completed"
     elif counted.started:
@@ -668,6 +695,8 @@ def review_exercise(
 ) -> ExerciseReview:
     """One exercise's ghost and logged rows; `item` None for a logged entry no longer planned."""
     library_type: object = item.library_type if item else (entry or {}).get("exerciseType")
+    if entry is not None and entry.get(LEGACY_KEY):
+        library_type = "standard"
     reading = read_config(item.config, library_type) if item else None
     raw_data = entry.get("data") if entry else None
     status = (_text(entry.get("status")) or None) if entry else None

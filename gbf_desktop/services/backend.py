@@ -86,6 +86,7 @@ class Backend:
         exercises: Sequence[logging_on_behalf.ExerciseLog],
         *,
         expected_updated_at: datetime | None,
+        expected_fingerprint: str | None = None,
         comment: str | None = None,
         performed_on: date | None = None,
     ) -> logging_on_behalf.SavedLog:
@@ -96,6 +97,7 @@ class Backend:
             session_id=session_id,
             exercises=exercises,
             expected_updated_at=expected_updated_at,
+            expected_fingerprint=expected_fingerprint,
             comment=comment,
             performed_on=performed_on,
         )

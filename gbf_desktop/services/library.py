@@ -32,6 +32,10 @@ from gbf_desktop.services.ports import UnitOfWorkBase
 
 EXERCISE_TYPES = ("standard", "EMOM", "AMRAP", "circuit", "custom")
 DIFFICULTIES = ("beginner", "intermediate", "advanced")
+# The web exercise form's defaults (frontend/app/exercises/create/page.tsx).
+WEB_DIFFICULTY_DEFAULT = "Beginner"
+WEB_DEFAULT_SETS = 3
+WEB_DEFAULT_REPS = 12
 Scope = Literal["global", "mine"]
 MAX_NAME = 200
 MAX_DESCRIPTION = 4000
@@ -149,7 +153,7 @@ LISTED_META_KEYS = ("difficultyLevel", "difficulty", "targetMuscleGroup", "muscl
 
 
 def _difficulty(meta: Mapping[str, Any]) -> str | None:
-    # Global rows say "Intermediate", coach rows "intermediate".
+    # Read in lower case: rows say "Intermediate", older desktop rows "intermediate".
     for key in ("difficultyLevel", "difficulty"):
         value = meta.get(key)
         if isinstance(value, str) and value.strip():
@@ -427,15 +431,22 @@ class ExerciseDraft:
             )
 
     def coach_meta(self, keep: Mapping[str, Any]) -> dict[str, Any]:
-        """Meta in the web exercise form's shape; keys the form does not know are kept."""
+        """Meta in the web exercise form's shape; keys the form does not know are kept.
+
+        As the web's create page writes it (frontend/app/exercises/create/page.tsx): the
+        difficulty capitalised as its select offers it (Beginner when none is chosen, its
+        default, which its edit page also shows for a missing one), `videoUrl` "" when there is
+        none, and 3 sets of 12 reps when the coach gives no defaults.
+        """
+        level = self.difficulty.strip().capitalize() if self.difficulty else WEB_DIFFICULTY_DEFAULT
         return {
             **keep,
-            "difficulty": self.difficulty.lower() if self.difficulty else None,
+            "difficulty": level,
             "muscleGroups": [m.strip() for m in self.muscle_groups if m.strip()],
             "instructions": [i.strip() for i in self.instructions if i.strip()],
-            "videoUrl": self.video_url.strip() if self.video_url else None,
-            "sets": self.sets,
-            "reps": self.reps,
+            "videoUrl": self.video_url.strip() if self.video_url else "",
+            "sets": self.sets if self.sets is not None else WEB_DEFAULT_SETS,
+            "reps": self.reps if self.reps is not None else WEB_DEFAULT_REPS,
         }
 
     def global_meta(self, old: Mapping[str, Any]) -> dict[str, Any]:

@@ -9,13 +9,16 @@ row's `status` and `updatedAt`. Rules:
   done and the others untouched; `not_started` when none was touched. (The web marks a session
   completed as soon as one exercise is; the desktop does not repeat that.)
 - Never overwrite a newer entry made elsewhere: the caller passes the `updatedAt` it loaded
-  (None when there was no row). The row is read `FOR UPDATE`; if its `updatedAt` differs, or a
-  row appeared (or vanished) since, `ConflictError` says who changed it and when, and nothing is
-  written.
+  (None when there was no row) and the row's content fingerprint (`LoggedSession.fingerprint`),
+  because a web write can leave `updatedAt` unchanged. The row is read `FOR UPDATE`; if either
+  differs, or a row appeared (or vanished) since, `ConflictError` says so and nothing is written.
+  It names who changed the row only when that is known: a desktop save records its coach, and
+  that record still describes the row only while its `lastModifiedAt` is the row's `updatedAt`.
 - Keys the desktop does not know, in the progress object, its summary and metadata, in each
   exercise entry and in each entry's data, are kept. Exercises the coach did not log keep their
   entry as it was; entries for exercises no longer in the session are kept too.
-- `metadata.lastModifiedBy` (the coach's id, a key the web ignores) lets a later conflict say who.
+- `metadata.lastModifiedBy` (the coach's id) and `lastModifiedDigest` (of the progress it wrote),
+  keys the web ignores, let a later conflict say who, while the row is still what they wrote.
 - Who entered it and when it was performed: `metadata.enteredBy` (the coach's id) and
   `metadata.performedOn` (an ISO date), keys the web ignores, so it still reads the row as the
   student's own; the timeline shows "entered by coach". The web's statistics date a log by its
@@ -37,7 +40,12 @@ from gbf_desktop.domain.exercise_types import Result
 from gbf_desktop.domain.exercise_types.results import check_loggable
 from gbf_desktop.domain.exercise_types.values import ExerciseKind
 from gbf_desktop.domain.model import UserRecord
-from gbf_desktop.domain.review import PlannedExercise, TimelineRow, match_entries
+from gbf_desktop.domain.review import (
+    PlannedExercise,
+    TimelineRow,
+    log_fingerprint,
+    match_entries,
+)
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.ports import UnitOfWorkBase
 
@@ -253,16 +261,42 @@ def _conflict(
     progress = row.get("progress")
     metadata = progress.get("metadata") if isinstance(progress, Mapping) else None
     by_id = metadata.get("lastModifiedBy") if isinstance(metadata, Mapping) else None
-    who = f"{student.display_name} (on the web)"
-    if isinstance(by_id, str) and by_id != student.id:
+    at = metadata.get("lastModifiedAt") if isinstance(metadata, Mapping) else None
+    when = row["updatedAt"].strftime("%Y-%m-%d %H:%M:%S UTC")
+    # The web keeps `metadata` as it finds it, so a desktop's record of who saved describes the
+    # row only while its time is the row's and its digest the row's progress (a web write can
+    # keep `updatedAt`); otherwise who changed it is not known.
+    digest = metadata.get("lastModifiedDigest") if isinstance(metadata, Mapping) else None
+    who = None
+    still_ours = at == js_iso(row["updatedAt"]) and digest == progress_digest(progress)
+    if isinstance(by_id, str) and still_ours:
         user = store.user_names([by_id]).get(by_id)
         who = f"{user.display_name} (GoBeyondFit Desktop)" if user else "another coach"
-    when = row["updatedAt"].strftime("%Y-%m-%d %H:%M:%S UTC")
+    if who is None:
+        return ConflictError(
+            f"{student.display_name}'s log of {title} was changed elsewhere (last saved {when}) "
+            "after you opened it; nothing was saved.",
+            hint="Reload the session to see the entry as it is now, then enter your changes again.",
+        )
     return ConflictError(
         f"{student.display_name}'s log of {title} was changed by {who} at {when}, after you "
         "opened it; nothing was saved.",
         hint="Reload the session to see their entry, then enter your changes again.",
     )
+
+
+def progress_digest(progress: object) -> str | None:
+    """A digest of a progress JSON without its `metadata` (which holds the digest itself)."""
+    if not isinstance(progress, Mapping):
+        return None
+    body = {k: v for k, v in progress.items() if k != "metadata"}
+    return log_fingerprint(None, body, None, ())
+
+
+def row_fingerprint(row: Mapping[str, Any]) -> str:
+    """`LoggedSession.fingerprint` of a locked `session_progress` row."""
+    videos = tuple(v for v in row.get("videos") or () if isinstance(v, str))
+    return log_fingerprint(row.get("status"), row.get("progress"), row.get("notes"), videos)
 
 
 def log_session(
@@ -273,6 +307,7 @@ def log_session(
     session_id: str,
     exercises: Sequence[ExerciseLog],
     expected_updated_at: datetime | None,
+    expected_fingerprint: str | None = None,
     comment: str | None = None,
     performed_on: date | None = None,
     now: Callable[[], datetime] = utc_now_ms,
@@ -283,6 +318,8 @@ def log_session(
     `comment` is the session note (`session_progress.notes`); None keeps the stored one.
     `performed_on` is the day the student trained: None is today for a new log and keeps the
     stored day of an existing one. A day in the future is refused.
+    `expected_fingerprint` is the loaded row's `LoggedSession.fingerprint` (None: not checked,
+    for a caller that loaded no row).
     """
     rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
     rules.check_notes(comment, field="comment", label="Session note")
@@ -311,6 +348,9 @@ def log_session(
         found = row["updatedAt"] if row else None
         if found != expected_updated_at:
             raise _conflict(store, student, title, row)
+        changed = row is not None and expected_fingerprint not in (None, row_fingerprint(row))
+        if changed:
+            raise _conflict(store, student, title, row)
 
         moment = now()
         if performed_on is not None and performed_on > moment.date():
@@ -334,6 +374,7 @@ def log_session(
         validation.json_value(
             progress, field="progress", label="The session's log", limits=validation.PROGRESS_LIMITS
         )
+        progress["metadata"]["lastModifiedDigest"] = progress_digest(progress)
         statuses = [
             str(e.get("status", "")) for e in progress["exercises"] if isinstance(e, Mapping)
         ]

@@ -149,7 +149,7 @@ def test_details_give_meta_as_plain_values(demo: Demo) -> None:
     assert squat.links[0].label == "Video Demonstration"
 
     own_id = demo.scalar(
-        "SELECT id FROM exercises WHERE scope = 'coach' AND meta->>'videoUrl' IS NOT NULL LIMIT 1"
+        "SELECT id FROM exercises WHERE scope = 'coach' AND meta->>'videoUrl' <> '' LIMIT 1"
     )
     own = demo.backend.exercise_details(demo.coach_id, own_id)
     assert own.editable
@@ -180,8 +180,9 @@ def test_create_edit_and_delete_own_exercises_of_every_type(demo: Demo) -> None:
             i=record.id,
         )[0]
         assert tuple(row[:3]) == (record.type, "coach", demo.coach_id)
+        # The web's edit page offers Beginner / Intermediate / Advanced, spelt so.
         assert row[3] == {
-            "difficulty": "advanced",
+            "difficulty": "Advanced",
             "muscleGroups": ["Glutes"],
             "instructions": ["Brace", "Drive"],
             "videoUrl": "https://www.youtube.com/watch?v=abc",

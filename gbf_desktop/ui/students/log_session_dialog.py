@@ -542,6 +542,7 @@ class LogSessionDialog(QDialog):
             self.session_id,
             logs,
             expected_updated_at=self.expected_updated_at,
+            expected_fingerprint=self.detail.logged.fingerprint if self.detail.logged else None,
             comment=self.notes_edit.toPlainText(),
         )
         task.succeeded.connect(self._on_save_task_succeeded)

@@ -180,7 +180,7 @@ def test_create_edit_and_delete_own_exercise(
     assert row.meta["muscleGroups"] == ["Quadriceps", "Glutes"]
     assert row.meta["instructions"] == ["Low hips", "Drive through the toes"]
     assert row.meta["videoUrl"] == "https://example.org/sled.mp4"
-    assert row.meta["difficulty"] == "advanced"
+    assert row.meta["difficulty"] == "Advanced"
 
     # Edit: rename it.
     qtbot.mouseClick(page.edit_button, Qt.MouseButton.LeftButton)

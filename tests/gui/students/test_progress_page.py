@@ -369,7 +369,8 @@ def test_logging_a_session_on_the_students_behalf_saves_it_and_reports_a_conflic
         qtbot.mouseClick(dialog.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert dialog.error_label.isVisible()
-    assert "changed by Rita Sousa (on the web)" in dialog.error_label.text()
+    assert "log of" in dialog.error_label.text()
+    assert "was changed elsewhere" in dialog.error_label.text()
     assert dialog.reload_button.isVisible()
 
     # Reload shows their entry and keeps the coach's note; then the save goes through.
