@@ -26,7 +26,8 @@ from gbf_desktop.connections import (
 )
 from gbf_desktop.db import migrate
 from gbf_desktop.db.embedded import EmbeddedPostgres
-from gbf_desktop.db.engine import build_engine, to_sqlalchemy_url
+from gbf_desktop.db.engine import build_engine, connection_problem, probe, to_sqlalchemy_url
+from gbf_desktop.db.foreign import refuse_foreign
 from gbf_desktop.db.uow import SqlUnitOfWork, unreachable, uow_factory
 from gbf_desktop.errors import DatabaseUnavailable, KnownError, SchemaMismatch
 from gbf_desktop.services.auth import SignedInUser
@@ -155,6 +156,13 @@ def open_server(
     engine = _server_engine(target, password)
     if password is None:
         engine = _with_password(engine, target, ask_password)
+    try:
+        # Connect once now: every command and the window say what is wrong with the URL
+        # before doing anything else.
+        probe(engine)
+    except KnownError:
+        engine.dispose()
+        raise
     return Database(
         engine=engine, label=target.label, target=target, warning=target.plain_warning()
     )
@@ -183,8 +191,10 @@ def ensure_ready(db: Database) -> None:
         with db.engine.connect() as connection:
             current = migrate.current_revision(connection)
             has_platform_tables = inspect(connection).has_table("users")
+            if current is None:
+                refuse_foreign(connection, db.label, doing="the app did not use it")
     except (OperationalError, InterfaceError) as err:
-        raise unreachable(db.engine, err) from err
+        raise connection_problem(db.engine.url, err) from err
     head = migrate.head_revision()
     if current == head:
         return

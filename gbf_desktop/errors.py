@@ -39,6 +39,10 @@ class DatabaseUnavailable(KnownError):
     """The database could not be reached or started."""
 
 
+class DatabaseGone(DatabaseUnavailable):
+    """The connection was lost in the middle of work (the server stopped or restarted)."""
+
+
 class SchemaMismatch(KnownError):
     """The database's schema is not the one this version of the app expects."""
 

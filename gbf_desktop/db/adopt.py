@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from sqlalchemy import Connection, Engine, MetaData, text
 
 from gbf_desktop.db import migrate
+from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.foreign import refuse_foreign
 from gbf_desktop.db.models import DESKTOP_SCHEMA, Base
 from gbf_desktop.db.schema_compare import (
     SchemaDifference,
@@ -126,6 +128,9 @@ def check_connection(connection: Connection) -> CheckReport:
     """`check` on a connection the caller holds: it sees the caller's uncommitted changes."""
     head = migrate.head_revision()
     revision = migrate.current_revision(connection)
+    if revision is None:
+        label = mask_url(connection.engine.url)
+        refuse_foreign(connection, label, doing="it was not compared with the platform's schema")
     live = live_schema(connection)
     compared_with = revision if revision in revisions_newest_first() else head
     differences = compare(expected_at(compared_with), live)
@@ -217,6 +222,7 @@ def adopt(engine: Engine) -> AdoptReport:
                 hint="Run `gbf-desktop db upgrade` to bring it to the latest revision and "
                 "`gbf-desktop db check` to compare it with the app.",
             )
+        refuse_foreign(connection, mask_url(engine.url), doing="nothing was changed in it")
         live = live_schema(connection)
         if live.is_empty:
             raise MigrationRefused(

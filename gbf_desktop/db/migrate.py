@@ -15,6 +15,8 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, text
 
+from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.foreign import refuse_foreign
 from gbf_desktop.db.models import DESKTOP_SCHEMA
 
 # Any constant: two workstations upgrading one server at once take turns instead of colliding.
@@ -82,6 +84,9 @@ def _run(engine: Engine, action: str, target: str) -> MigrationOutcome:
     # step leaves the database exactly as it was.
     with engine.begin() as connection:
         take_migration_lock(connection)
+        if action == "upgrade" and current_revision(connection) is None:
+            # Never build the schema beside another application's tables.
+            refuse_foreign(connection, mask_url(engine.url), doing="nothing was built in it")
         return run_in(connection, action, target)
 
 

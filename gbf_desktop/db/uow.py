@@ -9,12 +9,13 @@ from __future__ import annotations
 from types import TracebackType
 from typing import Self
 
+import psycopg
 from sqlalchemy import Engine
 from sqlalchemy.exc import InterfaceError, OperationalError
 from sqlalchemy.orm import Session, sessionmaker
 
 from gbf_desktop.db.annotation_repo import SqlAnnotationRepository
-from gbf_desktop.db.engine import mask_url
+from gbf_desktop.db.engine import connection_problem
 from gbf_desktop.db.library_repo import SqlLibraryRepository
 from gbf_desktop.db.media_repo import SqlClipStoreRepository
 from gbf_desktop.db.program_repo import SqlProgramEditRepository
@@ -30,12 +31,8 @@ from gbf_desktop.errors import DatabaseUnavailable
 
 
 def unreachable(engine: Engine, err: BaseException) -> DatabaseUnavailable:
-    reason = str(getattr(err, "orig", None) or err).strip().splitlines()
-    detail = f" ({reason[0]})" if reason else ""
-    return DatabaseUnavailable(
-        f"Cannot reach the database at {mask_url(engine.url)}{detail}.",
-        hint="Check that the server is running and the network is up, then try again.",
-    )
+    """What a person reads when the database cannot be used; see `engine.connection_problem`."""
+    return connection_problem(engine.url, err)
 
 
 class SqlUnitOfWork:
@@ -74,11 +71,13 @@ class SqlUnitOfWork:
         session, self._session = self.session, None
         try:
             session.rollback()
-        except (OperationalError, InterfaceError):
+        except (OperationalError, InterfaceError, psycopg.OperationalError):
             pass  # the connection is already gone; there is nothing left to roll back
         finally:
             session.close()
-        if isinstance(exc, OperationalError | InterfaceError):
+        # Clip bytes go through the raw psycopg connection (COPY), whose errors SQLAlchemy never
+        # wraps: a server lost mid-copy raises psycopg's own.
+        if isinstance(exc, OperationalError | InterfaceError | psycopg.OperationalError):
             bind = session.get_bind()
             assert isinstance(bind, Engine)
             raise unreachable(bind, exc) from exc

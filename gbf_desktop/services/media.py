@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from gbf_desktop.domain import clips
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ScheduledSession
-from gbf_desktop.errors import MediaError, ValidationError
+from gbf_desktop.errors import DatabaseUnavailable, MediaError, ValidationError
 from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
     MediaRepository,
@@ -332,40 +332,48 @@ def iter_store_clip(
     rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
     path = Path(file_path)
     data = yield from _check_clip(inspect, path, expected_sha256, chunk_bytes)
-    with uow_factory() as uow:
-        student = next((s for s in uow.users.students_of(coach_id) if s.id == student_id), None)
-        if student is None:
-            raise ValidationError(
-                "That person is not one of your students, so the clip was not stored.",
-                hint="Choose one of your students.",
+    try:
+        with uow_factory() as uow:
+            student = next((s for s in uow.users.students_of(coach_id) if s.id == student_id), None)
+            if student is None:
+                raise ValidationError(
+                    "That person is not one of your students, so the clip was not stored.",
+                    hint="Choose one of your students.",
+                )
+            assigned = {s.session_id for s in uow.programs.scheduled_sessions([student_id])}
+            context = uow.clip_store.session_context(session_id) if session_id in assigned else None
+            if context is None:
+                raise ValidationError(
+                    f"The session is not in a program assigned to {student.display_name}, so the "
+                    "clip was not stored.",
+                    hint="Choose one of the sessions listed for the student.",
+                )
+            progress_id, created = uow.clip_store.ensure_progress(
+                new_progress(context, student_id, utc_now_ms())
             )
-        assigned = {s.session_id for s in uow.programs.scheduled_sessions([student_id])}
-        context = uow.clip_store.session_context(session_id) if session_id in assigned else None
-        if context is None:
-            raise ValidationError(
-                f"The session is not in a program assigned to {student.display_name}, so the "
-                "clip was not stored.",
-                hint="Choose one of the sessions listed for the student.",
+            media_id = str(uuid.uuid4())
+            writes = uow.clip_store.insert_media(
+                media_id, progress_id, data, clips.MIME_TYPE, chunk_bytes=chunk_bytes
             )
-        progress_id, created = uow.clip_store.ensure_progress(
-            new_progress(context, student_id, utc_now_ms())
-        )
-        media_id = str(uuid.uuid4())
-        writes = uow.clip_store.insert_media(
-            media_id, progress_id, data, clips.MIME_TYPE, chunk_bytes=chunk_bytes
-        )
-        try:
-            for sent in writes:
-                yield StoreProgress("writing", sent / max(len(data), 1), sent, len(data))
-        finally:
-            # A cancel lands on the yield above: the insert must be aborted before the unit of
-            # work rolls back, or the connection would still be in the middle of sending.
-            writes.close()
-        # The coach filmed or imported this clip and watched it while trimming: it is not one
-        # to review. Recorded as their review (no comment) in the same transaction, so every
-        # count of the queue leaves it out and a later comment can still be added to it.
-        uow.clip_reviews.add(str(uuid.uuid4()), media_id, coach_id, None, utc_now_ms())
-        uow.commit()
+            try:
+                for sent in writes:
+                    yield StoreProgress("writing", sent / max(len(data), 1), sent, len(data))
+            finally:
+                # A cancel lands on the yield above: the insert must be aborted before the unit of
+                # work rolls back, or the connection would still be in the middle of sending.
+                writes.close()
+            # The coach filmed or imported this clip and watched it while trimming: it is not one
+            # to review. Recorded as their review (no comment) in the same transaction, so every
+            # count of the queue leaves it out and a later comment can still be added to it.
+            uow.clip_reviews.add(str(uuid.uuid4()), media_id, coach_id, None, utc_now_ms())
+            uow.commit()
+    except DatabaseUnavailable as err:
+        # The transaction died with the connection, so no row of it exists; the file is where
+        # the coach left it, which is what they need to know to store it again later.
+        raise type(err)(
+            f"{err.message} The clip was not stored; it is kept at {path}.",
+            hint="Store it again once the database is back.",
+        ) from err
     return StoredClip(
         media_id=media_id,
         progress_id=progress_id,

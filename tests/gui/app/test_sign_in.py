@@ -143,7 +143,9 @@ def test_an_unreachable_database_is_named_without_its_password(
 
     message = _refused(qtbot, dialog, "coach@example.org", PASSWORD)
 
-    assert message.startswith("Cannot reach the database at postgresql://x:***@127.0.0.1:1/x")
+    assert message.startswith(
+        "Nothing accepts database connections at 127.0.0.1:1 (postgresql://x:***@127.0.0.1:1/x)."
+    )
     assert "secret" not in message
     assert "secret" not in unreachable_backend.database_label
 

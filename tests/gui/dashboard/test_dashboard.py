@@ -192,7 +192,9 @@ def test_an_error_shows_the_message_and_retry_loads_the_table(
         _loaded(qtbot, page)
         assert page.state is DashboardState.ERROR
         message = page.error_label.text()
-        assert message.startswith("Cannot reach the database at postgresql://x:***@127.0.0.1:1/x")
+        assert message.startswith(
+            "Nothing accepts database connections at 127.0.0.1:1 (postgresql://x:***@127.0.0.1:1/x)."
+        )
         assert "secret" not in message
         assert page.retry_button.isVisible()
 
