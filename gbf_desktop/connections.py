@@ -173,7 +173,13 @@ def parse_url(url: str) -> tuple[ConnectionTarget, str | None]:
     text = url.strip()
     if text.startswith("service="):
         text = f"postgresql:///?{text}"
-    parts = urlsplit(text)
+    try:
+        parts = urlsplit(text)
+    except ValueError as err:  # an unclosed [ of an IPv6 host
+        raise ConfigError(
+            f"The database URL could not be read ({err}).",
+            hint="Example: postgresql://coach@db.example.org:5432/gobeyondfit",
+        ) from err
     if parts.scheme not in ("postgresql", "postgres", "postgresql+psycopg"):
         raise ConfigError(
             "The database URL must start with postgresql:// (or be service=NAME).",
@@ -183,7 +189,9 @@ def parse_url(url: str) -> tuple[ConnectionTarget, str | None]:
     try:
         port = parts.port
     except ValueError as err:
-        raise ConfigError("The port in the database URL is not a number.") from err
+        # urllib says "out of range" for 99999 and "invalid literal" for text.
+        what = "is not a port number (1 to 65535)" if "range" in str(err) else "is not a number"
+        raise ConfigError(f"The port in the database URL {what}.") from err
     target = ConnectionTarget(
         host=query.pop("host", "") or unquote(parts.hostname or ""),
         port=int(query.pop("port")) if query.get("port", "").isdigit() else port,

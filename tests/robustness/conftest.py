@@ -40,8 +40,15 @@ def private_data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 def assert_one_clear_line(text: str, *, secret: str | None = None) -> str:
-    """The message a user sees: exactly one line, no traceback, no password."""
-    lines = [line for line in text.splitlines() if line.strip()]
+    """The message a user sees: exactly one line, no traceback, no password.
+
+    A warning of its own line (a password typed on the command line) may come before it.
+    """
+    lines = [
+        line
+        for line in text.splitlines()
+        if line.strip() and not line.startswith("gbf-desktop: warning:")
+    ]
     assert len(lines) == 1, text
     assert "Traceback" not in text
     assert "something went wrong inside the app" not in text

@@ -30,7 +30,7 @@ pytestmark = pytest.mark.db
 class UrlCase:
     name: str
     url: Callable[[ThrowawayCluster], str]
-    says: str  # a piece of the one line the user reads
+    says: str | tuple[str, ...]  # a piece of the one line the user reads (or one of several)
 
 
 CASES = [
@@ -38,23 +38,23 @@ CASES = [
     UrlCase(
         "unclosed-ipv6-bracket",
         lambda c: "postgresql://gbf:pw@[::1/db",
-        "could not be read: what follows the host is not a port number",
+        "The database URL could not be read (Invalid IPv6 URL).",
     ),
     UrlCase(
         "port-not-a-number",
         lambda c: "postgresql://gbf:pw@127.0.0.1:fivefour/db",
-        "could not be read: what follows the host is not a port number",
+        "The port in the database URL is not a number.",
     ),
     UrlCase(
         "port-out-of-range",
         lambda c: "postgresql://gbf:pw@127.0.0.1:99999/db",
-        "must be from 1 to 65535, not 99999",
+        "The port in the database URL is not a port number (1 to 65535).",
     ),
     UrlCase("not-postgres", lambda c: "mysql://gbf:pw@127.0.0.1/db", "postgresql://"),
     UrlCase(
         "unknown-host",
         lambda c: f"postgresql://gbf:{PASSWORD}@no-such-host.invalid/postgres",
-        "'no-such-host.invalid' of postgresql://gbf:***@no-such-host.invalid/postgres is not known",
+        "The database server 'no-such-host.invalid' of postgresql://gbf:***@no-such-host.invalid/",
     ),
     UrlCase(
         "closed-port",
@@ -69,7 +69,8 @@ CASES = [
     UrlCase(
         "no-password",
         lambda c: f"postgresql://gbf@127.0.0.1:{c.port}/postgres",
-        "refused the user 'gbf': wrong password or unknown user",
+        # The window cannot ask on a terminal; the commands ask, and hear nothing on a pipe.
+        ("wants a password and none was found", "No password given for gbf@127.0.0.1:"),
     ),
     UrlCase(
         "unknown-user",
@@ -82,9 +83,9 @@ CASES = [
         "There is no database named 'gobeyondfit_prod'",
     ),
     UrlCase(
-        "unknown-option",
-        lambda c: c.url() + "?sslmod=require",
-        "has a setting the driver cannot use",
+        "unknown-tls-mode",
+        lambda c: c.url("gobeyondfit_prod") + "?sslmode=sometimes",
+        "The TLS mode 'sometimes' is not one PostgreSQL knows.",
     ),
     UrlCase(
         "another-applications-database",
@@ -154,6 +155,7 @@ def test_database_trouble_is_one_line_saying_what_to_do(
 ) -> None:
     before = _inventory_prints(cluster)
     line = assert_one_clear_line(COMMANDS[command](capsys, case.url(cluster)), secret=PASSWORD)
-    assert case.says in line
+    pieces = (case.says,) if isinstance(case.says, str) else case.says
+    assert any(piece in line for piece in pieces), line
     # Nothing was built in, or taken from, someone else's database.
     assert _inventory_prints(cluster) == before
