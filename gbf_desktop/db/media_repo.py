@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import struct
 from collections.abc import Generator
+from datetime import datetime
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.orm import Session as OrmSession
 
@@ -101,6 +102,23 @@ class SqlClipStoreRepository:
             select(sp.id).where(sp.session_id == row.session_id, sp.student_id == row.student_id)
         ).scalar_one()
         return existing, False
+
+    def lock_log(self, progress_id: str) -> tuple[Any, list[str] | None]:
+        sp = m.SessionProgress
+        row = self._session.execute(
+            select(sp.progress, sp.videos).where(sp.id == progress_id).with_for_update()
+        ).one()
+        return row.progress, row.videos
+
+    def set_log_videos(
+        self, progress_id: str, progress: Any, videos: list[str], now: datetime
+    ) -> None:
+        sp = m.SessionProgress
+        self._session.execute(
+            update(sp)
+            .where(sp.id == progress_id)
+            .values(progress=progress, videos=videos, updated_at=now)
+        )
 
     def insert_media(
         self, media_id: str, progress_id: str, data: bytes, mime_type: str, *, chunk_bytes: int

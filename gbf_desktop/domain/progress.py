@@ -140,6 +140,31 @@ def session_is_complete(status: str | None, progress: Mapping[str, Any] | None) 
     return tally_is_complete(status, tally(progress))
 
 
+def link_clip(progress: Any, exercise_id: str, position: int, media_id: str) -> dict[str, Any]:
+    """The progress JSON with `media_id` in the `videos` of the entry of one exercise.
+
+    The web's workout page puts an uploaded clip's id there (handleVideoUpload, then the runner
+    merges `videos` into the entry), and reads an exercise's clip from `videos[0]`. The entry is
+    the one with this exercise at this position, else the only one with this exercise. Raises
+    `LookupError` when the log has no such entry.
+    """
+    body = copy.deepcopy(dict(progress)) if isinstance(progress, Mapping) else {}
+    entries = body.get("exercises")
+    if not isinstance(entries, list):
+        raise LookupError("the log lists no exercises")
+    objects = [e for e in entries if isinstance(e, dict)]
+    same = [e for e in objects if e.get("exerciseId") == exercise_id]
+    placed = [e for e in same if e.get("position") == position]
+    found = placed[0] if placed else (same[0] if len(same) == 1 else None)
+    if found is None:
+        raise LookupError("the log has no entry for this exercise")
+    videos = found.get("videos")
+    listed = [v for v in videos if isinstance(v, str)] if isinstance(videos, list) else []
+    if media_id not in listed:
+        found["videos"] = [*(videos if isinstance(videos, list) else []), media_id]
+    return body
+
+
 # The web runner's empty `data` per library type, for an entry it would have created.
 RUNNER_EMPTY_DATA: dict[str, dict[str, Any]] = {
     "EMOM": {"repsPerMinute": [], "rpe": None, "notes": ""},

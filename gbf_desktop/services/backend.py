@@ -128,6 +128,7 @@ class Backend:
         expected_sha256: str,
         *,
         inspect: media.ClipInspector,
+        exercise: tuple[str, int] | None = None,
     ) -> Generator[media.StoreProgress, None, media.StoredClip]:
         """Store a checked clip on the student's session (see `media.iter_store_clip`)."""
         # The SQL unit of work carries `clip_store` besides the ports' repositories; the ports'
@@ -141,7 +142,15 @@ class Backend:
             session_id=session_id,
             file_path=file_path,
             expected_sha256=expected_sha256,
+            exercise=exercise,
         )
+
+    def clip_exercise_choices(
+        self, coach_id: str, session_id: str
+    ) -> tuple[media.SessionExerciseContext, ...]:
+        """The exercises of a session a clip can be attached to (see `media.exercise_choices`)."""
+        factory = cast("media.MediaUnitOfWorkFactory", self.uow_factory)
+        return media.exercise_choices(factory, coach_id, session_id)
 
     def store_clip(
         self,
@@ -152,10 +161,17 @@ class Backend:
         expected_sha256: str,
         *,
         inspect: media.ClipInspector,
+        exercise: tuple[str, int] | None = None,
     ) -> media.StoredClip:
         """`iter_store_clip` run to the end, for callers without an event loop."""
         steps = self.iter_store_clip(
-            coach_id, student_id, session_id, file_path, expected_sha256, inspect=inspect
+            coach_id,
+            student_id,
+            session_id,
+            file_path,
+            expected_sha256,
+            inspect=inspect,
+            exercise=exercise,
         )
         while True:
             try:

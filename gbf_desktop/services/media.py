@@ -25,6 +25,7 @@ from typing import Any, Protocol
 from gbf_desktop.domain import clips
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ScheduledSession
+from gbf_desktop.domain.progress import link_clip
 from gbf_desktop.errors import DatabaseUnavailable, MediaError, ValidationError
 from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
@@ -153,6 +154,14 @@ class ClipStoreRepository(Protocol):
     ) -> Generator[int, None, None]:
         """Insert the clip, yielding the byte count sent so far; closing it early aborts."""
         ...
+
+    def lock_log(self, progress_id: str) -> tuple[Any, list[str] | None]:
+        """(progress JSON, videos) of a progress row, locked until the transaction ends."""
+        ...
+
+    def set_log_videos(
+        self, progress_id: str, progress: Any, videos: list[str], now: datetime
+    ) -> None: ...
 
 
 class MediaUnitOfWork(UnitOfWorkBase, Protocol):
@@ -321,9 +330,13 @@ def iter_store_clip(
     session_id: str,
     file_path: Path,
     expected_sha256: str,
+    exercise: tuple[str, int] | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
 ) -> Generator[StoreProgress, None, StoredClip]:
     """Attach the clip at `file_path` to the student's session; yields progress, returns the row.
+
+    With `exercise` ((exercise id, position) of one exercise of the session) the clip is also
+    linked the web's way: its id goes into that exercise entry's `videos` and the row's `videos`.
 
     Raises `MediaError` for a clip that is missing, changed since it was checked or off-contract,
     `ValidationError` for a student who is not the coach's or a session outside their programs.
@@ -348,6 +361,13 @@ def iter_store_clip(
                     "clip was not stored.",
                     hint="Choose one of the sessions listed for the student.",
                 )
+            if exercise is not None and not any(
+                (item.exercise_id, item.position) == exercise for item in context.exercises
+            ):
+                raise ValidationError(
+                    "That exercise is not in the session any more, so the clip was not stored.",
+                    hint="Choose the exercise again, or attach the clip to the whole session.",
+                )
             progress_id, created = uow.clip_store.ensure_progress(
                 new_progress(context, student_id, utc_now_ms())
             )
@@ -366,6 +386,8 @@ def iter_store_clip(
             # to review. Recorded as their review (no comment) in the same transaction, so every
             # count of the queue leaves it out and a later comment can still be added to it.
             uow.clip_reviews.add(str(uuid.uuid4()), media_id, coach_id, None, utc_now_ms())
+            if exercise is not None:
+                _link_to_exercise(uow.clip_store, progress_id, exercise, media_id)
             uow.commit()
     except DatabaseUnavailable as err:
         # The transaction died with the connection, so no row of it exists; the file is where
@@ -383,6 +405,44 @@ def iter_store_clip(
         sha256=expected_sha256.lower(),
         created_progress=created,
     )
+
+
+def _link_to_exercise(
+    store: ClipStoreRepository, progress_id: str, exercise: tuple[str, int], media_id: str
+) -> None:
+    progress, videos = store.lock_log(progress_id)
+    try:
+        linked = link_clip(progress, exercise[0], exercise[1], media_id)
+    except LookupError as err:
+        raise ValidationError(
+            "The student's log of this session has no entry for that exercise, so the clip "
+            "was not stored.",
+            hint="Attach the clip to the whole session instead.",
+        ) from err
+    now = utc_now_ms()
+    metadata = linked.get("metadata")
+    linked["metadata"] = {
+        **(metadata if isinstance(metadata, dict) else {}),
+        "lastModifiedAt": js_iso(now),
+    }
+    listed = list(videos or [])
+    if media_id not in listed:
+        listed.append(media_id)
+    store.set_log_videos(progress_id, linked, listed, now)
+
+
+def exercise_choices(
+    uow_factory: MediaUnitOfWorkFactory, coach_id: str, session_id: str
+) -> tuple[SessionExerciseContext, ...]:
+    """The exercises of a session a clip can be attached to, in order (empty for a session the
+    coach's students do not have)."""
+    rules.check_ids(coach_id=coach_id, session_id=session_id)
+    with uow_factory() as uow:
+        ids = [s.id for s in uow.users.students_of(coach_id)]
+        if session_id not in {s.session_id for s in uow.programs.scheduled_sessions(ids)}:
+            return ()
+        context = uow.clip_store.session_context(session_id)
+    return context.exercises if context else ()
 
 
 def sha256_of(path: Path, chunk_bytes: int = DEFAULT_CHUNK_BYTES) -> str:

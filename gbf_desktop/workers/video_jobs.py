@@ -110,11 +110,24 @@ def compress_job(
 
 
 def store_job(
-    backend: Backend, coach_id: str, student_id: str, session_id: str, clip: ReadyClip
+    backend: Backend,
+    coach_id: str,
+    student_id: str,
+    session_id: str,
+    clip: ReadyClip,
+    *,
+    exercise: tuple[str, int] | None = None,
 ) -> Generator[StoreProgress, None, StoredClip]:
-    """Attach the checked clip to the session, re-checked against its digest first."""
+    """Attach the checked clip to the session (and, given, to one of its exercises), re-checked
+    against its digest first."""
     return backend.iter_store_clip(
-        coach_id, student_id, session_id, clip.path, clip.sha256, inspect=clip_facts
+        coach_id,
+        student_id,
+        session_id,
+        clip.path,
+        clip.sha256,
+        inspect=clip_facts,
+        exercise=exercise,
     )
 
 
