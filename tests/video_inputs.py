@@ -218,3 +218,17 @@ def tiny_picture(path: Path, size: str = "24x24") -> Path:
     """A two-second video whose picture is smaller than any camera's."""
     _ffmpeg(*_pattern(size, 30, 2.0), *("-c:v", "libx264", "-preset", "ultrafast", str(path)))
     return path
+
+
+def web_platform_clip(path: Path, duration: float = 40.0) -> Path:
+    """A clip as the web backend stores an upload (backend/src/storage/video-compression.service.ts:
+    libx264, AAC 128k, 854x480 forced, 24 fps, 1024k, no faststart so the index is at the end),
+    at the 40 s its upload check allows (exercise-media.service.ts). Encoded fast: the layout
+    matters here, not the picture quality."""
+    _ffmpeg(
+        *_pattern("854x480", 24, duration),
+        *_tone(duration),
+        "-c:v", "libx264", "-preset", "ultrafast", "-b:v", "1024k", "-pix_fmt", "yuv420p",
+        "-c:a", "aac", "-b:a", "128k", "-shortest", str(path),
+    )  # fmt: skip
+    return path
