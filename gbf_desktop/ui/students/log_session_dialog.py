@@ -10,12 +10,13 @@ calls `notice_newer` when it sees a newer entry, so the coach learns of it befor
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import UTC, date, datetime
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QDate, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractSpinBox,
     QComboBox,
+    QDateEdit,
     QDialog,
     QDoubleSpinBox,
     QFormLayout,
@@ -24,6 +25,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
+    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -72,6 +74,13 @@ _MAX_SETS = 20
 _MAX_MINUTES = 60
 
 
+def _without_arrows(box: QAbstractSpinBox) -> None:
+    # Not ButtonSymbols.NoButtons: under any style sheet rule on spin boxes, Qt then lays the
+    # text out 1 px wide and every value is invisible. The arrows stay, sized to nothing by the
+    # style sheet's numberBox rule, and the text gets the whole box.
+    box.setProperty("numberBox", True)
+
+
 class IntField(QSpinBox):
     """A whole number that may be left blank (shown as a dash, read as None)."""
 
@@ -80,7 +89,7 @@ class IntField(QSpinBox):
         # The value just below the minimum stands for "blank".
         self.setRange(minimum - 1, maximum)
         self.setSpecialValueText(_BLANK)
-        self.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        _without_arrows(self)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(64)
         self.set(value)
@@ -104,7 +113,7 @@ class FloatField(QDoubleSpinBox):
         self.setSingleStep(step)
         self.setRange(minimum - step, maximum)
         self.setSpecialValueText(_BLANK)
-        self.setButtonSymbols(QAbstractSpinBox.ButtonSymbols.NoButtons)
+        _without_arrows(self)
         self.setAlignment(Qt.AlignmentFlag.AlignRight)
         self.setMinimumWidth(72)
         self.set(value)
@@ -276,6 +285,8 @@ class ExerciseForm(QFrame):
             self.grid.addWidget(field, row * 2 + 1, column)
             self.minute_fields.append(field)
         self.rpe_field = _rpe_field(r.rpe if r else p.rpe)
+        # Minute boxes keep their own width; the space left goes past the last column.
+        self.grid.setColumnStretch(min(len(self.minute_fields), per_row), 1)
         rows = (len(self.minute_fields) + per_row - 1) // per_row
         self.grid.addWidget(QLabel("RPE"), rows * 2, 0)
         self.grid.addWidget(self.rpe_field, rows * 2, 1, 1, 2)
@@ -391,6 +402,18 @@ def prescription_summary(p: object) -> str:
     return "?"
 
 
+def _performed_edit() -> QDateEdit:
+    """The day the student trained: today for a new log, the stored day for an existing one."""
+    edit = QDateEdit()
+    edit.setObjectName("performedEdit")
+    edit.setCalendarPopup(True)
+    edit.setDisplayFormat("ddd d MMM yyyy")
+    today = datetime.now(UTC).date()
+    edit.setMaximumDate(QDate(today.year, today.month, today.day))
+    edit.setMinimumWidth(150)
+    return edit
+
+
 class LogSessionDialog(QDialog):
     """Enter a session for a student; `saved(SavedLog)` after the service wrote it."""
 
@@ -435,6 +458,9 @@ class LogSessionDialog(QDialog):
         self.notes_edit.setObjectName("sessionNotesEdit")
         self.notes_edit.setPlaceholderText("The student's note on the whole session")
         self.notes_edit.setFixedHeight(72)
+        self.performed_edit = _performed_edit()
+        self.entered_by_label = QLabel("Entered by you, on the student's behalf")
+        self.entered_by_label.setObjectName("mutedLabel")
         self.error_label = QLabel("")
         self.error_label.setObjectName("errorLabel")
         self.error_label.setWordWrap(True)
@@ -453,6 +479,11 @@ class LogSessionDialog(QDialog):
 
     def _lay_out(self, scroll: QScrollArea) -> None:
         notes_form = QFormLayout()
+        performed = QHBoxLayout()
+        performed.addWidget(self.performed_edit)
+        performed.addWidget(self.entered_by_label)
+        performed.addStretch(1)
+        notes_form.addRow("Performed on", performed)
         notes_form.addRow("Session note", self.notes_edit)
         buttons = QHBoxLayout()
         buttons.addWidget(self.reload_button)
@@ -506,9 +537,47 @@ class LogSessionDialog(QDialog):
         for form in self.forms:
             self.forms_layout.addWidget(form)
         self.forms_layout.addStretch(1)
+        session = detail.session
+        day = (session.performed_on if session else None) or datetime.now(UTC).date()
+        self.performed_edit.setDate(QDate(day.year, day.month, day.day))
+        self._initial_day = day
         if not self.forms:
             self.save_button.setEnabled(False)
             self._show_error("This session has no exercises to log.")
+        self._entered_at_open = self.entered()
+
+    @property
+    def performed_on(self) -> date:
+        picked = self.performed_edit.date()
+        return date(picked.year(), picked.month(), picked.day())
+
+    def entered(self) -> tuple[object, ...]:
+        """Everything the coach can type or pick, to tell whether anything was changed."""
+        boxes = tuple(box.text() for box in self.findChildren(QAbstractSpinBox))
+        lines = tuple(edit.text() for edit in self.findChildren(QLineEdit))
+        combos = tuple(combo.currentIndex() for combo in self.findChildren(QComboBox))
+        texts = tuple(edit.toPlainText() for edit in self.findChildren(QPlainTextEdit))
+        return (boxes, lines, combos, texts, len(self.forms))
+
+    @property
+    def has_typed_data(self) -> bool:
+        return self.entered() != self._entered_at_open
+
+    def reject(self) -> None:
+        """Esc, Cancel and the window's close button: ask before dropping what was typed."""
+        if self.busy:
+            return  # a save under way finishes (or fails) first
+        if self.has_typed_data:
+            answer = QMessageBox.question(
+                self,
+                "Discard this log?",
+                "You entered figures that are not saved. Discard them?",
+                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
+                QMessageBox.StandardButton.Cancel,
+            )
+            if answer != QMessageBox.StandardButton.Discard:
+                return
+        super().reject()
 
     def _wire(self) -> None:
         self.save_button.clicked.connect(self._on_save_button_clicked)
@@ -544,6 +613,12 @@ class LogSessionDialog(QDialog):
             expected_updated_at=self.expected_updated_at,
             expected_fingerprint=self.detail.logged.fingerprint if self.detail.logged else None,
             comment=self.notes_edit.toPlainText(),
+            # An existing log keeps its day (and its savedAt) unless the coach picked another.
+            performed_on=(
+                self.performed_on
+                if self.detail.logged is None or self.performed_on != self._initial_day
+                else None
+            ),
         )
         task.succeeded.connect(self._on_save_task_succeeded)
         task.failed.connect(self._on_save_task_failed)

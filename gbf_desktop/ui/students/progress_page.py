@@ -419,6 +419,9 @@ def session_detail_text(session: TimelineSession) -> str:
         parts.append(f"stored: {session.status.stored or 'none'}")
     if session.overdue:
         parts.append("overdue")
+    if session.entered_by_coach:
+        performed = f", performed {session.performed_on:%d %b}" if session.performed_on else ""
+        parts.append(f"entered by coach{performed}")
     return " · ".join(parts)
 
 
