@@ -32,6 +32,7 @@ from gbf_desktop.db.uow import SqlUnitOfWork, unreachable, uow_factory
 from gbf_desktop.errors import DatabaseUnavailable, KnownError, SchemaMismatch
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.settings import Settings
 
 if TYPE_CHECKING:
@@ -211,12 +212,13 @@ def ensure_ready(db: Database) -> None:
     )
 
 
-def build_backend(db: Database) -> Backend:
+def build_backend(db: Database, takes_dir: Path | None = None) -> Backend:
     sessions = uow_factory(db.engine)
     return Backend(
         uow_factory=lambda: SqlUnitOfWork(sessions),
         database_label=db.label,
         connection_warning=db.warning,
+        takes=TakeStore(takes_dir) if takes_dir is not None else None,
     )
 
 
@@ -260,7 +262,7 @@ def _open_for_gui(settings: Settings, demo: bool, password: str | None = None) -
     db = open_database(settings, (lambda _t, _r: given.pop() if given else None) if given else None)
     try:
         ensure_ready(db)
-        backend = build_backend(db)
+        backend = build_backend(db, settings.takes_dir)
         signed_in = None
         if demo:
             summary = seed_demo(db, settings, with_clips=False)

@@ -41,6 +41,12 @@ class Settings:
         return self.data_dir / "logs"
 
     @property
+    def takes_dir(self) -> Path:
+        """Recorded and imported clips until they are stored or discarded (never a temp folder,
+        which the system may empty)."""
+        return self.data_dir / "takes"
+
+    @property
     def cache_dir(self) -> Path:
         # Thumbnails; the platform's cache folder (XDG_CACHE_HOME on Linux), not the data folder.
         return Path(platformdirs.user_cache_dir(APP_SLUG, appauthor=False))

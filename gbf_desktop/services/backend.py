@@ -29,6 +29,7 @@ from gbf_desktop.services import (
 from gbf_desktop.services import library as library_service
 from gbf_desktop.services import programs as programs_service
 from gbf_desktop.services.ports import UnitOfWork
+from gbf_desktop.services.takes import Take, TakeStore, TakesUowFactory
 
 
 class ReviewStore(review.ReviewReads, logging_on_behalf.LoggingStore, Protocol):
@@ -54,6 +55,15 @@ class Backend:
     # Shown in the status bar when the server connection is not verified TLS (sslmode=require or
     # disable to a remote server); None when it is, or for the built-in database.
     connection_warning: str | None = None
+    # Recorded and imported clips not stored yet, in the user's data folder (app.py gives it;
+    # a Backend built without one, in tests, keeps takes in a folder of the dialog's own).
+    takes: TakeStore | None = None
+
+    def recover_takes(self) -> list[Take]:
+        """At the start: sweep partial files, settle interrupted stores, list the takes to offer."""
+        if self.takes is None:
+            return []
+        return self.takes.recover(cast("TakesUowFactory", self.uow_factory))
 
     def sign_in(self, email: str, password: str) -> auth.SignedInUser:
         return auth.sign_in(self.uow_factory, email, password)
@@ -129,6 +139,7 @@ class Backend:
         *,
         inspect: media.ClipInspector,
         exercise: tuple[str, int] | None = None,
+        media_id: str | None = None,
     ) -> Generator[media.StoreProgress, None, media.StoredClip]:
         """Store a checked clip on the student's session (see `media.iter_store_clip`)."""
         # The SQL unit of work carries `clip_store` besides the ports' repositories; the ports'
@@ -143,6 +154,7 @@ class Backend:
             file_path=file_path,
             expected_sha256=expected_sha256,
             exercise=exercise,
+            media_id=media_id,
         )
 
     def clip_exercise_choices(

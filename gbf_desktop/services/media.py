@@ -332,6 +332,7 @@ def iter_store_clip(
     expected_sha256: str,
     exercise: tuple[str, int] | None = None,
     chunk_bytes: int = DEFAULT_CHUNK_BYTES,
+    media_id: str | None = None,
 ) -> Generator[StoreProgress, None, StoredClip]:
     """Attach the clip at `file_path` to the student's session; yields progress, returns the row.
 
@@ -341,6 +342,8 @@ def iter_store_clip(
     Raises `MediaError` for a clip that is missing, changed since it was checked or off-contract,
     `ValidationError` for a student who is not the coach's or a session outside their programs.
     Nothing is written unless everything succeeds; closing the generator early rolls back.
+    `media_id` is the new row's id when the caller must know it beforehand (a take marks it, so a
+    store interrupted by a kill can be told from one that committed); a fresh one otherwise.
     """
     rules.check_ids(coach_id=coach_id, student_id=student_id, session_id=session_id)
     path = Path(file_path)
@@ -371,7 +374,7 @@ def iter_store_clip(
             progress_id, created = uow.clip_store.ensure_progress(
                 new_progress(context, student_id, utc_now_ms())
             )
-            media_id = str(uuid.uuid4())
+            media_id = media_id or str(uuid.uuid4())
             writes = uow.clip_store.insert_media(
                 media_id, progress_id, data, clips.MIME_TYPE, chunk_bytes=chunk_bytes
             )

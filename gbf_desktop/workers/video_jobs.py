@@ -9,9 +9,11 @@ busy screen.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import threading
 import time
+import uuid
 from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -24,9 +26,10 @@ import numpy as np
 from PySide6.QtGui import QImage
 
 from gbf_desktop.domain import clips
-from gbf_desktop.errors import MediaError
+from gbf_desktop.errors import KnownError, MediaError
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.media import StoredClip, StoreProgress
+from gbf_desktop.services.takes import IMPORTED, RECORDED, TRIMMED, TakeStore
 
 # compress's own reader of an encoded clip: the facts its contract check judged, read the same way.
 from gbf_desktop.video.camera import (
@@ -101,12 +104,32 @@ def compress_job(
     start_s: float | None = None,
     end_s: float | None = None,
     ffmpeg_path: str | None = None,
+    *,
+    takes: TakeStore | None = None,
 ) -> Generator[Progress, None, ReadyClip]:
-    """Encode (part of) `source` to the contract at `output`, then check and hash it."""
+    """Encode (part of) `source` to the contract at `output`, then check and hash it.
+
+    With `takes`, the clip becomes a take instead (its own name in the takes folder, `output`
+    unused): kept until stored or discarded, and offered at the next start if neither happens.
+    """
+    source = Path(source)
+    if takes is not None:
+        output = takes.new_clip_path()
     encoded: EncodedClip = yield from iter_compress(
-        Path(source), Path(output), start_s=start_s, end_s=end_s, ffmpeg_path=ffmpeg_path
+        source, Path(output), start_s=start_s, end_s=end_s, ffmpeg_path=ffmpeg_path
     )
-    return replace(check_clip(encoded.path), warnings=encoded.warnings)
+    ready = replace(check_clip(encoded.path), warnings=encoded.warnings)
+    if takes is not None:
+        # A cut of a take is a trimmed take; anything else came from the coach's own file.
+        parent = takes.find(source)
+        takes.keep(
+            encoded.path,
+            origin=TRIMMED if parent is not None else IMPORTED,
+            duration_s=ready.duration_s,
+            source_name=(parent.source_name if parent is not None else source.name),
+            warnings=encoded.warnings,
+        )
+    return ready
 
 
 def store_job(
@@ -119,16 +142,35 @@ def store_job(
     exercise: tuple[str, int] | None = None,
 ) -> Generator[StoreProgress, None, StoredClip]:
     """Attach the checked clip to the session (and, given, to one of its exercises), re-checked
-    against its digest first."""
-    return backend.iter_store_clip(
-        coach_id,
-        student_id,
-        session_id,
-        clip.path,
-        clip.sha256,
-        inspect=clip_facts,
-        exercise=exercise,
-    )
+    against its digest first.
+
+    A take is marked with the new row's id before the store and deleted once it committed, so a
+    kill at any point leaves it either stored or offered again at the next start, never both.
+    """
+    takes = backend.takes
+    take = takes.find(clip.path) if takes is not None else None
+    media_id = str(uuid.uuid4())
+    if takes is not None and take is not None:
+        take = takes.mark_storing(take, media_id)
+    try:
+        stored = yield from backend.iter_store_clip(
+            coach_id,
+            student_id,
+            session_id,
+            clip.path,
+            clip.sha256,
+            inspect=clip_facts,
+            exercise=exercise,
+            media_id=media_id,
+        )
+    except BaseException:
+        if takes is not None and take is not None:
+            with contextlib.suppress(KnownError):
+                takes.mark_storing(take, None)
+        raise
+    if takes is not None and take is not None:
+        takes.discard(take)
+    return stored
 
 
 # --- pictures for the screen ---------------------------------------------------------------------
@@ -243,6 +285,7 @@ def camera_job(
     camera_factory: CameraFactory = parse_camera_spec,
     ffmpeg_path: str | None = None,
     max_duration_s: float = clips.MAX_DURATION_S,
+    takes: TakeStore | None = None,
 ) -> Generator[CameraUpdate | None, None, RecordedClip | None]:
     """Preview `spec`'s camera until recording is asked for, then record into `output`.
 
@@ -279,8 +322,12 @@ def camera_job(
             stop_to_ready = recorder.stop_to_ready_s or 0.0
             reason = recorder.stop_reason
     yield CameraUpdate(None, source.name, source.fps, False, recorder.elapsed_s, 0.0, dropped)
+    ready = check_clip(encoded.path)
+    if takes is not None:
+        # `output` came from `takes.new_clip_path()`: the recording is now the coach's take.
+        takes.keep(encoded.path, origin=RECORDED, duration_s=ready.duration_s)
     return RecordedClip(
-        clip=check_clip(encoded.path),
+        clip=ready,
         frames=frames,
         dropped_frames=dropped,
         stop_to_ready_s=stop_to_ready,

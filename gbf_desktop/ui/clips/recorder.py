@@ -10,6 +10,10 @@ and nothing else happens. A file longer than the limit opens the trim view; a sh
 compressed whole to the clip format, then attached.
 
 All camera reading, encoding and probing runs on the task runner; this module only shows results.
+
+Every recording, import and cut is a take (`services.takes`) in the user's data folder: it stays
+there until it is stored or the coach records again over it, so closing a dialog, a crash or a
+kill loses nothing; the next start offers what was never stored.
 """
 
 from __future__ import annotations
@@ -34,6 +38,7 @@ from PySide6.QtWidgets import (
 
 from gbf_desktop.domain import clips
 from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import AttachDialog, JobProgress, named
 from gbf_desktop.ui.clips.trim import PreviewLabel, TrimDialog
 from gbf_desktop.ui.kit.formatting import human_size
@@ -58,6 +63,24 @@ VIDEO_FILTER = "Videos (*.mp4 *.mov *.webm *.avi *.mkv)"
 TEST_PATTERN_SPEC = "test:"
 _PLAY_FILE = "__play_file__"
 COUNTDOWN_S = 3
+
+
+def takes_of(backend: Backend) -> tuple[TakeStore, bool]:
+    """The take store to use, and whether it is a scratch one of this dialog (to delete on close).
+
+    The app's Backend always has one in the data folder; a Backend built without it (tests of
+    other pages) gets a folder that lives as long as the dialog.
+    """
+    if backend.takes is not None:
+        return backend.takes, False
+    return TakeStore(Path(tempfile.mkdtemp(prefix="gbf-takes-"))), True
+
+
+def _discard_takes(takes: TakeStore, paths: list[Path]) -> None:
+    for path in paths:
+        take = takes.find(path)
+        if take is not None:
+            takes.discard(take)
 
 
 def stopwatch(seconds: float) -> str:
@@ -109,9 +132,10 @@ class RecorderDialog(QDialog):
         self._camera_factory = camera_factory
         self._countdown_s = countdown_s
         self._max_duration_s = max_duration_s
-        # Takes and converted files live here until the dialog closes (see `done`).
-        self._work_dir = Path(tempfile.mkdtemp(prefix="gbf-recording-"))
-        self._take = 0
+        # Recordings and cuts are takes, kept until stored or recorded over (see `done`).
+        self._takes, self._scratch = takes_of(backend)
+        self._work_dir = self._takes.folder
+        self._made: list[Path] = []
         self._spec = camera_spec
         self._control: CameraControl | None = None
         self._task: Task | None = None
@@ -258,8 +282,8 @@ class RecorderDialog(QDialog):
     # --- the camera task ---------------------------------------------------------------------
 
     def _start_camera(self, spec: str) -> None:
-        self._take += 1
-        output = self._work_dir / f"take-{self._take}.mp4"
+        output = self._takes.new_clip_path()
+        self._made.append(output)
         self._control = CameraControl()
         self.error_label.hide()
         self.camera_label.setText("Opening the camera…")
@@ -271,6 +295,7 @@ class RecorderDialog(QDialog):
             camera_factory=self._camera_factory,
             ffmpeg_path=self._ffmpeg_path,
             max_duration_s=self._max_duration_s,
+            takes=self._takes,
         )
         task.progressed.connect(self._on_camera_progressed)
         task.succeeded.connect(self._on_camera_succeeded)
@@ -387,6 +412,9 @@ class RecorderDialog(QDialog):
 
     @Slot()
     def _on_again_button_clicked(self) -> None:
+        # Recording again says the last take was not the one: it goes, cuts of it too.
+        _discard_takes(self._takes, self._made)
+        self._made.clear()
         self.recorded = None
         self._stop_camera()
         self._pending_spec = None
@@ -424,6 +452,7 @@ class RecorderDialog(QDialog):
             self.recorded.clip.path,
             work_dir=self._work_dir,
             ffmpeg_path=self._ffmpeg_path,
+            takes=self._takes,
             parent=self,
         )
         self.trim_dialog.trimmed.connect(self._on_trim_dialog_trimmed)
@@ -431,6 +460,7 @@ class RecorderDialog(QDialog):
 
     @Slot(object)
     def _on_trim_dialog_trimmed(self, clip: ReadyClip) -> None:
+        self._made.append(clip.path)
         self._open_attach(clip)
 
     @Slot()
@@ -447,6 +477,8 @@ class RecorderDialog(QDialog):
 
     @Slot(object)
     def _on_attach_dialog_stored(self, stored: object) -> None:
+        # The stored clip's take is gone already; the take it was cut from is done with too.
+        _discard_takes(self._takes, self._made)
         self.stored.emit(stored)
         self.accept()
 
@@ -460,8 +492,10 @@ class RecorderDialog(QDialog):
         self._pending_spec = None
         self._stop_camera()
         super().done(result)
-        # The takes are stored or abandoned by now; a file still open in a worker is skipped.
-        shutil.rmtree(self._work_dir, ignore_errors=True)
+        # Takes not stored stay in the data folder, offered at the next start. A recording cut
+        # short by the close is deleted by its own task (a partial, never a take).
+        if self._scratch:
+            shutil.rmtree(self._work_dir, ignore_errors=True)
 
 
 class ImportDialog(QDialog):
@@ -488,8 +522,9 @@ class ImportDialog(QDialog):
         self._runner = runner
         self._coach_id = coach_id
         self._ffmpeg_path = ffmpeg_path
-        # Takes and converted files live here until the dialog closes (see `done`).
-        self._work_dir = Path(tempfile.mkdtemp(prefix="gbf-import-"))
+        # The converted clip is a take, kept until stored (see `done`).
+        self._takes, self._scratch = takes_of(backend)
+        self._work_dir = self._takes.folder
         self._task: Task | None = None
         self.source: Path | None = None
         self.ready: ReadyClip | None = None
@@ -590,13 +625,16 @@ class ImportDialog(QDialog):
                 info=info,
                 work_dir=self._work_dir,
                 ffmpeg_path=self._ffmpeg_path,
+                takes=self._takes,
                 parent=self,
             )
             self.trim_dialog.trimmed.connect(self._on_clip_ready)
             self.trim_dialog.open()
             return
         output = self._work_dir / f"{info.path.stem}-clip.mp4"
-        task = self._runner.read(compress_job, info.path, output, None, None, self._ffmpeg_path)
+        task = self._runner.read(
+            compress_job, info.path, output, None, None, self._ffmpeg_path, takes=self._takes
+        )
         task.progressed.connect(self._on_compress_progressed)
         task.succeeded.connect(self._on_clip_ready)
         self._watch(task, f"Converting {info.path.name} to the clip format…")
@@ -645,4 +683,5 @@ class ImportDialog(QDialog):
         if self._task is not None and not self._task.is_done:
             self._task.cancel()
         super().done(result)
-        shutil.rmtree(self._work_dir, ignore_errors=True)
+        if self._scratch:
+            shutil.rmtree(self._work_dir, ignore_errors=True)

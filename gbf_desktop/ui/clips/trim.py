@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import ValidationError
+from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import JobProgress, named
 from gbf_desktop.video.ffmpeg import Progress
 from gbf_desktop.video.probe import MediaInfo
@@ -187,7 +188,8 @@ class TrimDialog(QDialog):
     """Choose in and out points on `source` and cut that part into a clip.
 
     `info` is the source's probe when the caller already has it (otherwise it is probed here).
-    The cut clip goes to `work_dir`. Signal: `trimmed(ReadyClip)`, then the dialog accepts.
+    The cut clip goes to `work_dir`, or becomes a take in `takes`. Signal: `trimmed(ReadyClip)`,
+    then the dialog accepts.
     """
 
     trimmed = Signal(object)
@@ -200,12 +202,14 @@ class TrimDialog(QDialog):
         info: MediaInfo | None = None,
         work_dir: Path,
         ffmpeg_path: str | None = None,
+        takes: TakeStore | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
         self._runner = runner
         self.source = Path(source)
         self._work_dir = Path(work_dir)
+        self._takes = takes
         self._ffmpeg_path = ffmpeg_path
         self.info: MediaInfo | None = None
         self.fps = float(clips.FPS)
@@ -468,7 +472,13 @@ class TrimDialog(QDialog):
         self.pause()
         output = self._work_dir / f"{self.source.stem}-{self.in_s:.2f}-{self.out_s:.2f}.mp4"
         task = self._runner.read(
-            compress_job, self.source, output, self.in_s, self.out_s, self._ffmpeg_path
+            compress_job,
+            self.source,
+            output,
+            self.in_s,
+            self.out_s,
+            self._ffmpeg_path,
+            takes=self._takes,
         )
         task.progressed.connect(self._on_cut_progressed)
         task.succeeded.connect(self._on_cut_succeeded)
