@@ -306,7 +306,7 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
         db = open_server(choice.target, choice.password)
         try:
             ensure_ready(db)
-            backend = build_backend(db)
+            backend = build_backend(db, settings.takes_dir)
         except BaseException:
             db.close()
             raise
