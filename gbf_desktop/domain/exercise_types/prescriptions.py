@@ -200,6 +200,9 @@ class StandardPrescription:
 @dataclass(frozen=True, kw_only=True)
 class EmomPrescription:
     minutes: int | None = None
+    # A stored minute-like `duration` (see `_read_minutes`), written back as it was until the
+    # coach sets the minutes.
+    unconfirmed_duration: int | None = None
     reps_per_minute: int | None = None
     work: str | None = None
     alternating: tuple[str, ...] = ()
@@ -215,6 +218,7 @@ class EmomPrescription:
 
     def __post_init__(self) -> None:
         settle(self, "minutes", MINUTES_RULE)
+        settle(self, "unconfirmed_duration", MINUTES_RULE)
         settle(self, "reps_per_minute", REPS_PER_MINUTE_RULE)
         settle(self, "weight_kg", WEIGHT_RULE)
         settle(self, "rpe", RPE_RULE)
@@ -244,7 +248,11 @@ class EmomPrescription:
         put(config, "reps", self.reps_per_minute)
         config["format"] = "EMOM"
         put(config, "weight", self.weight_kg)
-        put(config, "duration", None if self.minutes is None else self.minutes * 60)
+        put(
+            config,
+            "duration",
+            self.unconfirmed_duration if self.minutes is None else self.minutes * 60,
+        )
         put(config, "rpe", self.rpe)
         put(config, "notes", self.notes)
         put(config, "work", self.work)
@@ -257,6 +265,7 @@ class EmomPrescription:
 @dataclass(frozen=True, kw_only=True)
 class AmrapPrescription:
     time_cap_min: int | None = None
+    unconfirmed_duration: int | None = None
     goal: str | None = None
     target_reps: int | None = None
     target_rounds: int | None = None
@@ -272,6 +281,7 @@ class AmrapPrescription:
 
     def __post_init__(self) -> None:
         settle(self, "time_cap_min", TIME_CAP_RULE)
+        settle(self, "unconfirmed_duration", MINUTES_RULE)
         settle(self, "target_reps", TARGET_REPS_RULE)
         settle(self, "target_rounds", TARGET_ROUNDS_RULE)
         settle(self, "weight_kg", WEIGHT_RULE)
@@ -292,7 +302,11 @@ class AmrapPrescription:
         put(config, "reps", self.target_reps)
         config["format"] = "AMRAP"
         put(config, "weight", self.weight_kg)
-        put(config, "duration", None if self.time_cap_min is None else self.time_cap_min * 60)
+        put(
+            config,
+            "duration",
+            self.unconfirmed_duration if self.time_cap_min is None else self.time_cap_min * 60,
+        )
         put(config, "rpe", self.rpe)
         put(config, "notes", self.notes)
         put(config, "goal", self.goal)
@@ -684,7 +698,7 @@ def _read_standard(reader: Reader) -> StandardPrescription:
     )
 
 
-def _read_minutes(reader: Reader) -> int | None:
+def _read_minutes(reader: Reader) -> tuple[int | None, int | None]:
     """Whole minutes from `duration` in seconds (what the web builder writes).
 
     The web's programs page labels the same key minutes, so a whole number below 60, which as
@@ -693,18 +707,18 @@ def _read_minutes(reader: Reader) -> int | None:
     """
     raw = reader.get("duration")
     if raw is ABSENT or raw is None:
-        return None
+        return None, None
     seconds, problem, was_text = EMOM_DURATION_RULE.read(raw)
     if problem is None and seconds is not None:
         if was_text:
             reader.flag("duration", "Duration", "note", "Duration is stored as text.")
-        return int(seconds) // 60
+        return int(seconds) // 60, None
     as_minutes, minutes_problem, _ = MINUTES_RULE.read(raw)
     if minutes_problem is None and as_minutes is not None and as_minutes < 60:
         reader.flag("duration", MINUTES_RULE.label, "ambiguous", ambiguous_minutes_message(raw))
-    else:
-        reader.flag("duration", "Duration", "invalid", EMOM_DURATION_RULE.message)
-    return None
+        return None, int(as_minutes)
+    reader.flag("duration", "Duration", "invalid", EMOM_DURATION_RULE.message)
+    return None, None
 
 
 def ambiguous_minutes_message(raw: object) -> str:
@@ -716,8 +730,10 @@ def ambiguous_minutes_message(raw: object) -> str:
 
 
 def _read_emom(reader: Reader) -> EmomPrescription:
+    minutes, unconfirmed = _read_minutes(reader)
     return EmomPrescription(
-        minutes=_read_minutes(reader),
+        minutes=minutes,
+        unconfirmed_duration=unconfirmed,
         reps_per_minute=reader.whole("reps", REPS_PER_MINUTE_RULE),
         work=reader.text("work", WORK_RULE),
         alternating=reader.names("alternating", ALTERNATING_RULE),
@@ -737,8 +753,10 @@ def _read_amrap(reader: Reader) -> AmrapPrescription:
             "targetRounds", "Target rounds", "note", "Ignored: target reps are set as well."
         )
         target_rounds = None
+    time_cap, unconfirmed = _read_minutes(reader)
     return AmrapPrescription(
-        time_cap_min=_read_minutes(reader),
+        time_cap_min=time_cap,
+        unconfirmed_duration=unconfirmed,
         goal=reader.text("goal", GOAL_RULE),
         target_reps=target_reps,
         target_rounds=target_rounds,
