@@ -15,7 +15,8 @@ found). A log of another coach's program that is no longer assigned is not the c
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -24,9 +25,11 @@ from sqlalchemy import (
     Subquery,
     Text,
     column,
+    func,
     literal_column,
     select,
     true,
+    type_coerce,
     union,
     values,
 )
@@ -34,11 +37,7 @@ from sqlalchemy.orm import QueryableAttribute
 from sqlalchemy.sql.sqltypes import NullType
 
 from gbf_desktop.db import models as m
-from gbf_desktop.domain.progress import (
-    DONE_EXERCISE_STATUSES,
-    STARTED_EXERCISE_STATUSES,
-    WHITESPACE,
-)
+from gbf_desktop.domain.progress import StatusTally, tally_statuses
 
 
 def coach_session_pairs(coach_id: str, student_ids: Sequence[str]) -> Subquery:
@@ -96,29 +95,45 @@ def coach_progress(
     return select(*row.c).select_from(pairs).join(row, true())
 
 
-def _sql_text(values: Iterable[str]) -> str:
-    return "ARRAY[" + ", ".join("'" + v.replace("'", "''") + "'" for v in sorted(values)) + "]"
+# jsonpath in strict mode with errors silenced: a progress JSON that is no object, whose
+# `exercises` is no array, lists nothing, and entries that are no objects are skipped (nested
+# arrays are not unwrapped), as `domain.progress.logged_exercises` reads them.
+_ENTRIES = 'strict $.exercises[*] ? (@.type() == "object").type()'
+_STATUSES = 'strict $.exercises[*] ? (@.type() == "object" && exists(@.status)).status'
 
 
-# Python's `str.strip()` set as SQL, built from code points (constant-folded by the planner).
-_WHITESPACE = "||".join(f"chr({ord(c)})" for c in WHITESPACE)
+def status_columns(
+    progress: ColumnElement[Any] | QueryableAttribute[Any] | None = None,
+) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
+    """Three columns from which `tally_of` makes a progress JSON's `StatusTally`: how many
+    exercise entries are objects, the statuses of those that have one (JSON values, unstripped),
+    and whether an older row says `completed: true` (`domain.progress.legacy_completed`).
 
-
-def status_tally(progress: str = '"session_progress".progress') -> ColumnElement[Any]:
-    """`ARRAY[entries, done, started, legacy completed]` of a progress JSON, counted in SQL.
-
-    The same reading as `domain.progress.tally`: only objects of a `exercises` array count (strict
-    jsonpath, errors silenced: anything else lists nothing), a status is compared stripped, and a
-    missing one is no status. The JSON never travels to Python.
+    Only these few words travel, never the JSON: two jsonpath calls cost a fifth of expanding
+    the entries in a subquery per row.
     """
-    return literal_column(
-        "(SELECT ARRAY[count(*), count(*) FILTER (WHERE status = ANY("
-        f"{_sql_text(DONE_EXERCISE_STATUSES)})), count(*) FILTER (WHERE status = ANY("
-        f"{_sql_text(STARTED_EXERCISE_STATUSES)})), CASE WHEN {progress} -> 'completed' = "
-        "'true'::jsonb THEN 1 ELSE 0 END] FROM (SELECT btrim(entry->>'status', "
-        f"{_WHITESPACE}) AS status FROM jsonb_path_query({progress}, 'strict $.exercises[*]',"
-        " '{}', true) AS entry WHERE jsonb_typeof(entry) = 'object') AS entries)",
-        # Untyped: psycopg already returns a list of ints, and SQLAlchemy's ARRAY result
-        # processor cost 25 us a row, more than counting in SQL.
-        type_=NullType(),
+    source = m.SessionProgress.progress if progress is None else progress
+    # Constants of this module, written into the SQL: jsonpath has no bind-parameter type.
+    empty: ColumnElement[Any] = literal_column("'{}'::jsonb")
+    entries_path: ColumnElement[Any] = literal_column(f"'{_ENTRIES}'::jsonpath")
+    entries = func.jsonb_array_length(
+        func.jsonb_path_query_array(source, entries_path, empty, true())
     )
+    statuses = func.jsonb_path_query_array(
+        source, literal_column(f"'{_STATUSES}'::jsonpath"), empty, true()
+    )
+    legacy = func.coalesce(source.op("->")("completed") == literal_column("'true'::jsonb"), False)
+    # Untyped: psycopg already decodes them; SQLAlchemy's result processors only cost time.
+    return (
+        entries.label("entries"),
+        type_coerce(statuses, NullType()).label("statuses"),
+        legacy.label("legacy_completed"),
+    )
+
+
+def tally_of(entries: int | None, statuses: Any, legacy_completed: bool = False) -> StatusTally:
+    """The tally of the `status_columns`: statuses are stripped and compared in Python, by the
+    domain's own rule; a status that is not a text is no status."""
+    texts = statuses if isinstance(statuses, list) else []
+    counted = tally_statuses(s if isinstance(s, str) else "" for s in texts)
+    return replace(counted, entries=entries or 0, legacy_completed=int(bool(legacy_completed)))

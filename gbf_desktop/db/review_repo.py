@@ -16,10 +16,9 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
-from gbf_desktop.db.coach_scope import coach_progress, status_tally
+from gbf_desktop.db.coach_scope import coach_progress, status_columns, tally_of
 from gbf_desktop.db.desktop_models import ClipReview
 from gbf_desktop.domain.model import UserRecord
-from gbf_desktop.domain.progress import StatusTally
 from gbf_desktop.domain.review import (
     ClipMeta,
     ClipReviewRecord,
@@ -202,12 +201,12 @@ class SqlReviewRepository:
             sp.student_id,
             sp.session_id,
             sp.status,
-            status_tally().label("tally"),
+            *status_columns(),
             sp.saved_at,
             sp.updated_at,
         )
         return [
-            SessionState(row[0], row[1], row[2], StatusTally(*row[3]), row[4], row[5])
+            SessionState(row[0], row[1], row[2], tally_of(row[3], row[4], row[5]), row[6], row[7])
             for row in self._session.execute(stmt).all()
         ]
 

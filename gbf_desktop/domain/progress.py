@@ -14,12 +14,6 @@ from typing import Any
 DONE_EXERCISE_STATUSES = frozenset({"completed", "skipped"})
 # An exercise someone has begun (done ones included): the session is under way.
 STARTED_EXERCISE_STATUSES = DONE_EXERCISE_STATUSES | {"in_progress"}
-# What `str.strip()` removes, for SQL that must compare statuses the way Python does.
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680"
-    + "".join(map(chr, range(0x2000, 0x200B)))
-    + "\u2028\u2029\u202f\u205f\u3000"
-)
 
 
 @dataclass(frozen=True)

@@ -237,10 +237,16 @@ def _sessions_between(
         day = item.session_date.date() if item.session_date else first
         return (day, names.get(item.student_id, ""), item.order_key)
 
-    for item in sorted(schedule, key=order):
+    # Only the few sessions dated in the range are sorted, not the coach's whole year.
+    dated = [
+        item
+        for item in schedule
+        if item.session_date is not None and first <= item.session_date.date() <= last
+    ]
+    for item in sorted(dated, key=order):
         key = (item.student_id, item.session_id)
         when = item.session_date.date() if item.session_date is not None else None
-        if when is None or not first <= when <= last or key in seen:
+        if when is None or key in seen:
             continue
         seen.add(key)
         rows.append(

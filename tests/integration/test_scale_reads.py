@@ -15,13 +15,14 @@ from typing import Any
 
 import psycopg
 import pytest
-from sqlalchemy import Engine, event
+from sqlalchemy import Engine, bindparam, event, func, select
+from sqlalchemy.dialects.postgresql import JSONB
 
 from gbf_desktop.db import migrate
-from gbf_desktop.db.coach_scope import status_tally
+from gbf_desktop.db.coach_scope import status_columns, tally_of
 from gbf_desktop.db.engine import build_engine
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.domain.progress import StatusTally, tally
+from gbf_desktop.domain.progress import tally
 from gbf_desktop.services.backend import Backend
 from tests.scale_platform import Shape, build, coach_id, student_id
 
@@ -147,20 +148,28 @@ MESSY_PROGRESS: list[Any] = [
     {"exercises": [{"status": "in_progress"}, {"status": "not_started"}]},
     {"exercises": [{"status": "COMPLETED"}, {"status": "\tskipped\n"}]},
     {"exercises": [{"status": {"nested": "completed"}}, {"status": "completed"}]},
+    {"exercises": [[{"status": "completed"}]]},  # a nested list is no entry
+    # Older rows: `completed: true` counts, a truthy non-boolean does not; their sets[] are
+    # read as entries elsewhere but say nothing of completion.
+    {"completed": True, "sets": [{"reps": 5, "weight": 60}]},
+    {"completed": "true", "exercises": []},
+    {"completed": False, "exercises": [{"status": "completed"}]},
+    {"exercises": [{"status": "skipped"}, "x", {"status": "completed", "data": {"a": [1]}}]},
 ]
 
 
 @pytest.mark.db
 def test_the_sql_tally_reads_messy_rows_as_the_python_rule_does(engine: Engine) -> None:
+    given = (
+        func.jsonb_array_elements(bindparam("rows", MESSY_PROGRESS, type_=JSONB))
+        .table_valued("value", with_ordinality="n")
+        .render_derived()
+    )
     with engine.begin() as conn:
-        values = conn.exec_driver_sql(
-            "SELECT t.n, "
-            + str(status_tally("t.value").compile())
-            + " FROM jsonb_array_elements(%(rows)s::jsonb) WITH ORDINALITY AS t(value, n)"
-            " ORDER BY t.n",
-            {"rows": json.dumps(MESSY_PROGRESS)},
+        values = conn.execute(
+            select(given.c.n, *status_columns(given.c.value)).order_by(given.c.n)
         ).all()
     assert len(values) == len(MESSY_PROGRESS)
-    for (_, counted), progress in zip(values, MESSY_PROGRESS, strict=True):
+    for (_, *columns), progress in zip(values, MESSY_PROGRESS, strict=True):
         # A top-level JSON null reaches SQL as a jsonb null, which lists nothing either.
-        assert StatusTally(*counted) == tally(progress), progress
+        assert tally_of(*columns) == tally(progress), progress
