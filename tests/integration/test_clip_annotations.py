@@ -13,19 +13,16 @@ from gbf_desktop.db import models as m
 from gbf_desktop.db.adopt import check
 from gbf_desktop.db.desktop_models import ClipAnnotation
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.domain.drawings import Drawing, Kind
 from gbf_desktop.errors import MigrationRefused, ValidationError
 from gbf_desktop.services import annotations
 from gbf_desktop.services.clip_reviews import load_queue
+from tests.conftest import DemoLoader
 
 pytestmark = pytest.mark.db
 
 Factory = Callable[[], SqlUnitOfWork]
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 32
 
 
 @pytest.fixture
@@ -35,8 +32,8 @@ def factory(engine: Engine) -> Factory:
 
 
 @pytest.fixture
-def coach(engine: Engine) -> str:
-    seed(engine, make_clip=fake_clip, today=date(2026, 3, 12))
+def coach(demo_data: DemoLoader, engine: Engine) -> str:
+    demo_data("fake-mp4", date(2026, 3, 12))
     with engine.connect() as conn:
         return conn.execute(select(m.User.id).where(m.User.email == DEMO_COACH_EMAIL)).scalar_one()
 

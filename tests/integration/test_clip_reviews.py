@@ -13,18 +13,15 @@ from gbf_desktop.db import models as m
 from gbf_desktop.db.adopt import check
 from gbf_desktop.db.desktop_models import ClipReview
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.errors import ConflictError, MigrationRefused, ValidationError
 from gbf_desktop.services.clip_reviews import load_queue, mark_reviewed
 from gbf_desktop.services.review import load_student_progress
+from tests.conftest import DemoLoader, fake_mp4
 
 pytestmark = pytest.mark.db
 
 Factory = Callable[[], SqlUnitOfWork]
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 32
 
 
 @pytest.fixture
@@ -34,8 +31,8 @@ def factory(engine: Engine) -> Factory:
 
 
 @pytest.fixture
-def coach(engine: Engine) -> str:
-    seed(engine, make_clip=fake_clip, today=date(2026, 3, 12))
+def coach(demo_data: DemoLoader, engine: Engine) -> str:
+    demo_data("fake-mp4", date(2026, 3, 12))
     with engine.connect() as conn:
         return conn.execute(select(m.User.id).where(m.User.email == DEMO_COACH_EMAIL)).scalar_one()
 
@@ -50,7 +47,7 @@ def test_queue_then_mark_reviewed(engine: Engine, factory: Factory, coach: str) 
     assert queue.total == len(queue.clips) == 4
     newest = queue.clips[0]
     assert newest.student_name == "Aisha Okafor"
-    assert newest.size == len(fake_clip(0, 4))
+    assert newest.size == len(fake_mp4(0, 4))
 
     review = mark_reviewed(factory, coach, newest.id, "  Hips rise first: brace before pulling. ")
 

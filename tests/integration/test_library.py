@@ -10,18 +10,15 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.services import library as lib
 from gbf_desktop.services.backend import Backend
+from tests.conftest import DemoLoader
 from tests.platform_db import table_fingerprints
 
 pytestmark = pytest.mark.db
 
 TODAY = date(2026, 3, 12)
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 64
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,8 @@ class Demo:
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Demo:
-    seed(engine, make_clip=fake_clip, today=TODAY)
+def demo(demo_data: DemoLoader, engine: Engine) -> Demo:
+    demo_data("fake-mp4", TODAY)
     factory = uow_factory(engine)
     with engine.connect() as conn:
         coach = conn.execute(

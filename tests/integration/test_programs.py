@@ -12,7 +12,7 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.domain import program_edit as pe
 from gbf_desktop.domain.exercise_types import StandardPrescription, read_config
 from gbf_desktop.domain.program_edit import ExerciseDoc, ProgramDoc, SessionDoc
@@ -20,6 +20,7 @@ from gbf_desktop.domain.schedule import next_monday
 from gbf_desktop.services import programs as svc
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.dashboard import load_coach_dashboard
+from tests.conftest import DemoLoader
 from tests.platform_db import table_fingerprints
 
 pytestmark = pytest.mark.db
@@ -27,10 +28,6 @@ pytestmark = pytest.mark.db
 TODAY = date(2026, 3, 12)
 TREE_TABLES = ("programs", "program_blocks", "weeks", "sessions", "session_exercises")
 LOG_TABLES = ("session_progress", "exercise_media")
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 64
 
 
 @dataclass(frozen=True)
@@ -55,8 +52,8 @@ class Demo:
 
 
 @pytest.fixture
-def demo(engine: Engine) -> Demo:
-    seed(engine, make_clip=fake_clip, today=TODAY)
+def demo(demo_data: DemoLoader, engine: Engine) -> Demo:
+    demo_data("fake-mp4", TODAY)
     factory = uow_factory(engine)
     backend = Backend(lambda: SqlUnitOfWork(factory), "test")
     with engine.connect() as conn:

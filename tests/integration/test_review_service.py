@@ -19,7 +19,7 @@ from sqlalchemy import Engine, insert, select, text, update
 
 from gbf_desktop.db import models as m
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.domain.exercise_types import AmrapResult, EmomResult, SetResult, StandardResult
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.dashboard import load_coach_dashboard
@@ -30,16 +30,13 @@ from gbf_desktop.services.review import (
     load_students,
     write_history_csv,
 )
+from tests.conftest import DemoLoader, fake_mp4
 
 pytestmark = pytest.mark.db
 
 SEED_DAY = date(2026, 3, 12)
 SUNDAY = date(2026, 3, 8)  # the end of week 8, the last week of the demo's log
 EVENING = datetime(2026, 3, 8, 20, 0)
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 64
 
 
 Factory = Callable[[], SqlUnitOfWork]
@@ -52,9 +49,9 @@ def factory(engine: Engine) -> Factory:
 
 
 @pytest.fixture
-def demo(engine: Engine) -> dict[str, str]:
+def demo(demo_data: DemoLoader, engine: Engine) -> dict[str, str]:
     """The demo seeded; ids of the coach and students by first name."""
-    seed(engine, make_clip=fake_clip, today=SEED_DAY)
+    demo_data("fake-mp4", SEED_DAY)
     with engine.connect() as conn:
         rows = conn.execute(select(m.User.id, m.User.first_name, m.User.email)).all()
     ids = {first: uid for uid, first, _ in rows}
@@ -120,7 +117,7 @@ def test_demo_clips_come_with_their_session_and_no_bytes(
     assert len(with_clips) == 2
     detail = progress.session(with_clips[0].session_id)
     (clip,) = detail.clips
-    assert clip.size == len(fake_clip(0, 1))
+    assert clip.size == len(fake_mp4(0, 1))
     assert clip.mime_type == "video/mp4"
     assert clip.reviewed_at is None
 

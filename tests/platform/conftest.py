@@ -15,14 +15,11 @@ import pytest
 from sqlalchemy import Engine, text
 
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL, seed
+from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.services.backend import Backend
+from tests.conftest import DemoLoader
 
 TODAY = date(2026, 3, 9)
-
-
-def fake_clip(seconds: float, seed: int) -> bytes:
-    return b"\x00\x00\x00\x18ftypmp42" + bytes([seed]) * 64
 
 
 @dataclass(frozen=True)
@@ -47,8 +44,8 @@ class Platform:
 
 
 @pytest.fixture
-def platform(engine: Engine) -> Platform:
-    seed(engine, make_clip=fake_clip, today=TODAY)
+def platform(demo_data: DemoLoader, engine: Engine) -> Platform:
+    demo_data("fake-mp4", TODAY)
     factory = uow_factory(engine)
     backend = Backend(lambda: SqlUnitOfWork(factory), "test")
     with engine.connect() as conn:

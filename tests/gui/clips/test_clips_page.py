@@ -15,7 +15,6 @@ from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, event, select
 from sqlalchemy.orm import Session as OrmSession
 
-from gbf_desktop import demo
 from gbf_desktop.db import models as m
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
@@ -23,6 +22,7 @@ from gbf_desktop.ui.clips.clips_page import ClipsPage, ClipsState
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 from tests.gui.conftest import Seed
 
 pytestmark = [
@@ -33,21 +33,10 @@ pytestmark = [
     pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
-_CLIPS: dict[tuple[float, int], bytes] = {}
-
-
-def _make_clip(seconds: float, seed: int) -> bytes:
-    # The four demo clips are encoded once for the whole module, not once per test.
-    if (seconds, seed) not in _CLIPS:
-        from gbf_desktop.demo.clips import ffmpeg_clip_maker
-
-        _CLIPS[seconds, seed] = ffmpeg_clip_maker()(seconds, seed)
-    return _CLIPS[seconds, seed]
-
 
 @pytest.fixture
-def coach(engine: Engine, backend: Backend) -> SignedInUser:
-    summary = demo.seed(engine, make_clip=_make_clip)
+def coach(demo_data: DemoLoader, engine: Engine, backend: Backend) -> SignedInUser:
+    summary = demo_data("encoded")
     return backend.sign_in(summary.coach_email, summary.coach_password)
 
 

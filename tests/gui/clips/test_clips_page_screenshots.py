@@ -13,14 +13,12 @@ import pytest
 from PySide6.QtCore import QSize
 from PySide6.QtWidgets import QWidget
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
-from gbf_desktop import demo
-from gbf_desktop.demo.clips import ffmpeg_clip_maker
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.ui.clips.clips_page import ClipsState
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [
     pytest.mark.gui,
@@ -54,9 +52,13 @@ def _thumbnails_in_tmp(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_clips_page_player_and_compare_screenshots(
-    qtbot: QtBot, engine: Engine, backend: Backend, runner: TaskRunner, shots: Path
+    demo_data: DemoLoader,
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    shots: Path,
 ) -> None:
-    summary = demo.seed(engine, make_clip=ffmpeg_clip_maker())
+    summary = demo_data("encoded")
     coach = backend.sign_in(summary.coach_email, summary.coach_password)
 
     window = MainWindow(backend, runner, coach)

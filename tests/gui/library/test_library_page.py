@@ -16,13 +16,14 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.library import fold
 from gbf_desktop.ui.library.library_page import READ_ONLY_TIP, Column, LibraryPage
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
 
 @pytest.fixture
-def coach(engine: Engine, backend: Backend) -> SignedInUser:
-    demo.seed(engine, make_clip=lambda seconds, n: b"x")
+def coach(demo_data: DemoLoader, engine: Engine, backend: Backend) -> SignedInUser:
+    demo_data()
     return backend.sign_in(demo.DEMO_COACH_EMAIL, demo.DEMO_COACH_PASSWORD)
 
 

@@ -12,12 +12,12 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
 
 from gbf_desktop import demo
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -25,11 +25,15 @@ SIZE = QSize(1280, 800)
 
 
 def test_library_screenshot(
-    qtbot: QtBot, backend: Backend, runner: TaskRunner, engine: Engine, tmp_path: Path
+    demo_data: DemoLoader,
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    tmp_path: Path,
 ) -> None:
     folder = Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
-    demo.seed(engine, make_clip=lambda seconds, n: b"x")
+    demo_data()
     coach = backend.sign_in(demo.DEMO_COACH_EMAIL, demo.DEMO_COACH_PASSWORD)
     window = MainWindow(backend, runner, coach)
     qtbot.addWidget(window)

@@ -20,13 +20,14 @@ from gbf_desktop.ui.programs.exercise_form import ExerciseForm, TextField, UnitF
 from gbf_desktop.ui.programs.program_builder import ConflictDialog, ProgramBuilderPage
 from gbf_desktop.ui.programs.program_tree_model import INVALID_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
 
 @pytest.fixture
-def coach(engine: Engine, backend: Backend) -> SignedInUser:
-    demo.seed(engine, make_clip=lambda seconds, n: b"x")
+def coach(demo_data: DemoLoader, engine: Engine, backend: Backend) -> SignedInUser:
+    demo_data()
     return backend.sign_in(demo.DEMO_COACH_EMAIL, demo.DEMO_COACH_PASSWORD)
 
 

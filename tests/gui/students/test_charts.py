@@ -25,13 +25,14 @@ from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.ui.students.charts import Metric, metric_points
 from gbf_desktop.ui.students.progress_page import ProgressPage
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
 
 @pytest.fixture
-def demo_coach(engine: Engine) -> SignedInUser:
-    demo.seed(engine, make_clip=lambda _s, _n: b"x")
+def demo_coach(demo_data: DemoLoader, engine: Engine) -> SignedInUser:
+    demo_data()
     with OrmSession(engine) as session:
         coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
         return SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")

@@ -30,6 +30,7 @@ from gbf_desktop.ui.students.progress_page import (
     side_text,
 )
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 from tests.gui.conftest import Seed, SessionSpec, day
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
@@ -307,9 +308,9 @@ def test_the_session_clips_are_listed_and_open_in_the_player(
 
 
 def test_the_demo_sessions_show_the_service_figures(
-    qtbot: QtBot, backend: Backend, runner: TaskRunner, engine: Engine
+    demo_data: DemoLoader, qtbot: QtBot, backend: Backend, runner: TaskRunner, engine: Engine
 ) -> None:
-    demo.seed(engine, make_clip=lambda _s, _n: b"x")
+    demo_data()
     with OrmSession(engine) as session:
         coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
         user = SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")

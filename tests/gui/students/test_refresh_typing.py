@@ -19,14 +19,15 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.students.progress_page import ProgressPage
 from gbf_desktop.ui.students.review_queue import ReviewQueuePage
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 from tests.gui.conftest import Seed
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
 
 @pytest.fixture
-def demo_coach(engine: Engine) -> SignedInUser:
-    demo.seed(engine, make_clip=lambda _s, _n: b"x")
+def demo_coach(demo_data: DemoLoader, engine: Engine) -> SignedInUser:
+    demo_data()
     with OrmSession(engine) as session:
         coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
         return SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")

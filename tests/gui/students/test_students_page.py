@@ -31,6 +31,7 @@ from gbf_desktop.ui.students.students_page import (
     StudentsTab,
 )
 from gbf_desktop.workers.tasks import TaskRunner
+from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -46,8 +47,8 @@ def shots(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def demo_coach(engine: Engine) -> SignedInUser:
-    demo.seed(engine, make_clip=lambda _s, _n: b"x")
+def demo_coach(demo_data: DemoLoader, engine: Engine) -> SignedInUser:
+    demo_data()
     with OrmSession(engine) as session:
         coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
         return SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")
