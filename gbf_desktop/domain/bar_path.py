@@ -31,9 +31,11 @@ The definitions, fixed here so the app, the command line and the benchmark agree
 
 from __future__ import annotations
 
+import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TextIO
 
 from gbf_desktop.errors import ValidationError
 
@@ -277,3 +279,29 @@ def analyse(
         velocities_m_s=tuple(velocities),
         reps=tuple(find_reps(times, heights, velocities)),
     )
+
+
+def write_csv(analysis: BarPathAnalysis, out: TextIO) -> int:
+    """The path with height and velocity per sample, and the rep each sample belongs to; returns
+    the number of data rows. For a spreadsheet: one header line, dots for decimals."""
+    writer = csv.writer(out)
+    writer.writerow(["time_s", "x_px", "y_px", "height_cm", "velocity_m_s", "rep", "phase"])
+    for sample, height, velocity in zip(
+        analysis.samples, analysis.heights_cm, analysis.velocities_m_s, strict=True
+    ):
+        rep = next((r for r in analysis.reps if r.start_s <= sample.t_s <= r.end_s), None)
+        phase = ""
+        if rep is not None:
+            phase = "concentric" if sample.t_s >= rep.concentric_start_s else "eccentric"
+        writer.writerow(
+            [
+                f"{sample.t_s:.4f}",
+                f"{sample.x_px:.2f}",
+                f"{sample.y_px:.2f}",
+                f"{height:.2f}",
+                f"{velocity:.3f}",
+                rep.number if rep else "",
+                phase,
+            ]
+        )
+    return len(analysis.samples)

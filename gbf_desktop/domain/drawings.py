@@ -102,6 +102,15 @@ class Drawing:
             return None
         return angle_at(*self.points)
 
+    def normalised(self) -> Drawing:
+        """Rounded as stored (points to 1/100 px, times to 0.1 ms): what comes back is equal."""
+        return replace(
+            self,
+            points=tuple((round(x, 2), round(y, 2)) for x, y in self.points),
+            start_s=round(self.start_s, 4),
+            duration_s=None if self.duration_s is None else round(self.duration_s, 4),
+        )
+
     def moved(self, dx: float, dy: float) -> Drawing:
         return replace(self, points=tuple((x + dx, y + dy) for x, y in self.points))
 
@@ -265,6 +274,7 @@ class DrawingHistory:
         return next((d for d in self.current if d.id == drawing_id), None)
 
     def _push(self, drawings: tuple[Drawing, ...]) -> None:
+        drawings = tuple(d.normalised() for d in drawings)
         if drawings == self.current:
             return
         self._undo.append(self.current)

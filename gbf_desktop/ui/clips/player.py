@@ -15,10 +15,11 @@ from __future__ import annotations
 import contextlib
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, QUrl, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -48,6 +49,7 @@ from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow, ExportedClip
+from gbf_desktop.ui.clips.review_tools import ReviewTools
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
@@ -110,6 +112,9 @@ class FrameView(QWidget):
         self.frame_size = QSize()
         # Start time of the frame on screen, in microseconds; -1 before the first one.
         self.frame_start_us = -1
+        # Painted over the picture, in order (the coach's drawings, a bar path): each gets the
+        # painter and the rectangle the picture fills.
+        self.overlays: list[Callable[[QPainter, QRectF], None]] = []
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.sink.videoFrameChanged.connect(self._on_sink_video_frame_changed)
@@ -117,6 +122,20 @@ class FrameView(QWidget):
     @property
     def image(self) -> QImage:
         return self._image
+
+    @property
+    def time_s(self) -> float:
+        """The time of the frame on screen, in seconds (0 before the first one)."""
+        return max(0, self.frame_start_us) / 1_000_000
+
+    def picture_rect(self) -> QRectF:
+        """Where the picture is painted: scaled to fit, centred."""
+        if self._image.isNull():
+            return QRectF()
+        scaled = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
+        x = (self.width() - scaled.width()) // 2
+        y = (self.height() - scaled.height()) // 2
+        return QRectF(x, y, scaled.width(), scaled.height())
 
     def clear(self) -> None:
         self._image = QImage()
@@ -140,10 +159,10 @@ class FrameView(QWidget):
         if self._image.isNull():
             return
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-        scaled = self._image.size().scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio)
-        x = (self.width() - scaled.width()) // 2
-        y = (self.height() - scaled.height()) // 2
-        painter.drawImage(self.rect().adjusted(x, y, -x, -y), self._image)
+        target = self.picture_rect()
+        painter.drawImage(target, self._image)
+        for overlay in self.overlays:
+            overlay(painter, target)
 
 
 def tool_button(text: str, tooltip: str) -> QToolButton:
@@ -649,19 +668,20 @@ class PlayerWindow(QWidget):
         for button in (self.export_button, self.delete_button):
             button.setFocusPolicy(Qt.FocusPolicy.NoFocus)
         self.player = ClipPlayer()
-        self.keys_label = QLabel(
-            "Space play/pause · ←/→ one frame · I/O loop in/out · F full screen, Esc leaves it"
+        # Drawings, exports with them and the bar path.
+        self.review = ReviewTools(
+            self, player=self.player, backend=backend, runner=runner, coach=coach, row=row
         )
+        self.keys_label = QLabel(
+            "Space play/pause · ←/→ one frame · I/O loop in/out · F full screen, Esc leaves it · "
+            "V select · L line · A arrow · C circle · N angle · D free-hand · T text · "
+            "P plumb · G grid · Del delete · Ctrl+Z undo"
+        )
+        self.keys_label.setWordWrap(True)
         self.keys_label.setObjectName("mutedLabel")
 
         self.header = self._build_header()
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 16)
-        layout.setSpacing(12)
-        layout.addWidget(self.header)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.player, 1)
-        layout.addWidget(self.keys_label)
+        self._build_layout()
 
         self.play_action = self._action("Play/pause", Qt.Key.Key_Space)
         self.back_action = self._action("Frame back", Qt.Key.Key_Left)
@@ -672,6 +692,21 @@ class PlayerWindow(QWidget):
         self.leave_full_screen_action = self._action("Leave full screen", Qt.Key.Key_Escape)
         self._wire()
         self._fetch()
+
+    def _build_layout(self) -> None:
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(24, 20, 24, 16)
+        layout.setSpacing(12)
+        layout.addWidget(self.header)
+        layout.addWidget(self.error_label)
+        layout.addWidget(self.review.bar)
+        body = QHBoxLayout()
+        body.setSpacing(16)
+        body.addWidget(self.player, 1)
+        self.review.panel.setFixedWidth(300)
+        body.addWidget(self.review.panel)
+        layout.addLayout(body, 1)
+        layout.addWidget(self.keys_label)
 
     def _build_header(self) -> QWidget:
         header = QWidget()
@@ -684,6 +719,8 @@ class PlayerWindow(QWidget):
         top.addLayout(titles, 1)
         top.addWidget(self.status_label)
         top.addSpacing(12)
+        top.addWidget(self.review.still_button)
+        top.addWidget(self.review.burn_button)
         top.addWidget(self.export_button)
         top.addWidget(self.delete_button)
         return header
@@ -734,6 +771,8 @@ class PlayerWindow(QWidget):
         self.leave_full_screen_action.triggered.connect(self._on_leave_full_screen_action_triggered)
         self.player.full_screen_button.clicked.connect(self._on_full_screen_action_triggered)
         self.player.failed.connect(self._on_player_failed)
+        self.player.loaded.connect(self._on_player_loaded)
+        self.review.failed.connect(self._on_player_failed)
         self.export_button.clicked.connect(self._on_export_button_clicked)
         self.delete_button.clicked.connect(self._on_delete_button_clicked)
         self.actions_.deleted.connect(self._on_actions_deleted)
@@ -796,6 +835,11 @@ class PlayerWindow(QWidget):
     @Slot(str)
     def _on_player_failed(self, message: str) -> None:
         self._show_error(message)
+
+    @Slot()
+    def _on_player_loaded(self) -> None:
+        if self.player.path is not None:
+            self.review.clip_ready(self.player.path)
 
     @Slot()
     def _on_export_button_clicked(self) -> None:
