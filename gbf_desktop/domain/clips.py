@@ -44,11 +44,13 @@ MIN_SOURCE_SIDE = 32
 MIN_SOURCE_FRAMES = 2
 # Quality-based rate under the cap: easy footage comes out smaller than the cap allows.
 X264_CRF = 23
-# Chosen by measurement (bench/clips.py, part a): on a noisy 1080p30 camera clip, "fast" took
-# about 1.25x the time of the plain `-preset veryfast` command for a file 20-30 % larger and an SSIM
-# higher by only 0.001; "veryfast" with the fixed keyframe grid below is as fast as the plain
-# command, a little smaller and no worse. Slower presets buy nothing once the 1 Mbit/s cap binds.
+# Chosen by measurement (bench/clips.py, part a, a noisy 15-s 1080p30 camera clip against the
+# plain `-preset veryfast -crf 23` command): "fast" took about 1.25x its time for a file 20-30 %
+# larger and an SSIM higher by only 0.001. "veryfast" with the fixed keyframe grid below ties it
+# (same size, SSIM within 3e-6); one reference frame more than veryfast's single one then gives a
+# file 2.5 % smaller with an SSIM higher by 0.00009, for 2.5 % more CPU time.
 X264_PRESET = "veryfast"
+X264_REFS = 2
 AUDIO_CODEC = "aac"
 AUDIO_BITRATE = 96_000
 AUDIO_MAX_CHANNELS = 2

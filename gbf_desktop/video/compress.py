@@ -60,6 +60,7 @@ def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[
         "c:v": clips.VIDEO_ENCODER,
         "profile:v": clips.H264_PROFILE,
         "preset": clips.X264_PRESET,
+        "refs": clips.X264_REFS,
         "crf": clips.X264_CRF,
         "maxrate": video_bitrate,
         "bufsize": clips.buffer_size(video_bitrate),

@@ -35,6 +35,7 @@ from gbf_desktop.ui.app.connect_dialog import ConnectionChoice
 from gbf_desktop.ui.app.crash import CrashHandler
 from gbf_desktop.ui.app.main_window import MainWindow
 from gbf_desktop.ui.app.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
+from gbf_desktop.ui.clips.takes_dialog import offer_takes
 from gbf_desktop.ui.kit.resources import style_sheet
 from gbf_desktop.workers.tasks import TaskRunner
 
@@ -121,6 +122,8 @@ def run_gui(
         window.show()
         for job in startup_jobs:
             window.start_job(job.title, job.run)
+        # Clips recorded or imported and never stored (closed, stopped, killed) are offered now.
+        offer_takes(window, backend, runner, user.id)
         return app.exec()
     finally:
         # Workers still running would emit on objects Qt is about to delete.
