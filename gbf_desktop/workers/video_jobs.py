@@ -10,24 +10,19 @@ busy screen.
 from __future__ import annotations
 
 import contextlib
-import hashlib
 import threading
 import time
 import uuid
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
-from typing import Any
 
-import av
-import av.error
-import cv2
-import numpy as np
 from PySide6.QtGui import QImage
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import KnownError, MediaError
 from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.clips import Thumbnail as ClipThumbnail
 from gbf_desktop.services.media import StoredClip, StoreProgress
 from gbf_desktop.services.takes import IMPORTED, RECORDED, TRIMMED, TakeStore
 
@@ -40,11 +35,12 @@ from gbf_desktop.video.camera import (
     parse_camera_spec,
 )
 from gbf_desktop.video.compress import EncodedClip, _facts, check_source, iter_compress
+from gbf_desktop.video.digest import sha256_file
 from gbf_desktop.video.ffmpeg import Progress
+from gbf_desktop.video.frames import Decoder, fit_rgb
 from gbf_desktop.video.probe import MediaInfo, probe
 from gbf_desktop.video.recorder import Recorder
-
-_HASH_CHUNK = 1024 * 1024
+from gbf_desktop.video.still import still_from_bytes
 
 
 @dataclass(frozen=True)
@@ -77,18 +73,21 @@ def check_clip(path: Path) -> ReadyClip:
             f"The clip {path.name} does not meet the clip format: " + "; ".join(problems) + ".",
             hint="This is a bug in GoBeyondFit Desktop; please report it with the file.",
         )
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
     return ReadyClip(
         path=path,
-        sha256=digest.hexdigest(),
+        sha256=sha256_file(path),
         size_bytes=facts.size_bytes,
         duration_s=facts.duration_s,
         width=facts.width,
         height=facts.height,
     )
+
+
+def clip_thumbnail_job(
+    backend: Backend, coach_id: str, media_id: str, cache_dir: Path
+) -> ClipThumbnail:
+    """A stored clip's thumbnail for the clips page, from the cache or decoded from its bytes."""
+    return backend.clip_thumbnail(coach_id, media_id, cache_dir, still_from_bytes)
 
 
 def probe_job(path: Path) -> MediaInfo:
@@ -181,11 +180,8 @@ def to_qimage(image: Image, max_height: int) -> QImage:
 
     Made in the worker: scaling and converting here keeps the GUI thread to a pixmap swap.
     """
-    height, width = image.shape[:2]
-    if height > max_height:
-        width, height = max(2, round(width * max_height / height)), max_height
-        image = np.asarray(cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA))
-    rgb = np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+    rgb = fit_rgb(image, max_height)
+    height, width = rgb.shape[:2]
     return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
 
 
@@ -366,64 +362,15 @@ class Thumbnail:
     image: QImage
 
 
-def _upright(image: Image, rotation: int) -> Image:
-    # probe's rotation is counter-clockwise, like numpy's rot90.
-    turns = rotation // 90 % 4
-    return np.ascontiguousarray(np.rot90(image, turns)) if turns else image
-
-
-class _Decoder:
-    """Pictures of one video at chosen times, exact to the frame (seek to a keyframe, decode on)."""
-
-    def __init__(self, info: MediaInfo) -> None:
-        self._info = info
-        self._container = av.open(str(info.path))
-        self._stream = next(
-            s for s in self._container.streams.video if s.index == info.video_stream
-        )
-        self._frames: Iterator[Any] | None = None
-
-    def close(self) -> None:
-        self._container.close()
-
-    def at(self, time_s: float) -> tuple[float, Image] | None:
-        time_base = self._stream.time_base
-        assert time_base is not None
-        self._container.seek(int(max(0.0, time_s) / time_base), stream=self._stream)
-        self._frames = iter(self._container.decode(self._stream))
-        half_frame = 0.5 / (self._info.fps or clips.FPS)
-        picture = None
-        for candidate in self._frames:
-            picture = candidate
-            if candidate.time is not None and candidate.time >= time_s - half_frame:
-                break
-        return self._picture(picture)
-
-    def next(self) -> tuple[float, Image] | None:
-        if self._frames is None:
-            return self.at(0.0)
-        return self._picture(next(self._frames, None))
-
-    def _picture(self, frame: Any) -> tuple[float, Image] | None:
-        if frame is None:
-            return None
-        image: Image = frame.to_ndarray(format="bgr24")
-        return float(frame.time or 0.0), _upright(image, self._info.rotation)
-
-
 def thumbnails_job(info: MediaInfo, count: int) -> Generator[Thumbnail, None, int]:
     """`count` pictures spread over the video, for the timeline; yields each as it is decoded."""
-    decoder = _Decoder(info)
+    decoder = Decoder(info)
     try:
         for index in range(count):
             time_s = info.duration_s * (index + 0.5) / count
             found = decoder.at(time_s)
             if found is not None:
                 yield Thumbnail(index, found[0], to_qimage(found[1], THUMBNAIL_HEIGHT))
-    except av.error.FFmpegError as err:
-        raise MediaError(
-            f"{info.path.name} could not be decoded for the timeline ({err})."
-        ) from err
     finally:
         decoder.close()
     return count
@@ -489,7 +436,7 @@ def frames_job(
 
     Only the newest request counts, so scrubbing fast never builds a backlog of decodes.
     """
-    decoder = _Decoder(info)
+    decoder = Decoder(info)
     try:
         started: tuple[float, float] | None = None  # (clock, media time) when the loop (re)started
         while not control.is_closed():
@@ -520,7 +467,5 @@ def frames_job(
                 control.wait(0.05)
                 yield None
             yield ShownFrame(found[0], to_qimage(found[1], FRAME_HEIGHT))
-    except av.error.FFmpegError as err:
-        raise MediaError(f"{info.path.name} could not be decoded ({err}).") from err
     finally:
         decoder.close()

@@ -66,8 +66,8 @@ from gbf_desktop.ui.clips.recorder import ImportDialog, RecorderDialog
 from gbf_desktop.ui.kit.delegates import TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
-from gbf_desktop.video.still import still_from_bytes
 from gbf_desktop.workers.tasks import Task, TaskRunner
+from gbf_desktop.workers.video_jobs import clip_thumbnail_job
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -231,11 +231,6 @@ def _state_label(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
-
-
-def _thumbnail_job(backend: Backend, coach_id: str, media_id: str, cache_dir: Path) -> Thumbnail:
-    # Runs on a worker: plain values in, a plain value out.
-    return backend.clip_thumbnail(coach_id, media_id, cache_dir, still_from_bytes)
 
 
 class ClipsPage(QWidget):
@@ -752,7 +747,7 @@ class ClipsPage(QWidget):
             if self.model.has_thumbnail(row.media_id) or row.media_id in self._thumbnail_tasks:
                 continue
             task = self._runner.read(
-                _thumbnail_job, self._backend, self._coach.id, row.media_id, self._thumbnail_dir
+                clip_thumbnail_job, self._backend, self._coach.id, row.media_id, self._thumbnail_dir
             )
             task.succeeded.connect(self._on_thumbnail_task_succeeded)
             task.finished.connect(self._on_thumbnail_task_finished)
