@@ -169,6 +169,20 @@ def open_server(
     )
 
 
+def open_chosen(
+    target: ConnectionTarget, password: str | None, takes_dir: Path | None = None
+) -> tuple[Database, Backend]:
+    """The server the coach chose in Connect to a server, ready for the sign-in; the caller
+    closes the database it used before. Nothing is left open when this fails."""
+    db = open_server(target, password)
+    try:
+        ensure_ready(db)
+        return db, build_backend(db, takes_dir)
+    except BaseException:
+        db.close()
+        raise
+
+
 def open_database(settings: Settings, ask_password: PasswordAsker | None = None) -> Database:
     """Connect to the configured server, or start the embedded one."""
     if not settings.uses_embedded_database:
@@ -302,14 +316,7 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
     current = [opened.db]
 
     def connect(choice: ConnectionChoice) -> Backend:
-        """Switch to the server the coach chose in Connect to a server (before signing in)."""
-        db = open_server(choice.target, choice.password)
-        try:
-            ensure_ready(db)
-            backend = build_backend(db, settings.takes_dir)
-        except BaseException:
-            db.close()
-            raise
+        db, backend = open_chosen(choice.target, choice.password, settings.takes_dir)
         current[0].close()
         current[0] = db
         return backend

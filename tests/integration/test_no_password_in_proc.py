@@ -15,6 +15,7 @@ import stat
 import subprocess
 import sys
 import time
+import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -128,3 +129,20 @@ def test_a_gui_from_a_saved_connection_shows_no_password_in_proc(
         want = 0o700 if path.is_dir() else 0o600
         assert stat.S_IMODE(path.stat().st_mode) == want, path
     assert (data / "logs" / "gbf-desktop.log").is_file()
+
+
+def test_a_chosen_connection_opens_with_the_typed_password_or_says_what_is_wrong(
+    server: PasswordServer,
+) -> None:
+    from gbf_desktop.app import PasswordNeeded, open_chosen
+
+    target = ConnectionTarget.from_url(plain_libpq_url(make_url(server.url).set(database=DATABASE)))
+    with pytest.raises(PasswordNeeded, match="wants a password"):
+        open_chosen(target, None)
+    db, backend = open_chosen(target, PASSWORD)
+    try:
+        assert backend.database_label == target.label
+        assert backend.connection_warning is None  # a local socket: nothing crosses a network
+        assert backend.programs(str(uuid.uuid4())) == ()
+    finally:
+        db.close()
