@@ -16,9 +16,11 @@ from sqlalchemy import Engine, text
 from gbf_desktop.db import models as m
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.takes import IMPORTED, RECORDED, Take, TakeStore
+from gbf_desktop.ui.clips.recorder import ImportDialog
 from gbf_desktop.ui.clips.takes_dialog import TakesDialog, offer_takes, take_cells
 from gbf_desktop.video.compress import encode_test_pattern
 from gbf_desktop.workers.tasks import TaskRunner
+from tests import video_inputs
 from tests.gui.conftest import Seed, SessionSpec, day
 
 pytestmark = [pytest.mark.gui, pytest.mark.db, pytest.mark.ffmpeg]
@@ -126,3 +128,34 @@ def test_the_start_offers_takes_never_stored_and_each_can_be_exported_discarded_
         sizes = conn.execute(text("SELECT size FROM exercise_media")).scalars().all()
     assert sizes == [killed.size_bytes]
     assert [t.id for t in store.pending()] == [imported.id]
+
+
+def test_an_import_closed_before_storing_stays_a_take_and_a_damaged_one_says_so(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, tmp_path: Path
+) -> None:
+    coach = seed.user("coach@example.org", role=m.Role.coach, first="Chris", last="Coach")
+    store = TakeStore(tmp_path / "data" / "takes")
+    backend = dataclasses.replace(backend, takes=store)
+    whole = video_inputs.faststart_mp4(tmp_path / "whole.mp4", duration=6.0)
+    damaged = video_inputs.damaged_in_the_middle(whole, tmp_path / "squat.mp4", fraction=0.1)
+    dialog = ImportDialog(backend, runner, coach)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    dialog.import_file(damaged)
+    qtbot.waitUntil(lambda: dialog.attach_dialog is not None, timeout=60_000)
+    attach = dialog.attach_dialog
+    assert attach is not None
+    # Said before anything is stored, in the words the compress used.
+    assert attach.warning_label.isVisible()
+    assert attach.warning_label.text().startswith("squat.mp4 is damaged: ")
+    assert "of its 180 pictures" in attach.warning_label.text()
+    attach.reject()
+    dialog.reject()
+
+    # Closed without storing: the clip is in the data folder, not a temporary one, and the
+    # next start offers it, damage and all.
+    [take] = store.recover(None)
+    assert take.path.parent == tmp_path / "data" / "takes"
+    assert take.label == "Imported from squat.mp4"
+    assert take.warnings == (attach.warning_label.text(),)
+    assert take_cells(take)[0] == "Imported from squat.mp4 (damaged source)"
