@@ -10,6 +10,7 @@ from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import URL, make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError
 
+from gbf_desktop.domain.stored_json import load_stored_json
 from gbf_desktop.errors import ConfigError, DatabaseGone, DatabaseUnavailable
 
 # Shown in pg_stat_activity, so a DBA can tell the desktop's sessions from the web backend's.
@@ -177,6 +178,8 @@ def build_engine(url: str | URL, *, pool_size: int = 5) -> Engine:
     sa_url = to_sqlalchemy_url(url) if isinstance(url, str) else url
     engine = create_engine(
         sa_url,
+        # Whatever a JSON column holds, reading it never raises (see domain.stored_json).
+        json_deserializer=load_stored_json,
         pool_pre_ping=True,
         pool_size=pool_size,
         connect_args={"application_name": APPLICATION_NAME, "connect_timeout": 10},

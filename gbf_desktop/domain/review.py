@@ -78,6 +78,7 @@ from gbf_desktop.domain.progress import (
     logged_exercises,
     tally,
 )
+from gbf_desktop.domain.stored_json import UnreadableJson
 
 INACTIVITY_DAYS = 7
 ATTENTION_WINDOW_DAYS = 30
@@ -125,6 +126,11 @@ class LoggedSession:
     videos: tuple[str, ...]
     saved_at: datetime
     updated_at: datetime
+
+    @property
+    def unreadable(self) -> str | None:
+        """Why the stored progress cannot be read (the row shows as unreadable), or None."""
+        return self.progress.reason if isinstance(self.progress, UnreadableJson) else None
 
     @property
     def fingerprint(self) -> str:
@@ -438,7 +444,13 @@ class ExerciseReview:
 def _num(value: object) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return None
+    # A 401-digit int (jsonb's 1e400) is no figure anyone logged, and float() cannot hold it.
+    if isinstance(value, int) and abs(value) > _FLOAT_INT_LIMIT:
+        return None
     return float(value) if math.isfinite(value) else None
+
+
+_FLOAT_INT_LIMIT = 10**300
 
 
 def _compare(prescribed: float | None, logged: float | None) -> Flag | None:

@@ -20,6 +20,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from gbf_desktop.domain.stored_json import UnreadableJson
 from gbf_desktop.errors import ValidationError
 
 # Control characters other than tab and line breaks: invisible on every screen, and the web's
@@ -216,6 +217,13 @@ def _json_children(item: object, *, where: str, label: str) -> list[tuple[object
     """The values inside one JSON value, after checking the value itself."""
     if item is None or isinstance(item, bool | int):
         return []
+    if isinstance(item, UnreadableJson):
+        raise refuse(
+            where,
+            f"{label} could not be read from the database ({item.reason}), so it cannot be "
+            "written anywhere.",
+            hint="Leave it out, or fix the stored row first.",
+        )
     if isinstance(item, str):
         no_nul(item, field=where, label=label)
         return []

@@ -46,6 +46,7 @@ from gbf_desktop.domain.review import (
     log_fingerprint,
     match_entries,
 )
+from gbf_desktop.domain.stored_json import UnreadableJson
 from gbf_desktop.errors import ConflictError, ValidationError
 from gbf_desktop.services.ports import UnitOfWorkBase
 
@@ -345,6 +346,14 @@ def log_session(
         title = repr(session.session_title or "this session")
 
         row = store.lock_progress(session_id, student_id)
+        if row is not None and isinstance(row["progress"], UnreadableJson):
+            # Writing would replace what the student stored with the coach's entries only.
+            raise ValidationError(
+                f"The stored log of {title} cannot be read ({row['progress'].reason}), so it "
+                "is left as it is and nothing was saved.",
+                hint="Fix the stored row on the web side (or ask its administrator) first.",
+                field="progress",
+            )
         found = row["updatedAt"] if row else None
         if found != expected_updated_at:
             raise _conflict(store, student, title, row)

@@ -648,7 +648,7 @@ def _history_rows(progress: StudentProgress) -> Iterable[dict[str, str]]:
 def _position_key(value: object) -> float:
     try:
         return float(value)  # type: ignore[arg-type]  # messy rows: text or null positions
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         return float("inf")
 
 

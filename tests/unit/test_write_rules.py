@@ -249,3 +249,29 @@ def test_logged_exercises_and_comments() -> None:
     assert refused(rules.check_exercise_log, "ex-1", 0, "completed", "a\x00").field == "notes"
     assert refused(rules.check_comment, "x" * 5000).field == "comment"
     assert rules.check_comment(None) is None
+
+
+def test_stored_json_that_cannot_be_read_becomes_a_marker_with_the_reason() -> None:
+    from gbf_desktop.domain.stored_json import UnreadableJson, load_stored_json
+
+    assert load_stored_json(b'{"sets": 3, "w": 62.5}') == {"sets": 3, "w": 62.5}
+    deep = load_stored_json("[" * 5000 + "]" * 5000)
+    assert isinstance(deep, UnreadableJson)
+    assert deep.reason == "it is nested more than 64 levels deep"
+    assert isinstance(load_stored_json('{"a": ' * 65 + "1" + "}" * 65), UnreadableJson)
+    assert load_stored_json('{"a": ' * 63 + "1" + "}" * 63) is not None
+    assert not isinstance(load_stored_json("[" * 64 + "]" * 64), UnreadableJson)
+    # jsonb prints 1e400 as its 401 digits: an exact integer the readers flag as out of range.
+    assert load_stored_json('{"w": 1' + "0" * 400 + "}") == {"w": 10**400}
+    digits = load_stored_json(memoryview(b"[" + b"9" * 5000 + b"]"))
+    assert isinstance(digits, UnreadableJson)
+    assert digits.reason == "it holds a number of thousands of digits"
+    assert isinstance(load_stored_json("not json"), UnreadableJson)
+    # Two reads of one row give equal markers: the program editor's diff sees no change.
+    assert load_stored_json("[" * 100 + "]" * 100) == load_stored_json("[" * 100 + "]" * 100)
+    # ...and the write rules never let a marker into a new row.
+    err = refused(
+        v.json_value, {"data": deep}, field="data", label="Session data", limits=v.DATA_LIMITS
+    )
+    assert err.field == "data.data"
+    assert "could not be read from the database" in err.message

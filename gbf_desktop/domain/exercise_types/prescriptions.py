@@ -69,6 +69,7 @@ from gbf_desktop.domain.exercise_types.values import (
     Tempo,
     parse_reps,
 )
+from gbf_desktop.domain.stored_json import UnreadableJson
 from gbf_desktop.errors import ValidationError
 
 SETS_RULE = NumberRule("Sets", 1, 20)
@@ -552,11 +553,12 @@ def read_config(config: object, library_type: object) -> ConfigReading:
     if not isinstance(config, Mapping):
         empty = _READERS[kind](Reader({}))
         severity: Severity = "missing" if config is None else "invalid"
-        message = (
-            "No config is stored for this exercise."
-            if config is None
-            else "The stored config is not a JSON object."
-        )
+        if isinstance(config, UnreadableJson):
+            message = f"The stored config cannot be read: {config.reason}."
+        elif config is None:
+            message = "No config is stored for this exercise."
+        else:
+            message = "The stored config is not a JSON object."
         issue = FieldIssue("", "Config", severity, message, raw)
         return ConfigReading(kind=kind, prescription=empty, issues=(issue,), _raw=raw)
     reader = Reader(config)

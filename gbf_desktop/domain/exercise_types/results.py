@@ -37,6 +37,7 @@ from gbf_desktop.domain.exercise_types.fields import (
     settle_extra,
 )
 from gbf_desktop.domain.exercise_types.values import ExerciseKind
+from gbf_desktop.domain.stored_json import UnreadableJson
 from gbf_desktop.errors import ValidationError
 
 LOGGED_REPS_RULE = NumberRule("Reps", 0, 1000)
@@ -392,7 +393,12 @@ def read_result(data: object, library_type: object) -> ResultReading:
     raw = copy.deepcopy(data)
     if not isinstance(data, Mapping):
         severity: Severity = "missing" if data is None else "invalid"
-        message = "Nothing is logged." if data is None else "The logged data is not a JSON object."
+        if isinstance(data, UnreadableJson):
+            message = f"The logged data cannot be read: {data.reason}."
+        elif data is None:
+            message = "Nothing is logged."
+        else:
+            message = "The logged data is not a JSON object."
         issue = FieldIssue("", "Logged data", severity, message, raw)
         return ResultReading(kind=kind, result=empty_result(kind), issues=(issue,), _raw=raw)
     reader = Reader(data)
