@@ -98,6 +98,16 @@ def test_every_covered_table_is_in_the_isolation_test() -> None:
     assert covered == set(OWN_ROWS)
 
 
+def test_every_table_of_the_desktops_own_schema_has_rules() -> None:
+    # A new desktop table without rules would be out of a coach role's reach (no grant): the
+    # feature using it would fail for every coach signed in that way.
+    from gbf_desktop.db.models import DESKTOP_SCHEMA, Base
+
+    own = {t.name for t in Base.metadata.tables.values() if t.schema == DESKTOP_SCHEMA}
+    assert own
+    assert own <= {r.table for r in secure.RULES if r.schema == secure.SCHEMA}
+
+
 def _ids(world: CoachWorld, table: str) -> list[str]:
     return [getattr(world, key) for key in OWN_ROWS[table]]
 
