@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from gbf_desktop import __version__
-from gbf_desktop.errors import KnownError
+from gbf_desktop.errors import ConfigError, KnownError
 from gbf_desktop.settings import APP_NAME, Settings
 
 if TYPE_CHECKING:
@@ -248,16 +248,25 @@ def _coach_role(args: argparse.Namespace, db: Database) -> int:
     if args.role_action == "remove":
         print(f"dropped the role {secure.remove_coach_role(db.engine, args.who)}")
         return EXIT_OK
-    new = secure.add_coach_role(db.engine, args.email)
-    if args.keyring:
-        from gbf_desktop.connections import store_password
+    from gbf_desktop.connections import keyring_status, store_password
 
-        assert db.target is not None  # coach roles exist on servers only
+    if args.keyring and not keyring_status().available:
+        # Said before the role exists: a password that reaches no keyring must not be lost.
+        raise ConfigError(
+            f"No role was created: {keyring_status().reason}.",
+            hint="Run it without --keyring to see the password once.",
+        )
+    new = secure.add_coach_role(db.engine, args.email)
+    if args.keyring and db.target is not None:
         target = db.target.with_user(new.role)
-        where = store_password(target, new.password)
-        print(f"created the role {new.role} for {new.email}; its password is in {where}")
-        print(f"connect with: gbf-desktop --database-url {target.url_without_password()}")
-        return EXIT_OK
+        try:
+            where = store_password(target, new.password)
+        except KnownError as err:
+            print(f"gbf-desktop: {err}", file=sys.stderr)
+        else:
+            print(f"created the role {new.role} for {new.email}; its password is in {where}")
+            print(f"connect with: gbf-desktop --database-url {target.url_without_password()}")
+            return EXIT_OK
     print(f"created the role {new.role} for {new.email}")
     print(f"password (shown once, store it now): {new.password}")
     return EXIT_OK

@@ -451,3 +451,45 @@ def test_coach_role_commands(
         for left in secure.list_coach_roles(engine):
             secure.remove_coach_role(engine, left.role)
         secure.remove(engine)
+
+
+def test_coach_role_add_to_the_keyring(
+    engine: Engine, db_url: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import keyring
+    from keyring.backends import fail
+
+    from gbf_desktop.connections import parse_url, stored_password
+    from tests.keyring_backends import MemoryKeyring
+
+    world = two_coaches(engine, CLIP)
+    secure.install(engine)
+    previous = keyring.get_keyring()
+    try:
+        keyring.set_keyring(fail.Keyring())
+        args = ["db", "coach-role", "add", world.mine.email, "--keyring", "--database-url", db_url]
+        assert cli.main(args) == cli.EXIT_FAILED
+        assert "No role was created" in capsys.readouterr().err
+        assert secure.list_coach_roles(engine) == []
+
+        keyring.set_keyring(MemoryKeyring())
+        assert cli.main(args) == cli.EXIT_OK
+        out = capsys.readouterr().out
+        role = secure.list_coach_roles(engine)[0].role
+        assert f"created the role {role}" in out
+        url = out.split("connect with: gbf-desktop --database-url ", 1)[1].strip()
+        target, password = parse_url(url)
+        assert password is None
+        assert target.user == role
+        saved = stored_password(target)
+        assert saved is not None
+        assert saved not in out
+        with psycopg.connect(
+            plain_libpq_url(make_url(db_url).set(username=role, password=saved))
+        ) as conn:
+            assert conn.execute("SELECT gbf_desktop.me()").fetchone() == (world.mine.coach,)
+    finally:
+        keyring.set_keyring(previous)
+        for left in secure.list_coach_roles(engine):
+            secure.remove_coach_role(engine, left.role)
+        secure.remove(engine)
