@@ -257,6 +257,17 @@ class SavedProgram:
     def wrote_anything(self) -> bool:
         return any(self.rows.values())
 
+    @property
+    def reorder_notice(self) -> str | None:
+        """What the builder tells the coach after a save that moved blocks, weeks or sessions."""
+        if not self.reordered:
+            return None
+        return (
+            "Saved. Blocks, weeks or sessions changed places: the web app may still list them "
+            "in their old order until it next saves this program itself. Students' logs are "
+            "unaffected."
+        )
+
 
 @dataclass(frozen=True)
 class AssignedStudent:

@@ -6,6 +6,7 @@ generator task, so the progress bar follows the bytes and Cancel rolls the trans
 
 from __future__ import annotations
 
+from functools import partial
 from typing import TypeVar
 
 from PySide6.QtCore import Qt, Signal, Slot
@@ -23,7 +24,13 @@ from PySide6.QtWidgets import (
 )
 
 from gbf_desktop.services.backend import Backend
-from gbf_desktop.services.media import AttachChoices, SessionChoice, StoredClip, StoreProgress
+from gbf_desktop.services.media import (
+    AttachChoices,
+    SessionChoice,
+    SessionExerciseContext,
+    StoredClip,
+    StoreProgress,
+)
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, store_job
@@ -102,6 +109,13 @@ def status_text(choice: SessionChoice) -> str:
     return logged
 
 
+WHOLE_SESSION = "The whole session"
+
+
+def exercise_text(index: int, item: SessionExerciseContext) -> str:
+    return f"{index + 1}. {item.exercise_name}"
+
+
 class AttachDialog(QDialog):
     """Store `clip` on a session of one of the coach's students; `stored` carries the new row."""
 
@@ -122,6 +136,7 @@ class AttachDialog(QDialog):
         self.clip = clip
         self._choices: AttachChoices | None = None
         self._load_task: Task | None = None
+        self._exercises_task: Task | None = None
         self._store_task: Task | None = None
         self.result_clip: StoredClip | None = None
 
@@ -148,6 +163,11 @@ class AttachDialog(QDialog):
         self.sessions.setColumnWidth(0, 180)
         self.sessions.setColumnWidth(1, 180)
         self.sessions.setColumnWidth(2, 160)
+        # One exercise of the session, or the whole session: a clip attached to an exercise is
+        # linked as the web links an upload (the entry's `videos` and the row's).
+        self.exercise_combo = QComboBox()
+        self.exercise_combo.addItem(WHOLE_SESSION, None)
+        self.exercise_combo.setEnabled(False)
         self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
@@ -170,6 +190,8 @@ class AttachDialog(QDialog):
         layout.addWidget(self.student_combo)
         layout.addWidget(QLabel("Session"))
         layout.addWidget(self.sessions, 1)
+        layout.addWidget(QLabel("Exercise"))
+        layout.addWidget(self.exercise_combo)
         layout.addWidget(self.error_label)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
@@ -257,7 +279,43 @@ class AttachDialog(QDialog):
 
     @Slot()
     def _on_sessions_selection_changed(self) -> None:
+        self.exercise_combo.clear()
+        self.exercise_combo.addItem(WHOLE_SESSION, None)
+        self.exercise_combo.setEnabled(False)
+        choice = self.selected_session()
+        if choice is not None:
+            task = self._runner.read(
+                self._backend.clip_exercise_choices, self._coach_id, choice.session_id
+            )
+            task.succeeded.connect(partial(self._on_exercises_loaded, choice.session_id))
+            task.failed.connect(self._on_task_failed)
+            self._exercises_task = task
         self._update_buttons()
+
+    @property
+    def loading_exercises(self) -> bool:
+        return self._exercises_task is not None and not self._exercises_task.is_done
+
+    def _on_exercises_loaded(
+        self, session_id: str, exercises: tuple[SessionExerciseContext, ...]
+    ) -> None:
+        choice = self.selected_session()
+        if choice is None or choice.session_id != session_id:
+            return  # the coach picked another session meanwhile
+        for index, item in enumerate(exercises):
+            self.exercise_combo.addItem(
+                exercise_text(index, item), (item.exercise_id, item.position)
+            )
+        self.exercise_combo.setEnabled(bool(exercises) and not self.busy)
+
+    def select_exercise(self, exercise_id: str) -> None:
+        """Pick one exercise of the selected session, as the combo would."""
+        for index in range(self.exercise_combo.count()):
+            data = self.exercise_combo.itemData(index)
+            if isinstance(data, tuple) and data[0] == exercise_id:
+                self.exercise_combo.setCurrentIndex(index)
+                return
+        raise LookupError(f"exercise {exercise_id} is not in the selected session")
 
     @Slot(QTreeWidgetItem, int)
     def _on_sessions_double_clicked(self, _item: QTreeWidgetItem, _column: int) -> None:
@@ -268,6 +326,7 @@ class AttachDialog(QDialog):
         self.store_button.setEnabled(not self.busy and self.selected_session() is not None)
         self.student_combo.setEnabled(not self.busy)
         self.sessions.setEnabled(not self.busy)
+        self.exercise_combo.setEnabled(not self.busy and self.exercise_combo.count() > 1)
 
     # --- storing -----------------------------------------------------------------------------
 
@@ -278,8 +337,15 @@ class AttachDialog(QDialog):
         if choice is None or not isinstance(student_id, str) or self.busy:
             return
         self.error_label.hide()
+        exercise = self.exercise_combo.currentData()
         task = self._runner.write(
-            store_job, self._backend, self._coach_id, student_id, choice.session_id, self.clip
+            store_job,
+            self._backend,
+            self._coach_id,
+            student_id,
+            choice.session_id,
+            self.clip,
+            exercise=exercise if isinstance(exercise, tuple) else None,
         )
         task.progressed.connect(self._on_store_progressed)
         task.succeeded.connect(self._on_store_succeeded)

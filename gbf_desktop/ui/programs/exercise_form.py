@@ -691,9 +691,10 @@ class _CustomPage(_KindPage):
         self.notes.set_text(p.notes or "")
 
 
-# Which types a library exercise can be prescribed as. The stored config only says EMOM, AMRAP
-# or "standard" (the web has no circuit format), so circuit and custom come from the library's
-# own type: a standard exercise cannot become a circuit here, nor a circuit a plain standard.
+# Which types a library exercise can be prescribed as: its own type (circuit and custom carry
+# their results in the library type's shape, which the web runner writes by), EMOM and AMRAP
+# (the web's builder offers them on any exercise). A circuit format stored on another type, as
+# the web's programs page writes it, stays choosable for that exercise.
 def allowed_kinds(library: ExerciseKind) -> tuple[ExerciseKind, ...]:
     base = (
         library if library in (ExerciseKind.CIRCUIT, ExerciseKind.CUSTOM) else ExerciseKind.STANDARD
@@ -803,6 +804,9 @@ class ExerciseForm(QWidget):
         self._kind = kind
         self._extra = prescription.extra
         allowed = allowed_kinds(self._library)
+        if kind not in allowed:
+            # The web's circuit format can sit on any library exercise: keep it choosable.
+            allowed = (*allowed, kind)
         model = self.type_combo.model()
         assert isinstance(model, QStandardItemModel)
         for row, option in enumerate(ExerciseKind):
@@ -822,7 +826,12 @@ class ExerciseForm(QWidget):
         blocking = [i for i in (reading.issues if reading else ()) if i.blocks_value]
         for issue in reading.issues if reading else ():
             self._show_issue(page, issue)
-        if blocking:
+        if blocking and all(i.severity == "ambiguous" for i in blocking):
+            self.banner.setText(
+                "The stored duration reads as minutes on the web's programs page and as seconds "
+                "in its builder; it is kept as stored until you set the minutes."
+            )
+        elif blocking:
             self.banner.setText(
                 "The stored prescription has values this app cannot use; they are shown as "
                 "stored and kept until you edit this exercise."

@@ -306,6 +306,12 @@ class ProgramBuilderPage(QWidget):
         self.editor_message.setObjectName("errorLabel")
         self.editor_message.setWordWrap(True)
         self.editor_message.hide()
+        # What a save left for the coach to know (the web may list moved sessions in the old
+        # order); cleared by the next edit or save.
+        self.save_notice = QLabel("")
+        self.save_notice.setObjectName("noticeLabel")
+        self.save_notice.setWordWrap(True)
+        self.save_notice.hide()
 
         splitter = QSplitter()
         splitter.setChildrenCollapsible(False)
@@ -324,6 +330,7 @@ class ProgramBuilderPage(QWidget):
         layout.addWidget(self.description_edit)
         layout.addLayout(bar)
         layout.addWidget(self.editor_message)
+        layout.addWidget(self.save_notice)
         layout.addWidget(splitter, 1)
         return page
 
@@ -973,6 +980,8 @@ class ProgramBuilderPage(QWidget):
             )
         else:
             self.state_label.setText("Saved: nothing had changed")
+        self.save_notice.setText(result.reorder_notice or "")
+        self.save_notice.setVisible(result.reorder_notice is not None)
         proceed, self._after_leave = self._after_leave, None
         if proceed is not None:
             proceed()
@@ -1040,6 +1049,7 @@ class ProgramBuilderPage(QWidget):
     def _on_editor_opened(self, opened: OpenedProgram) -> None:
         self.views.setCurrentIndex(self.EDITOR)
         self._show_editor_message(None)
+        self.save_notice.hide()
         self._sync_program_fields()
         self.state_label.setText("")
         self.tree.expandToDepth(2)
@@ -1051,6 +1061,7 @@ class ProgramBuilderPage(QWidget):
     def _on_editor_dirty_changed(self, dirty: bool) -> None:
         if dirty:
             self.state_label.setText("Unsaved changes")
+            self.save_notice.hide()
         self.save_action.setEnabled(dirty)
         self.save_button.setEnabled(dirty and not self.editor.busy)
 

@@ -80,8 +80,18 @@ def _number(value: float) -> str:
 _TIMES = "\u00d7"
 
 
+_VARIANT_LABELS = {"for-time": "For time", "time": "Time", "distance": "Distance"}
+
+
+def _length(minutes: int | None, unconfirmed: int | None) -> str:
+    # A minute-like stored duration: minutes on the web's programs page, seconds in its builder.
+    if minutes is None and unconfirmed is not None:
+        return f"{unconfirmed} min or {unconfirmed} s?"
+    return f"{minutes or '?'} min"
+
+
 def _standard(p: StandardPrescription) -> list[str]:
-    parts = []
+    parts = [_VARIANT_LABELS[p.variant]] if p.variant in _VARIANT_LABELS else []
     if p.sets is not None or p.reps is not None:
         reps = str(p.reps) if p.reps is not None else f"{p.set_time_s or '?'} s"
         parts.append(f"{p.sets or '?'} {_TIMES} {reps}")
@@ -93,7 +103,7 @@ def _standard(p: StandardPrescription) -> list[str]:
 
 
 def _emom(p: EmomPrescription) -> list[str]:
-    parts = [f"EMOM {p.minutes or '?'} min"]
+    parts = [f"EMOM {_length(p.minutes, p.unconfirmed_duration)}"]
     if p.reps_per_minute is not None:
         parts.append(f"{p.reps_per_minute}/min")
     if p.alternating:
@@ -102,7 +112,7 @@ def _emom(p: EmomPrescription) -> list[str]:
 
 
 def _amrap(p: AmrapPrescription) -> list[str]:
-    parts = [f"AMRAP {p.time_cap_min or '?'} min"]
+    parts = [f"AMRAP {_length(p.time_cap_min, p.unconfirmed_duration)}"]
     if p.target_reps is not None:
         parts.append(f"target {p.target_reps} reps")
     elif p.target_rounds is not None:
@@ -112,6 +122,8 @@ def _amrap(p: AmrapPrescription) -> list[str]:
 
 def _circuit(p: CircuitPrescription) -> list[str]:
     parts = [f"Circuit {p.rounds or '?'} rounds"]
+    if p.reps_per_round is not None:
+        parts.append(f"{p.reps_per_round} reps/round")
     if p.stations:
         parts.append(f"{len(p.stations)} stations")
     return parts
@@ -137,7 +149,11 @@ def prescription_summary(reading: ConfigReading) -> str:
     else:
         parts = _custom(p)
     text = " · ".join(parts)
-    return text if reading.is_valid else f"⚠ invalid config · {text}"
+    if reading.is_valid:
+        return text
+    if all(i.severity == "ambiguous" for i in reading.issues if i.blocks_value):
+        return f"⚠ check the duration · {text}"
+    return f"⚠ invalid config · {text}"
 
 
 class ProgramTreeModel(QAbstractItemModel):

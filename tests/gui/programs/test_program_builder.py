@@ -449,8 +449,30 @@ def test_edit_a_demo_program_keeps_students_logs_and_clips(
     # Only the edited value changed; keys the form does not show are kept.
     assert by_id[changed.id][4] == {**old_config, "sets": 5}
     assert {x[0]: x[1] for x in after["sessions"]}[travelling.id] == target_week.id
-    # The students' logs and clips are exactly as they were.
-    assert logs_fingerprint(engine) == before_logs
+    # The students' logs and clips are as they were, except that the logs of the reordered
+    # session list their entries in the exercises' new order (the web pairs entry i with row i).
+    after_logs = logs_fingerprint(engine)
+    with engine.connect() as conn:
+        realigned = {
+            f"p:{row[0]}"
+            for row in conn.execute(
+                text('SELECT id FROM session_progress WHERE "sessionId" = :s'),
+                {"s": first_session.id},
+            )
+        }
+        entries = dict(
+            conn.execute(
+                text(
+                    "SELECT id, progress->'exercises' FROM session_progress"
+                    ' WHERE "sessionId" = :s'
+                ),
+                {"s": first_session.id},
+            ).all()
+        )
+    assert {k for k in after_logs if after_logs[k] != before_logs.get(k)} <= realigned
+    assert set(after_logs) == set(before_logs)
+    for listed in entries.values():
+        assert [e["exerciseId"] for e in listed[:2]] == [second.exercise_id, moved.exercise_id]
     assert doc.id == program_id
 
 
@@ -738,3 +760,26 @@ def test_deleting_a_program_names_the_students_logs_it_takes_along(
     with OrmSession(engine) as session:
         titles = session.scalars(select(m.Program.title)).all()
     assert titles == ["Hybrid Conditioning"]
+
+
+def test_a_saved_reorder_of_sessions_says_the_web_may_list_the_old_order(
+    qtbot: QtBot, page: ProgramBuilderPage
+) -> None:
+    """Sessions are renumbered in place, not rewritten (logs hang off them), so a web read
+    without ORDER BY may keep the old order: the builder says so after the save."""
+    open_first_demo_program(qtbot, page)
+    second = page.editor.document.blocks[0].weeks[0].sessions[1]
+    page.select_node(second.id)
+    page.up_action.trigger()
+    with qtbot.waitSignal(page.editor.saved, timeout=10_000):
+        qtbot.mouseClick(page.save_button, Qt.MouseButton.LeftButton)
+    settle(qtbot, page)
+
+    assert page.save_notice.isVisible()
+    assert "old order" in page.save_notice.text()
+    assert not page.editor_message.isVisible()
+
+    # The next edit clears it.
+    page.select_node(second.id)
+    page.down_action.trigger()
+    assert not page.save_notice.isVisible()

@@ -1,0 +1,94 @@
+"""Attaching a clip to one exercise of a session, from the attach dialog.
+
+The web links an upload to its exercise (frontend/app/workouts/[id]/page.tsx, handleVideoUpload):
+the clip's id goes into the entry's `videos` and the row's. The dialog offers the session's
+exercises, and the whole session as before.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import Qt
+from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session as OrmSession
+
+from gbf_desktop.db import models as m
+from gbf_desktop.services.backend import Backend
+from gbf_desktop.services.media import StoredClip
+from gbf_desktop.ui.clips.attach import WHOLE_SESSION, AttachDialog
+from gbf_desktop.video.compress import encode_test_pattern
+from gbf_desktop.workers.tasks import TaskRunner
+from gbf_desktop.workers.video_jobs import ReadyClip, check_clip
+from tests.gui.conftest import Seed, SessionSpec
+
+pytestmark = [pytest.mark.gui, pytest.mark.db, pytest.mark.ffmpeg]
+
+
+@pytest.fixture(scope="module")
+def clip(tmp_path_factory: pytest.TempPathFactory) -> ReadyClip:
+    path: Path = tmp_path_factory.mktemp("attach") / "set.mp4"
+    encode_test_pattern(path, duration_s=1.0, label="set 2")
+    return check_clip(path)
+
+
+def test_a_clip_attached_to_an_exercise_is_linked_to_it(
+    qtbot: QtBot,
+    seed: Seed,
+    engine: Engine,
+    backend: Backend,
+    *,
+    runner: TaskRunner,
+    clip: ReadyClip,
+) -> None:
+    coach = seed.user("coach@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    student = seed.user("alice@example.org", first="Alice", last="Moreau", coach=coach)
+    (session,) = seed.program(coach, "Strength base", [("Base", [[SessionSpec("Squat day")]])])
+    seed.assign("Strength base", student, coach)
+    with OrmSession(engine) as s:
+        names = ("Back Squat", "Romanian Deadlift")
+        ids = []
+        for position, name in enumerate(names):
+            exercise = m.Exercise(
+                id=m.new_id(), name=name, type=m.ExerciseType.standard, scope=m.Scope.global_
+            )
+            s.add(exercise)
+            s.flush()
+            ids.append(exercise.id)
+            s.add(
+                m.SessionExercise(
+                    id=m.new_id(),
+                    session_id=session,
+                    exercise_id=exercise.id,
+                    position=position,
+                    config={"sets": 3, "reps": 5, "format": "standard"},
+                )
+            )
+        s.commit()
+
+    dialog = AttachDialog(backend, runner, coach, clip)
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading and dialog.sessions.topLevelItemCount() == 1)
+    dialog.select(student, session)
+    qtbot.waitUntil(lambda: dialog.exercise_combo.count() == 3)
+    assert [dialog.exercise_combo.itemText(i) for i in range(3)] == [
+        WHOLE_SESSION,
+        "1. Back Squat",
+        "2. Romanian Deadlift",
+    ]
+    assert dialog.exercise_combo.isEnabled()
+    dialog.select_exercise(ids[1])
+    with qtbot.waitSignal(dialog.stored, timeout=20_000) as stored_signal:
+        qtbot.mouseClick(dialog.store_button, Qt.MouseButton.LeftButton)
+    stored: StoredClip = stored_signal.args[0]
+
+    with engine.connect() as conn:
+        progress, videos = conn.execute(
+            text("SELECT progress, videos FROM session_progress WHERE id = :i"),
+            {"i": stored.progress_id},
+        ).one()
+    assert videos == [stored.media_id]
+    assert [e["videos"] for e in progress["exercises"]] == [[], [stored.media_id]]
