@@ -10,7 +10,7 @@ from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, Protocol, cast
+from typing import Any, Protocol
 
 from gbf_desktop.domain.drawings import Drawing
 from gbf_desktop.domain.model import ExerciseRecord, ProgramSummary
@@ -28,17 +28,36 @@ from gbf_desktop.services import (
 )
 from gbf_desktop.services import library as library_service
 from gbf_desktop.services import programs as programs_service
-from gbf_desktop.services.ports import UnitOfWork
-from gbf_desktop.services.takes import Take, TakeStore, TakesUowFactory
+from gbf_desktop.services.ports import MediaRepository, UnitOfWork
+from gbf_desktop.services.takes import Take, TakeStore, TakesUnitOfWork
 
 
 class ReviewStore(review.ReviewReads, logging_on_behalf.LoggingStore, Protocol):
     """The progress review's reads and the writes of logging on a student's behalf."""
 
 
-class BackendUnitOfWork(UnitOfWork, Protocol):
-    """The ports' repositories plus those of the review use cases (each service module declares
-    the narrow subset it needs)."""
+class BackendMedia(MediaRepository, clips.ClipsMedia, Protocol):
+    """The clip rows as the dashboard's port and the clips page's service both read them."""
+
+
+class BackendUnitOfWork(
+    UnitOfWork,
+    library_service.LibraryUnitOfWork,
+    programs_service.ScheduleUnitOfWork,
+    clips.ClipsUnitOfWork,
+    media.MediaUnitOfWork,
+    annotation_service.AnnotationUnitOfWork,
+    TakesUnitOfWork,
+    Protocol,
+):
+    """Every service's narrow unit of work in one: what the composition root must provide.
+
+    Each service module declares the subset it needs; `app.py` builds the Backend from a factory
+    of `SqlUnitOfWork`, so mypy checks there, once, that it provides all of them.
+    """
+
+    @property
+    def media(self) -> BackendMedia: ...
 
     @property
     def review(self) -> ReviewStore: ...
@@ -63,7 +82,7 @@ class Backend:
         """At the start: sweep partial files, settle interrupted stores, list the takes to offer."""
         if self.takes is None:
             return []
-        return self.takes.recover(cast("TakesUowFactory", self.uow_factory))
+        return self.takes.recover(self.uow_factory)
 
     def sign_in(self, email: str, password: str) -> auth.SignedInUser:
         return auth.sign_in(self.uow_factory, email, password)
@@ -142,11 +161,8 @@ class Backend:
         media_id: str | None = None,
     ) -> Generator[media.StoreProgress, None, media.StoredClip]:
         """Store a checked clip on the student's session (see `media.iter_store_clip`)."""
-        # The SQL unit of work carries `clip_store` besides the ports' repositories; the ports'
-        # protocol stays as small as the read-only services need.
-        factory = cast("media.MediaUnitOfWorkFactory", self.uow_factory)
         return media.iter_store_clip(
-            factory,
+            self.uow_factory,
             inspect,
             coach_id=coach_id,
             student_id=student_id,
@@ -161,8 +177,7 @@ class Backend:
         self, coach_id: str, session_id: str
     ) -> tuple[media.SessionExerciseContext, ...]:
         """The exercises of a session a clip can be attached to (see `media.exercise_choices`)."""
-        factory = cast("media.MediaUnitOfWorkFactory", self.uow_factory)
-        return media.exercise_choices(factory, coach_id, session_id)
+        return media.exercise_choices(self.uow_factory, coach_id, session_id)
 
     def store_clip(
         self,
@@ -189,14 +204,14 @@ class Backend:
             try:
                 next(steps)
             except StopIteration as done:
-                return cast("media.StoredClip", done.value)
+                stored: media.StoredClip = done.value
+                return stored
 
     # --- exercise library ----------------------------------------------------------------------
 
     @property
     def _library_uow(self) -> library_service.LibraryUowFactory:
-        # As for programs: SqlUnitOfWork implements the library's narrow protocol too.
-        return cast("library_service.LibraryUowFactory", self.uow_factory)
+        return self.uow_factory
 
     def library(self, user_id: str) -> library_service.LibraryCatalog:
         """The visible library in memory; search it with `catalog.search(...)` per keystroke."""
@@ -223,9 +238,7 @@ class Backend:
 
     @property
     def _programs_uow(self) -> programs_service.ProgramsUowFactory:
-        # The composition root gives a factory of SqlUnitOfWork, which implements every service's
-        # narrow protocol; the field is typed with the dashboard's port, hence the cast.
-        return cast("programs_service.ProgramsUowFactory", self.uow_factory)
+        return self.uow_factory
 
     def programs(self, coach_id: str) -> tuple[ProgramSummary, ...]:
         return programs_service.list_programs(self._programs_uow, coach_id)
@@ -285,8 +298,9 @@ class Backend:
         self, coach_id: str, program_id: str, student_ids: Sequence[str], start: date
     ) -> programs_service.SchedulePreview:
         """The dates a start day gives and the students it would double-book; no write."""
-        factory = cast("Callable[[], programs_service.ScheduleUnitOfWork]", self.uow_factory)
-        return programs_service.schedule_preview(factory, coach_id, program_id, student_ids, start)
+        return programs_service.schedule_preview(
+            self.uow_factory, coach_id, program_id, student_ids, start
+        )
 
     def program_assignments(
         self, coach_id: str, program_id: str
@@ -304,9 +318,7 @@ class Backend:
     # -- clips page, player, comparison ------------------------------------------------------
 
     def _clips_uow(self) -> clips.ClipsUowFactory:
-        # The SQL unit of work's `media` repository carries the clip queries besides the ports'
-        # read-only ones; `clips` declares exactly what it needs.
-        return cast("clips.ClipsUowFactory", self.uow_factory)
+        return self.uow_factory
 
     def clip_library(self, coach_id: str) -> clips.ClipLibrary:
         """The coach's students' clips, newest first, without their bytes."""
@@ -330,7 +342,7 @@ class Backend:
     # -- drawings and bar paths on clips -----------------------------------------------------
 
     def _annotations_uow(self) -> annotation_service.AnnotationUowFactory:
-        return cast("annotation_service.AnnotationUowFactory", self.uow_factory)
+        return self.uow_factory
 
     def clip_annotations(self, coach_id: str, media_id: str) -> annotation_service.ClipAnnotations:
         return annotation_service.load(self._annotations_uow(), coach_id, media_id)
