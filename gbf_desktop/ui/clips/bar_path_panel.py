@@ -23,6 +23,7 @@ from PySide6.QtWidgets import (
     QDoubleSpinBox,
     QFileDialog,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QProgressBar,
     QPushButton,
@@ -185,12 +186,11 @@ class BarPathChart(QWidget):
         painter.setPen(VELOCITY_COLOUR)
         painter.drawText(QRectF(plot.right() + 4, plot.top(), 40, 16), 0, f"{v_max:.1f}")
         painter.drawText(QRectF(plot.right() + 4, plot.bottom() - 14, 40, 16), 0, f"-{v_max:.1f}")
-        painter.setPen(QColor("#4b5563"))
-        painter.drawText(
-            QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18),
-            Qt.AlignmentFlag.AlignCenter,
-            "height (cm, blue) · velocity (m/s, orange) · time (s)",
-        )
+        legend = QRectF(plot.left(), plot.bottom() + 4, plot.width(), 18)
+        painter.setPen(HEIGHT_COLOUR)
+        painter.drawText(legend, Qt.AlignmentFlag.AlignLeft, "height (cm)")
+        painter.setPen(VELOCITY_COLOUR)
+        painter.drawText(legend, Qt.AlignmentFlag.AlignRight, "velocity (m/s)")
 
     @staticmethod
     def _curve(
@@ -235,7 +235,7 @@ class BarPathPanel(QWidget):
         self._press: QPointF | None = None
         self._drag: tuple[float, float, float] | None = None
 
-        title = QLabel("Bar path")
+        title = QLabel("Bar path and speed")
         title.setObjectName("paneTitle")
         self.mark_button = QPushButton("Mark plate")
         self.mark_button.setCheckable(True)
@@ -245,7 +245,8 @@ class BarPathPanel(QWidget):
         self.plate_spin.setRange(bp.MIN_PLATE_CM, bp.MAX_PLATE_CM)
         self.plate_spin.setValue(bp.DEFAULT_PLATE_CM)
         self.plate_spin.setDecimals(1)
-        self.plate_spin.setSuffix(" cm plate")
+        self.plate_spin.setSuffix(" cm")
+        self.plate_spin.setToolTip("The plate's diameter: 45 cm for standard plates")
         self.track_button = QPushButton("Track")
         self.track_button.setEnabled(False)
         self.cancel_button = QPushButton("Cancel")
@@ -259,12 +260,7 @@ class BarPathPanel(QWidget):
         self.remark_button = QPushButton("Mark again there")
         self.remark_button.hide()
         self.chart = BarPathChart()
-        self.table = QTableWidget(0, 5)
-        self.table.setObjectName("repsTable")
-        self.table.setHorizontalHeaderLabels(["Rep", "ROM", "Mean m/s", "Peak m/s", "Loss"])
-        self.table.verticalHeader().hide()
-        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
-        self.table.setMinimumHeight(150)
+        self.table = self._build_table()
         self.csv_button = QPushButton("CSV…")
         self.csv_button.setEnabled(False)
         for widget in (
@@ -282,6 +278,18 @@ class BarPathPanel(QWidget):
         view.overlays.append(self.paint_path)
         view.installEventFilter(self)
 
+    @staticmethod
+    def _build_table() -> QTableWidget:
+        table = QTableWidget(0, 5)
+        table.setObjectName("repsTable")
+        table.setHorizontalHeaderLabels(["Rep", "ROM", "Mean", "Peak", "Loss"])
+        table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Stretch)
+        table.setToolTip("Mean and peak concentric velocity in m/s; loss from the best rep")
+        table.verticalHeader().hide()
+        table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        table.setMinimumHeight(110)
+        return table
+
     def _build_layout(self, title: QLabel) -> None:
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
@@ -289,10 +297,14 @@ class BarPathPanel(QWidget):
         layout.addWidget(title)
         controls = QHBoxLayout()
         controls.addWidget(self.mark_button)
-        controls.addWidget(self.plate_spin)
         controls.addWidget(self.track_button)
         controls.addWidget(self.cancel_button)
         layout.addLayout(controls)
+        plate = QHBoxLayout()
+        plate.addWidget(QLabel("Plate diameter"))
+        plate.addWidget(self.plate_spin)
+        plate.addStretch(1)
+        layout.addLayout(plate)
         layout.addWidget(self.progress)
         layout.addWidget(self.status_label)
         layout.addWidget(self.remark_button)
@@ -422,7 +434,6 @@ class BarPathPanel(QWidget):
                 item = QTableWidgetItem(text)
                 item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
                 self.table.setItem(r, c, item)
-        self.table.resizeColumnsToContents()
         self.status_label.setText(summary_text(analysis))
         self.csv_button.setEnabled(True)
         self.view.update()

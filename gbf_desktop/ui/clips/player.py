@@ -674,7 +674,7 @@ class PlayerWindow(QWidget):
         )
         self.keys_label = QLabel(
             "Space play/pause · ←/→ one frame · I/O loop in/out · F full screen, Esc leaves it · "
-            "V select · L line · A arrow · C circle · N angle · D free-hand · T text · "
+            "V select · L line · A arrow · C circle · N angle · D pen · T text · "
             "P plumb · G grid · Del delete · Ctrl+Z undo"
         )
         self.keys_label.setWordWrap(True)
