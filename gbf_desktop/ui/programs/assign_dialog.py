@@ -7,12 +7,16 @@ the service answers ("Assigned to ...", "Already assigned to ...") is shown as i
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Slot
+from datetime import date
+
+from PySide6.QtCore import QDate, Qt, Slot
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
+    QFormLayout,
     QHBoxLayout,
     QLabel,
     QListView,
@@ -22,9 +26,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gbf_desktop.domain.schedule import next_monday
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.backend import Backend
-from gbf_desktop.services.programs import AssignmentReport, AssignmentView
+from gbf_desktop.services.programs import AssignmentReport, AssignmentView, SchedulePreview
 from gbf_desktop.services.review import StudentRow
 from gbf_desktop.ui.kit.formatting import short_date
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -41,8 +46,11 @@ class AssignDialog(QDialog):
         coach_id: str,
         program: tuple[str, str],
         parent: QWidget | None = None,
+        *,
+        today: date | None = None,
     ) -> None:
-        """`program` is the (id, title) of the program to assign."""
+        """`program` is the (id, title) of the program to assign; the start defaults to the
+        Monday after `today`."""
         super().__init__(parent)
         program_id, program_title = program
         self._backend = backend
@@ -66,6 +74,7 @@ class AssignDialog(QDialog):
         self.list_view.setObjectName("assignList")
         self.list_view.setModel(self.model)
         self.list_view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self._build_schedule_fields(next_monday(today or date.today()))
         self.message_label = QLabel("Loading your students…")
         self.message_label.setObjectName("mutedLabel")
         self.message_label.setWordWrap(True)
@@ -77,9 +86,15 @@ class AssignDialog(QDialog):
         buttons.addStretch(1)
         buttons.addWidget(self.assign_button)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
+        schedule = QFormLayout()
+        schedule.setFieldGrowthPolicy(QFormLayout.FieldGrowthPolicy.FieldsStayAtSizeHint)
+        schedule.addRow("Starts on", self.start_edit)
         layout = QVBoxLayout(self)
         layout.addWidget(intro)
         layout.addWidget(self.list_view, 1)
+        layout.addLayout(schedule)
+        layout.addWidget(self.schedule_label)
+        layout.addWidget(self.warning_label)
         layout.addWidget(self.message_label)
         layout.addLayout(buttons)
         layout.addWidget(close)
@@ -91,9 +106,33 @@ class AssignDialog(QDialog):
         close.rejected.connect(self.reject)
         self._update_buttons()
 
+    def _build_schedule_fields(self, start: date) -> None:
+        self._preview_task: Task | None = None
+        self.start_edit = QDateEdit(QDate(start.year, start.month, start.day))
+        self.start_edit.setObjectName("startEdit")
+        self.start_edit.setCalendarPopup(True)
+        self.start_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.start_edit.setMinimumWidth(160)
+        self.schedule_label = QLabel("")
+        self.schedule_label.setObjectName("mutedLabel")
+        self.schedule_label.setWordWrap(True)
+        self.warning_label = QLabel("")
+        self.warning_label.setObjectName("warningLabel")
+        self.warning_label.setWordWrap(True)
+        self.warning_label.hide()
+        self.start_edit.dateChanged.connect(self._on_start_edit_date_changed)
+
     @property
     def busy(self) -> bool:
         return bool(self._tasks)
+
+    @property
+    def start(self) -> date:
+        picked = self.start_edit.date()
+        return date(picked.year(), picked.month(), picked.day())
+
+    def set_start(self, day: date) -> None:
+        self.start_edit.setDate(QDate(day.year, day.month, day.day))
 
     def refresh(self) -> None:
         self._students = None
@@ -101,6 +140,37 @@ class AssignDialog(QDialog):
         students = self._start(self._runner.read(self._backend.students, self._coach_id))
         students.succeeded.connect(self._on_students_task_succeeded)
         self._load_assignments()
+        self.preview_schedule()
+
+    def preview_schedule(self) -> None:
+        """Ask what the start day gives for the ticked students (dates, overlaps); no write."""
+        if self._preview_task is not None:
+            self._preview_task.cancel()
+        task = self._runner.read(
+            self._backend.schedule_preview,
+            self._coach_id,
+            self._program_id,
+            self.checked_students(),
+            self.start,
+        )
+        task.succeeded.connect(self._on_preview_schedule_task_succeeded)
+        task.failed.connect(self._on_task_failed)
+        self._preview_task = task
+
+    @Slot(object)
+    def _on_preview_schedule_task_succeeded(self, preview: SchedulePreview) -> None:
+        if self.sender() is not self._preview_task:
+            return  # an answer for a start or a choice that has changed since
+        self._preview_task = None
+        if preview.first is None or preview.last is None:
+            self.schedule_label.setText("This program has no sessions to date yet.")
+        else:
+            self.schedule_label.setText(
+                f"{preview.sessions} sessions, dated from {preview.first:%a %d %b} to "
+                f"{preview.last:%a %d %b %Y} on the program's weekly pattern."
+            )
+        self.warning_label.setText(preview.warning)
+        self.warning_label.setVisible(bool(preview.warning))
 
     def _load_assignments(self) -> None:
         task = self._start(
@@ -192,6 +262,11 @@ class AssignDialog(QDialog):
     @Slot(QStandardItem)
     def _on_model_item_changed(self, _item: QStandardItem) -> None:
         self._update_buttons()
+        self.preview_schedule()
+
+    @Slot(QDate)
+    def _on_start_edit_date_changed(self, _day: QDate) -> None:
+        self.preview_schedule()
 
     @Slot()
     def _on_list_current_changed(self) -> None:
@@ -204,14 +279,21 @@ class AssignDialog(QDialog):
             return
         task = self._start(
             self._runner.write(
-                self._backend.assign_program, self._coach_id, self._program_id, chosen
+                self._backend.assign_program,
+                self._coach_id,
+                self._program_id,
+                chosen,
+                start=self.start,
             )
         )
         task.succeeded.connect(self._on_assign_task_succeeded)
 
     @Slot(object)
     def _on_assign_task_succeeded(self, report: AssignmentReport) -> None:
-        self.message_label.setText(report.message)
+        text = report.message
+        if report.assigned:
+            text += f" Sessions dated from {self.start:%a %d %b %Y}."
+        self.message_label.setText(text)
         self._load_assignments()
 
     @Slot()

@@ -10,9 +10,11 @@ goes through the programs service on the write pool, which writes only the rows 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from datetime import date, datetime
 
 from PySide6.QtCore import (
     QAbstractListModel,
+    QDate,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -24,6 +26,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QCheckBox,
+    QDateEdit,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
@@ -164,18 +167,52 @@ class NodeForm(QWidget):
         self.notes_edit = QPlainTextEdit()
         self.notes_edit.setFixedHeight(110)
         self.notes_edit.setTabChangesFocus(True)
+        # A session's day (sessions.date, what the web shows): its weekday is the program's
+        # weekly pattern when it is assigned from a start day.
+        self.dated_check = QCheckBox("Dated")
+        self.date_edit = QDateEdit()
+        self.date_edit.setObjectName("sessionDateEdit")
+        self.date_edit.setCalendarPopup(True)
+        self.date_edit.setDisplayFormat("ddd d MMM yyyy")
+        self.date_edit.setMinimumWidth(160)
+        self.weekday_label = QLabel("")
+        self.weekday_label.setObjectName("mutedLabel")
+        self.date_row = QWidget()
+        row = QHBoxLayout(self.date_row)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(self.dated_check)
+        row.addWidget(self.date_edit)
+        row.addWidget(self.weekday_label)
+        row.addStretch(1)
         self.hint = QLabel("")
         self.hint.setObjectName("mutedLabel")
         self.hint.setWordWrap(True)
         form = QFormLayout()
         form.addRow("Title", self.title_edit)
         form.addRow("Notes", self.notes_edit)
+        form.addRow("Date", self.date_row)
+        self.form = form
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.heading)
         layout.addLayout(form)
         layout.addWidget(self.hint)
         layout.addStretch(1)
+
+    def show_date(self, value: datetime | None, *, visible: bool) -> None:
+        self.form.setRowVisible(self.date_row, visible)
+        self.dated_check.setChecked(value is not None)
+        self.date_edit.setEnabled(value is not None)
+        day = value.date() if value is not None else date.today()
+        self.date_edit.setDate(QDate(day.year, day.month, day.day))
+        self.weekday_label.setText(f"{day:%A}s" if value is not None else "no date: undated")
+
+    def chosen_date(self) -> datetime | None:
+        if not self.dated_check.isChecked():
+            return None
+        picked = self.date_edit.date()
+        # Noon UTC: the same calendar day wherever the web is opened around Europe.
+        return datetime(picked.year(), picked.month(), picked.day(), 12, 0)
 
 
 class ProgramBuilderPage(QWidget):
@@ -520,6 +557,8 @@ class ProgramBuilderPage(QWidget):
         self.editor.model.rowsInserted.connect(self._on_model_rows_inserted)
         self.node_form.title_edit.textEdited.connect(self._on_node_title_edited)
         self.node_form.notes_edit.textChanged.connect(self._on_node_notes_changed)
+        self.node_form.dated_check.toggled.connect(self._on_node_date_changed)
+        self.node_form.date_edit.dateChanged.connect(self._on_node_date_changed)
         self.exercise_form.config_edited.connect(self._on_exercise_form_config_edited)
         # library dock
         self.library.loaded.connect(self._on_library_loaded)
@@ -838,6 +877,10 @@ class ProgramBuilderPage(QWidget):
             self.node_form.heading.setText(f"{level}: {model.label(item)}")
             self.node_form.title_edit.setText(item.title or "")
             self.node_form.notes_edit.setPlainText(item.notes or "")
+            self.node_form.show_date(
+                item.date if isinstance(item, SessionDoc) else None,
+                visible=isinstance(item, SessionDoc),
+            )
             self.node_form.hint.setText(
                 "F2 renames in the tree too. Duplicate (Ctrl+D) copies it with its contents."
             )
@@ -862,8 +905,10 @@ class ProgramBuilderPage(QWidget):
                 self._show_details(item)
         elif isinstance(item, BlockDoc | SessionDoc):
             form = self.node_form
-            if form.title_edit.text() != (item.title or "") or form.notes_edit.toPlainText() != (
-                item.notes or ""
+            if (
+                form.title_edit.text() != (item.title or "")
+                or form.notes_edit.toPlainText() != (item.notes or "")
+                or (isinstance(item, SessionDoc) and form.chosen_date() != item.date)
             ):
                 self._show_details(item)
 
@@ -884,6 +929,17 @@ class ProgramBuilderPage(QWidget):
             return
         text = self.node_form.notes_edit.toPlainText()
         self.editor.set_field(node_id, "notes", text or None, "Notes")
+
+    @Slot()
+    def _on_node_date_changed(self) -> None:
+        node_id = self.selected_id()
+        if self._loading_fields or node_id is None:
+            return
+        form = self.node_form
+        value = form.chosen_date()
+        form.date_edit.setEnabled(value is not None)
+        form.weekday_label.setText(f"{value:%A}s" if value is not None else "no date: undated")
+        self.editor.set_field(node_id, "date", value, "Session date")
 
     @Slot(str, object, str)
     def _on_exercise_form_config_edited(self, node_id: str, config: object, field: str) -> None:
@@ -1062,6 +1118,9 @@ class ProgramBuilderPage(QWidget):
         if dirty:
             self.state_label.setText("Unsaved changes")
             self.save_notice.hide()
+        elif self.state_label.text() == "Unsaved changes":
+            # Undone back to the saved state: nothing is unsaved any more.
+            self.state_label.setText("No unsaved changes")
         self.save_action.setEnabled(dirty)
         self.save_button.setEnabled(dirty and not self.editor.busy)
 

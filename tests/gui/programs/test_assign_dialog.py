@@ -60,7 +60,10 @@ def test_assign_and_unassign(
     qtbot.mouseClick(dialog.assign_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: dialog.message_label.text().startswith("Assigned"), timeout=10_000)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
-    assert dialog.message_label.text() == "Assigned to Bob Ng, Chloe Dubois."
+    # Dated from the default start: the coming Monday.
+    assert dialog.message_label.text().startswith(
+        "Assigned to Bob Ng, Chloe Dubois. Sessions dated from Mon "
+    )
 
     program_id = page.editor.document.id
     with OrmSession(engine) as s:

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QDate, Qt
 from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select, text, update
@@ -783,3 +784,42 @@ def test_a_saved_reorder_of_sessions_says_the_web_may_list_the_old_order(
     page.select_node(second.id)
     page.down_action.trigger()
     assert not page.save_notice.isVisible()
+
+
+def test_set_a_sessions_date_and_weekday_then_undo_and_save(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    open_first_demo_program(qtbot, page)
+    session = page.editor.model.nodes_of(SessionDoc)[-1]
+    assert isinstance(session, SessionDoc)
+    page.select_node(session.id)
+    form = page.node_form
+    assert form.date_row.isVisible()
+    before = session.date
+
+    form.dated_check.setChecked(True)
+    form.date_edit.setDate(QDate(2026, 4, 15))  # a Wednesday
+    assert form.weekday_label.text() == "Wednesdays"
+    assert form.date_edit.text() == "Wed 15 Apr 2026"
+    edited = page.editor.model.item(session.id)
+    assert isinstance(edited, SessionDoc)
+    assert edited.date == datetime(2026, 4, 15, 12, 0)
+    assert page.editor.dirty
+
+    while page.undo_action.isEnabled():
+        page.undo_action.trigger()
+    undone = page.editor.model.item(session.id)
+    assert isinstance(undone, SessionDoc)
+    assert undone.date == before
+    assert not page.editor.dirty, "back to the saved state: nothing unsaved"
+    assert "Unsaved" not in page.state_label.text()
+
+    page.select_node(session.id)
+    form.dated_check.setChecked(True)
+    form.date_edit.setDate(QDate(2026, 4, 16))
+    save(qtbot, page)
+    with engine.connect() as conn:
+        stored = conn.execute(
+            text("SELECT date FROM sessions WHERE id = :i"), {"i": session.id}
+        ).scalar_one()
+    assert stored == datetime(2026, 4, 16, 12, 0)
