@@ -143,7 +143,7 @@ def bitrate_for_size(max_bytes: int, duration_s: float, *, audio_bitrate: int = 
 
 
 def _seconds(value: float) -> str:
-    return f"{value:.1f} s" if value >= 0.05 or value == 0 else f"{value:.3f} s"
+    return f"{value:.1f} s" if abs(value) >= 0.05 or value == 0 else f"{value:.3f} s"
 
 
 def validate_trim(

@@ -11,11 +11,14 @@ from __future__ import annotations
 import contextlib
 import ctypes
 import os
+import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import av
+import cv2
 import numpy as np
 import pytest
 
@@ -23,6 +26,7 @@ from gbf_desktop.errors import MediaError
 from gbf_desktop.video import compress as video
 from tests import video_inputs
 from tests.integration.test_video_compress import assert_meets_contract, leftovers
+from tests.robustness.conftest import assert_one_clear_line
 
 pytestmark = pytest.mark.ffmpeg
 
@@ -200,3 +204,95 @@ def test_an_unreadable_file_is_answered_before_any_encode(unreadable_copy: Path)
         video.compress(unreadable_copy, out)
     assert str(caught.value).startswith("locked.mp4 cannot be read (permission denied).")
     assert not out.exists()
+
+
+# --- the same files through `gbf-desktop clip compress`: one clear line, nothing written ---------
+
+
+def _jpeg_still(path: Path) -> Path:
+    """A photo saved with a video's name, as happens when a phone gallery is exported."""
+    frame = np.full((480, 640, 3), 128, dtype=np.uint8)
+    ok, data = cv2.imencode(".jpg", frame)
+    assert ok
+    path.write_bytes(data.tobytes())
+    return path
+
+
+def _folder(path: Path) -> Path:
+    path.mkdir()
+    return path
+
+
+# (what the coach gave, how it is made, the start of the one line they read)
+CLI_REFUSED: list[tuple[str, Callable[[Path], Path], str]] = [
+    ("missing.mp4", lambda p: p, "missing.mp4 was not found."),
+    ("clips.mov", _folder, "clips.mov is a folder, not a video file."),
+    ("empty.mp4", video_inputs.empty_file, "empty.mp4 is empty (0 bytes)"),
+    ("list.mp4", video_inputs.text_named_mp4, "list.mp4 is not a video that can be read"),
+    ("photo.mov", _jpeg_still, "photo.mov holds a single picture, not a video"),
+    ("still.mp4", video_inputs.single_picture, "still.mp4 holds a single picture, not a video"),
+    ("tiny.mp4", video_inputs.tiny_picture, "tiny.mp4 has a picture of only 24x24 pixels"),
+    ("voice.mp4", video_inputs.audio_only, "voice.mp4 has no video stream"),
+    (
+        "half.mp4",
+        lambda p: video_inputs.truncated_copy(video_inputs.h264_1080p30(p.with_name("w.mp4")), p),
+        "half.mp4 is cut short",
+    ),
+    ("long.mp4", video_inputs.numbered_frames, "The video is 40.0 s long; a clip can be at most"),
+]
+
+
+def _compress_cli(source: Path, output: Path, *extra: str) -> subprocess.CompletedProcess[str]:
+    cli = Path(sys.executable).with_name("gbf-desktop")
+    return subprocess.run(
+        [str(cli), "clip", "compress", str(source), str(output), *extra],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "maker", "message"), CLI_REFUSED, ids=[row[0] for row in CLI_REFUSED]
+)
+def test_the_clip_command_answers_a_bad_file_in_one_line_and_writes_nothing(
+    private_data_dir: Path,
+    tmp_path: Path,
+    name: str,
+    maker: Callable[[Path], Path],
+    message: str,
+) -> None:
+    source = maker(tmp_path / name)
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _compress_cli(source, out / "clip.mp4")
+    assert done.returncode == 1
+    line = assert_one_clear_line(done.stderr)
+    assert line.startswith(f"gbf-desktop: {message}"), line
+    assert leftovers(out) == []
+
+
+@pytest.mark.parametrize(
+    ("extra", "message"),
+    [
+        (("--start", "-1"), "The start time cannot be negative (-1.0 s)."),
+        (("--start", "9"), "The start time 9.0 s is at or past the end of the video (6.0 s)."),
+        (("--start", "3", "--end", "2"), "The end time 2.0 s must come after the start time"),
+        (("--end", "nan"), "The end time must be a number of seconds, not nan."),
+    ],
+)
+def test_the_clip_command_answers_a_bad_range_in_one_line(
+    private_data_dir: Path,
+    made: Callable[[str, Maker], Path],
+    tmp_path: Path,
+    extra: tuple[str, ...],
+    message: str,
+) -> None:
+    source = made("whole.mp4", lambda p: video_inputs.faststart_mp4(p, duration=6.0))
+    out = tmp_path / "out"
+    out.mkdir()
+    done = _compress_cli(source, out / "clip.mp4", *extra)
+    assert done.returncode == 1
+    assert assert_one_clear_line(done.stderr).startswith(f"gbf-desktop: {message}")
+    assert leftovers(out) == []
