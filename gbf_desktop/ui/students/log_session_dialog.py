@@ -57,10 +57,10 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.logging_on_behalf import EXERCISE_STATUSES, ExerciseLog, SavedLog
 from gbf_desktop.services.review import SessionDetail, StudentProgress
+from gbf_desktop.ui.kit.prescription_text import prescription_line
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 _BLANK = "\N{EN DASH}"
-TIMES = "\N{MULTIPLICATION SIGN}"
 _STATUS_LABELS = {
     "completed": "Completed",
     "in_progress": "In progress",
@@ -154,7 +154,7 @@ class ExerciseForm(QFrame):
 
         title = QLabel(review.name)
         title.setObjectName("formTitle")
-        kind = QLabel(f"{self.kind} · prescribed: {prescription_summary(self.prescription)}")
+        kind = QLabel(f"{self.kind} · prescribed: {prescription_line(self.prescription)}")
         kind.setObjectName("mutedLabel")
         kind.setWordWrap(True)
         self.status_combo = QComboBox()
@@ -378,28 +378,6 @@ class ExerciseForm(QFrame):
             result=self.result(),
             notes=self.notes_edit.text().strip(),
         )
-
-
-def prescription_summary(p: object) -> str:
-    """A prescription in one short line, e.g. "3 x 8-12 @ 80 kg RPE 8" (with a times sign)."""
-    match p:
-        case StandardPrescription():
-            parts = [f"{p.sets or '?'} {TIMES} {p.reps or '?'}"]
-            if p.load is not None:
-                parts.append(f"@ {p.load}")
-            if p.effort is not None:
-                parts.append(f"RPE {p.effort.rpe:g}")
-            return " ".join(parts)
-        case EmomPrescription():
-            return f"{p.minutes or '?'} min {TIMES} {p.reps_per_minute or '?'} reps"
-        case AmrapPrescription():
-            cap = f"{p.time_cap_min} min" if p.time_cap_min else "no time cap"
-            return f"{cap}" + (f", goal {p.goal}" if p.goal else "")
-        case CircuitPrescription():
-            return f"{p.rounds or '?'} rounds {TIMES} {p.reps_per_round or '?'} reps"
-        case CustomPrescription():
-            return p.instructions or p.notes or "see the program"
-    return "?"
 
 
 def _performed_edit() -> QDateEdit:

@@ -68,9 +68,10 @@ from gbf_desktop.services.review import (
 from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.ui.kit.delegates import DETAIL_ROLE, TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size
+from gbf_desktop.ui.kit.prescription_text import TIMES, prescription_line
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.students.charts import ChartsPanel
-from gbf_desktop.ui.students.log_session_dialog import TIMES, LogSessionDialog, prescription_summary
+from gbf_desktop.ui.students.log_session_dialog import LogSessionDialog
 from gbf_desktop.workers.tasks import TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -315,7 +316,7 @@ class GhostRowsModel(QAbstractItemModel):
             reading = review.prescription
             return (
                 review.name,
-                f"{reading.kind}: {prescription_summary(reading.prescription)}"
+                f"{reading.kind}: {prescription_line(reading.prescription)}"
                 if reading
                 else "not in the program any more",
                 exercise_status_text(review),
