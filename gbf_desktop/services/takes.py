@@ -63,8 +63,8 @@ class Take:
         """How the take is named to the coach, e.g. "Imported from squat.mov"."""
         if self.origin == IMPORTED and self.source_name:
             return f"Imported from {self.source_name}"
-        if self.origin == TRIMMED and self.source_name:
-            return f"Cut from {self.source_name}"
+        if self.origin == TRIMMED:
+            return f"Cut from {self.source_name}" if self.source_name else "Cut from a recording"
         return "Recorded with the camera" if self.origin == RECORDED else "Clip"
 
 

@@ -11,7 +11,7 @@ import pytest
 
 from gbf_desktop.errors import MediaError
 from gbf_desktop.services.files import partial_path, sweep_partials
-from gbf_desktop.services.takes import IMPORTED, RECORDED, Take, TakeStore
+from gbf_desktop.services.takes import IMPORTED, RECORDED, TRIMMED, Take, TakeStore
 
 
 class FakeMedia:
@@ -116,3 +116,20 @@ def test_an_export_copies_the_take_and_keeps_it(tmp_path: Path) -> None:
     blocker.write_text("x")
     with pytest.raises(MediaError, match="could not be saved"):
         store.export(take, blocker / "squat.mp4")
+
+
+@pytest.mark.parametrize(
+    ("origin", "source_name", "label"),
+    [
+        (RECORDED, None, "Recorded with the camera"),
+        (IMPORTED, "squat.mov", "Imported from squat.mov"),
+        (TRIMMED, "squat.mov", "Cut from squat.mov"),
+        (TRIMMED, None, "Cut from a recording"),
+        ("", None, "Clip"),
+    ],
+)
+def test_a_take_is_named_by_where_it_came_from(
+    tmp_path: Path, origin: str, source_name: str | None, label: str
+) -> None:
+    store = TakeStore(tmp_path / "takes")
+    assert _take(store, origin=origin, source_name=source_name).label == label
