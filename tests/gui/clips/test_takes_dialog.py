@@ -16,7 +16,7 @@ from sqlalchemy import Engine, text
 from gbf_desktop.db import models as m
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.takes import IMPORTED, RECORDED, Take, TakeStore
-from gbf_desktop.ui.clips.recorder import ImportDialog
+from gbf_desktop.ui.clips.recorder import ImportDialog, RecorderDialog
 from gbf_desktop.ui.clips.takes_dialog import TakesDialog, offer_takes, take_cells
 from gbf_desktop.video.compress import encode_test_pattern
 from gbf_desktop.workers.tasks import TaskRunner
@@ -159,3 +159,38 @@ def test_an_import_closed_before_storing_stays_a_take_and_a_damaged_one_says_so(
     assert take.label == "Imported from squat.mp4"
     assert take.warnings == (attach.warning_label.text(),)
     assert take_cells(take)[0] == "Imported from squat.mp4 (damaged source)"
+
+
+def test_a_recording_is_a_take_until_recorded_over_and_closing_keeps_it(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, tmp_path: Path
+) -> None:
+    coach = seed.user("coach@example.org", role=m.Role.coach, first="Chris", last="Coach")
+    store = TakeStore(tmp_path / "data" / "takes")
+    backend = dataclasses.replace(backend, takes=store)
+    dialog = RecorderDialog(
+        backend, runner, coach, camera_spec="test:640x360@30", countdown_s=0, max_duration_s=1.0
+    )
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: dialog.preview.image is not None, timeout=10_000)
+
+    def record() -> Take:
+        with qtbot.waitSignal(dialog.clip_recorded, timeout=20_000) as recorded:
+            qtbot.mouseClick(dialog.record_button, LEFT)
+        [take] = store.pending()
+        assert take.path == recorded.args[0].clip.path
+        assert take.label == "Recorded with the camera"
+        return take
+
+    first = record()
+    # Record again: the coach did not want that one; it goes.
+    qtbot.mouseClick(dialog.again_button, LEFT)
+    assert not first.path.exists()
+    qtbot.waitUntil(lambda: dialog.stage == "preview", timeout=10_000)
+    second = record()
+    dialog.reject()
+    # Closed without storing: kept in the data folder for the next start.
+    assert [t.id for t in store.recover(None)] == [second.id]
+    assert sorted(p.name for p in store.folder.iterdir()) == sorted(
+        [second.path.name, f"{second.id}.json"]
+    )
