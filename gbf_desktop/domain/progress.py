@@ -9,7 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Literal
 
 DONE_EXERCISE_STATUSES = frozenset({"completed", "skipped"})
 # An exercise someone has begun (done ones included): the session is under way.
@@ -56,13 +56,43 @@ def tally_statuses(statuses: Iterable[str]) -> StatusTally:
     return StatusTally(entries, done, started)
 
 
+ComputedStatus = Literal["completed", "in_progress", "not_started"]
+# How the stored statuses read, whatever their case or spacing ("Completed" is completed).
+_STORED_AS: dict[str, ComputedStatus] = {
+    "completed": "completed",
+    "partial": "in_progress",
+    "in_progress": "in_progress",
+    "pending": "not_started",
+    "not_started": "not_started",
+    "": "not_started",
+}
+
+
+def stored_as(stored: str) -> ComputedStatus | None:
+    """What a stored session status means; None for a value the platform never writes."""
+    return _STORED_AS.get(stored.strip().lower())
+
+
+def computed_status(stored: str | None, counted: StatusTally) -> ComputedStatus:
+    """The one rule for where a session stands, from its stored status and its entries' tally.
+
+    Complete when every exercise entry is completed or skipped; under way when one was begun.
+    Without entries (older rows) the stored status is all there is, beside the older workout
+    service's `completed` flag (it left the status at its default); an unknown one reads as
+    under way, since something was saved.
+    """
+    if not counted.entries:
+        if counted.legacy_completed:
+            return "completed"
+        return stored_as(stored or "") or "in_progress"
+    if counted.done == counted.entries:
+        return "completed"
+    return "in_progress" if counted.started else "not_started"
+
+
 def tally_is_complete(status: str | None, counted: StatusTally) -> bool:
     """`session_is_complete` from a tally."""
-    if not counted.entries:
-        # Older rows: their stored status, or the older workout service's `completed` flag (it
-        # left the status at its default).
-        return status == "completed" or bool(counted.legacy_completed)
-    return counted.done == counted.entries
+    return computed_status(status, counted) == "completed"
 
 
 def logged_exercises(progress: Mapping[str, Any] | None) -> list[Mapping[str, Any]]:

@@ -74,8 +74,11 @@ from gbf_desktop.domain.metrics import (
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.domain.progress import (
     LEGACY_KEY,
+    ComputedStatus,
     StatusTally,
+    computed_status,
     logged_exercises,
+    stored_as,
     tally,
 )
 from gbf_desktop.domain.stored_json import UnreadableJson
@@ -318,16 +321,6 @@ def attention_reasons(
 # ---------------------------------------------------------------------------------------------
 # Session status
 
-ComputedStatus = Literal["completed", "in_progress", "not_started"]
-_STORED_AS: dict[str, ComputedStatus] = {
-    "completed": "completed",
-    "partial": "in_progress",
-    "in_progress": "in_progress",
-    "pending": "not_started",
-    "not_started": "not_started",
-    "": "not_started",
-}
-
 
 @dataclass(frozen=True)
 class SessionStatus:
@@ -339,8 +332,7 @@ class SessionStatus:
         """True when the stored status claims something the exercises do not show."""
         if self.stored is None:
             return self.computed != "not_started"
-        normal = _STORED_AS.get(self.stored.strip().lower())
-        return normal != self.computed
+        return stored_as(self.stored) != self.computed
 
     @property
     def is_complete(self) -> bool:
@@ -354,22 +346,7 @@ def session_status(stored: str | None, progress: Mapping[str, Any] | None) -> Se
 
 def tallied_status(stored: str | None, counted: StatusTally) -> SessionStatus:
     """`session_status` from the entries' tally (what listings read, see `StatusTally`)."""
-    computed: ComputedStatus
-    if not counted.entries:
-        # Nothing per exercise (older rows): the stored status is all there is, beside the
-        # older workout service's `completed` flag (it left the status at its default).
-        computed = (
-            "completed"
-            if counted.legacy_completed
-            else _STORED_AS.get((stored or "").strip().lower(), "in_progress")
-        )
-    elif counted.done == counted.entries:
-        computed = "completed"
-    elif counted.started:
-        computed = "in_progress"
-    else:
-        computed = "not_started"
-    return SessionStatus(computed, stored)
+    return SessionStatus(computed_status(stored, counted), stored)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -4,7 +4,8 @@ from typing import Any
 
 import pytest
 
-from gbf_desktop.domain.progress import session_is_complete
+from gbf_desktop.domain.progress import computed_status, session_is_complete, tally
+from gbf_desktop.domain.review import session_status
 
 
 @pytest.mark.parametrize(
@@ -23,3 +24,29 @@ def test_session_completion(
     status: str | None, progress: dict[str, Any] | None, complete: bool
 ) -> None:
     assert session_is_complete(status, progress) is complete
+
+
+@pytest.mark.parametrize("stored", ["Completed", " completed ", "COMPLETED"])
+def test_the_dashboard_and_the_review_agree_on_a_stored_completed(stored: str) -> None:
+    # An older row without exercise entries: its stored status decides, in any case or spacing,
+    # for the dashboard's rule and the review's alike (the dashboard once read only "completed").
+    assert session_is_complete(stored, None)
+    assert session_status(stored, None).is_complete
+    assert not session_status(stored, None).disagrees
+
+
+@pytest.mark.parametrize(
+    ("stored", "exercises", "expected"),
+    [
+        ("partial", [], "in_progress"),
+        ("pending", [], "not_started"),
+        ("something new", [], "in_progress"),  # saved, but the platform never wrote this
+        (None, [{"status": "completed"}, {"status": "skipped"}], "completed"),
+        ("completed", [{"status": "in_progress"}, {"status": "not_started"}], "in_progress"),
+        ("completed", [{"status": "not_started"}], "not_started"),
+    ],
+)
+def test_computed_status(
+    stored: str | None, exercises: list[dict[str, str]], expected: str
+) -> None:
+    assert computed_status(stored, tally({"exercises": exercises})) == expected
