@@ -26,6 +26,7 @@ from gbf_desktop.domain.exercise_types import (
     StandardPrescription,
     Station,
     Tempo,
+    allowed_kinds,
     check_complete,
     new_prescription,
     read_config,
@@ -405,3 +406,32 @@ def test_amrap_and_circuit_and_custom_configs() -> None:
         "duration": 1800,
         "instructions": "Easy run",
     }
+
+
+@pytest.mark.parametrize(
+    ("library", "expected"),
+    [
+        (ExerciseKind.STANDARD, (ExerciseKind.STANDARD, ExerciseKind.EMOM, ExerciseKind.AMRAP)),
+        (ExerciseKind.EMOM, (ExerciseKind.STANDARD, ExerciseKind.EMOM, ExerciseKind.AMRAP)),
+        (ExerciseKind.AMRAP, (ExerciseKind.STANDARD, ExerciseKind.EMOM, ExerciseKind.AMRAP)),
+        (ExerciseKind.CIRCUIT, (ExerciseKind.CIRCUIT, ExerciseKind.EMOM, ExerciseKind.AMRAP)),
+        (ExerciseKind.CUSTOM, (ExerciseKind.CUSTOM, ExerciseKind.EMOM, ExerciseKind.AMRAP)),
+    ],
+)
+def test_allowed_kinds(library: ExerciseKind, expected: tuple[ExerciseKind, ...]) -> None:
+    assert allowed_kinds(library) == expected
+
+
+@pytest.mark.parametrize(
+    ("prescription", "field"),
+    [
+        (StandardPrescription(reps=RepCount(8)), "sets"),
+        (StandardPrescription(sets=3), "reps"),
+        (EmomPrescription(reps_per_minute=5), "duration"),
+    ],
+)
+def test_a_missing_required_value_names_its_field(prescription: Prescription, field: str) -> None:
+    with pytest.raises(ValidationError) as caught:
+        check_complete(prescription)
+    assert caught.value.field == field
+    assert "is required" in caught.value.message

@@ -479,7 +479,22 @@ def check_complete(prescription: Prescription) -> None:
     """
     gaps = prescription.missing()
     if gaps:
-        raise ValidationError(f"{gaps[0].label} is required. {gaps[0].rule_message}")
+        raise ValidationError(
+            f"{gaps[0].label} is required. {gaps[0].rule_message}", field=gaps[0].key
+        )
+
+
+def allowed_kinds(library: ExerciseKind) -> tuple[ExerciseKind, ...]:
+    """Which types an exercise of library type `library` may be prescribed as, in menu order.
+
+    Its own type for circuit and custom (their results keep the library type's shape, which the
+    web runner writes by), standard for the others, and EMOM and AMRAP for every exercise (the
+    web's builder offers them on any exercise).
+    """
+    base = (
+        library if library in (ExerciseKind.CIRCUIT, ExerciseKind.CUSTOM) else ExerciseKind.STANDARD
+    )
+    return (base, ExerciseKind.EMOM, ExerciseKind.AMRAP)
 
 
 def new_prescription(kind: ExerciseKind) -> Prescription:

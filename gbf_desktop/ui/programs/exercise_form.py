@@ -49,6 +49,7 @@ from gbf_desktop.domain.exercise_types import (
     StandardPrescription,
     Station,
     Tempo,
+    allowed_kinds,
     check_complete,
     new_prescription,
     parse_reps,
@@ -285,16 +286,9 @@ class _KindPage(QWidget):
             prescription = self.build(parsed.values, extra)
             check_complete(prescription)
         except ValidationError as err:
-            return None, {self.key_of(err.message): err.message}
+            # The error names its field when it is one field's (a required one left empty).
+            return None, {err.field or "": err.message}
         return prescription, {}
-
-    def key_of(self, message: str) -> str:
-        """The field a whole-prescription message is about, by the label it starts with."""
-        probe = self.build({}, {})
-        for gap in probe.missing():
-            if message.startswith(gap.label):
-                return gap.key
-        return ""
 
     def readers(self) -> list[tuple[str, Callable[[dict[str, Any]], None]]]:
         raise NotImplementedError
@@ -689,17 +683,6 @@ class _CustomPage(_KindPage):
         self.rest.set_text(_show_number(p.rest_s))
         self.rpe.set_text(_show_number(p.rpe))
         self.notes.set_text(p.notes or "")
-
-
-# Which types a library exercise can be prescribed as: its own type (circuit and custom carry
-# their results in the library type's shape, which the web runner writes by), EMOM and AMRAP
-# (the web's builder offers them on any exercise). A circuit format stored on another type, as
-# the web's programs page writes it, stays choosable for that exercise.
-def allowed_kinds(library: ExerciseKind) -> tuple[ExerciseKind, ...]:
-    base = (
-        library if library in (ExerciseKind.CIRCUIT, ExerciseKind.CUSTOM) else ExerciseKind.STANDARD
-    )
-    return (base, ExerciseKind.EMOM, ExerciseKind.AMRAP)
 
 
 class ExerciseForm(QWidget):
