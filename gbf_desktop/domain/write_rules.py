@@ -81,10 +81,13 @@ def check_program_change(
     exercise_types: Mapping[str, str],
     *,
     check_configs: bool = True,
+    library_ids: Mapping[str, str] | None = None,
 ) -> None:
     """Every value `change` would write: the program's changed columns, each inserted row, each
     updated column. `exercise_types` maps library ids to their type, for the configs' rules;
-    `check_configs=False` (a copy of stored rows) keeps only the checks of what JSON can store.
+    `library_ids` maps the program's exercise rows to their library ids (an update carries only
+    what changed, often the config alone); `check_configs=False` (a copy of stored rows) keeps
+    only the checks of what JSON can store.
     """
     v.row_id(change.program_id, field="id", label="Program id")
     head = change.program
@@ -101,7 +104,14 @@ def check_program_change(
     for insert in change.inserts:
         _check_row(insert, exercise_types, check_configs)
     for update in change.updates:
-        _check_row(update, exercise_types, check_configs)
+        checked = update
+        if update.level == "exercise" and "exercise_id" not in update.changes and library_ids:
+            checked = Update(
+                update.level,
+                update.id,
+                {**update.changes, "exercise_id": library_ids.get(update.id, "")},
+            )
+        _check_row(checked, exercise_types, check_configs)
 
 
 def _check_row(

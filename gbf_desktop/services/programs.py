@@ -579,7 +579,15 @@ def save_program(
             _exercise_ids(current, target), visible_to=tree.program.coach_id
         )
         _validate(target, names, already_in=current)
-        rules.check_program_change(change, uow.program_rows.exercise_types(_exercise_ids(target)))
+        rules.check_program_change(
+            change,
+            uow.program_rows.exercise_types(_exercise_ids(target)),
+            library_ids={
+                n.id: n.fields["exercise_id"]
+                for n in pe.flatten(target).values()
+                if n.level == "exercise"
+            },
+        )
         impact = _impact(uow.program_rows.logs_under(change.deleted("session")))
         if impact.logs and (confirmed is None or not confirmed.covers(impact)):
             raise ConfirmationRequired(impact)

@@ -275,3 +275,15 @@ def test_stored_json_that_cannot_be_read_becomes_a_marker_with_the_reason() -> N
     )
     assert err.field == "data.data"
     assert "could not be read from the database" in err.message
+
+
+def test_an_updated_config_is_checked_by_the_type_of_its_exercise() -> None:
+    doc = _program()
+    old = pe.node_at(doc, (0, 0, 0, 0))
+    assert isinstance(old, pe.ExerciseDoc)
+    edited = pe.replace_node(doc, (0, 0, 0, 0), replace(old, config={"sets": 99, "reps": 5}))
+    change = pe.diff(doc, edited)
+    err = refused(
+        rules.check_program_change, change, {"lib-1": "standard"}, library_ids={old.id: "lib-1"}
+    )
+    assert err.field == "config.sets"
