@@ -40,6 +40,7 @@ from gbf_desktop.domain import clips
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import AttachDialog, JobProgress, named
+from gbf_desktop.ui.clips.replay import ReplayDialog
 from gbf_desktop.ui.clips.trim import PreviewLabel, TrimDialog
 from gbf_desktop.ui.kit.formatting import human_size
 from gbf_desktop.video.camera import parse_camera_spec
@@ -171,6 +172,11 @@ class RecorderDialog(QDialog):
         self.trim_button = QPushButton("Trim…")
         self.attach_button = named(QPushButton("Attach to session…"), "primaryButton")
         self.close_button = QPushButton("Close")
+        # Delay mode: the camera shown N seconds late, for an athlete to watch their own lift.
+        self.replay_button = QPushButton("Delay mode…")
+        self.replay_button.setToolTip("Instant replay: show the camera a few seconds late")
+        self.replay_dialog: ReplayDialog | None = None
+        self._replay_pending = False
 
         top = QHBoxLayout()
         heading = QVBoxLayout()
@@ -179,6 +185,7 @@ class RecorderDialog(QDialog):
         top.addLayout(heading, 1)
         top.addWidget(QLabel("Camera"))
         top.addWidget(self.camera_combo)
+        top.addWidget(self.replay_button)
 
         status = QGridLayout()
         status.addWidget(self.time_label, 0, 0)
@@ -223,6 +230,7 @@ class RecorderDialog(QDialog):
         self.trim_button.clicked.connect(self._on_trim_button_clicked)
         self.attach_button.clicked.connect(self._on_attach_button_clicked)
         self.close_button.clicked.connect(self.reject)
+        self.replay_button.clicked.connect(self._on_replay_button_clicked)
         self.camera_combo.activated.connect(self._on_camera_combo_activated)
         self._countdown.timeout.connect(self._on_countdown_timeout)
 
@@ -365,9 +373,49 @@ class RecorderDialog(QDialog):
 
     @Slot()
     def _on_camera_finished(self) -> None:
+        if self._replay_pending:
+            self._replay_pending = False
+            self._open_replay()
+            return
         if self._pending_spec is not None:
             spec, self._pending_spec = self._pending_spec, None
             self._start_camera(spec)
+
+    # --- delay mode ---------------------------------------------------------------------------
+
+    @Slot()
+    def _on_replay_button_clicked(self) -> None:
+        self.open_delay_mode()
+
+    def open_delay_mode(self) -> None:
+        """Show the camera delayed; the preview lets go of the camera first (a webcam opens
+        once), and takes it back when the replay closes."""
+        if self.stage not in (_Stage.PREVIEW, _Stage.ERROR):
+            return
+        if self._task is not None and not self._task.is_done:
+            self._replay_pending = True
+            self._stop_camera()
+        else:
+            self._open_replay()
+
+    def _open_replay(self) -> None:
+        self.replay_dialog = ReplayDialog(
+            self._backend,
+            self._runner,
+            self._coach_id,
+            self._takes,
+            camera_spec=self._spec,
+            camera_factory=self._camera_factory,
+            ffmpeg_path=self._ffmpeg_path,
+            parent=self,
+        )
+        self.replay_dialog.stored.connect(self.stored)
+        self.replay_dialog.finished.connect(self._on_replay_dialog_finished)
+        self.replay_dialog.open()
+
+    @Slot(int)
+    def _on_replay_dialog_finished(self, _result: int) -> None:
+        self._start_camera(self._spec)
 
     # --- countdown and recording -------------------------------------------------------------
 
@@ -434,6 +482,7 @@ class RecorderDialog(QDialog):
         self.trim_button.setVisible(stage == _Stage.DONE)
         self.attach_button.setVisible(stage == _Stage.DONE)
         self.camera_combo.setEnabled(stage in (_Stage.PREVIEW, _Stage.ERROR))
+        self.replay_button.setEnabled(stage in (_Stage.PREVIEW, _Stage.ERROR))
         if stage == _Stage.RECORDING:
             self.time_label.setStyleSheet("color: #c81e1e;")
         else:
