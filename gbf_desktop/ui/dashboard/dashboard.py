@@ -14,13 +14,14 @@ from collections.abc import Sequence
 from datetime import datetime
 
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal, Slot
-from PySide6.QtGui import QAction, QColor, QKeySequence
+from PySide6.QtGui import QAction, QColor, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QFrame,
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QListView,
     QListWidget,
     QListWidgetItem,
     QPushButton,
@@ -63,6 +64,14 @@ def _muted_without_program(row: StudentNextSession) -> object:
     return MUTED if row.program_title is None else None
 
 
+_OVERDUE = QColor("#b42318")
+
+
+def _overdue_or_muted(row: StudentNextSession) -> object:
+    # A session dated weeks ago is the first thing a coach must see in that column.
+    return _OVERDUE if row.overdue else _muted_without_program(row)
+
+
 # One spec per Column, in order.
 COLUMNS: tuple[ColumnSpec[StudentNextSession], ...] = (
     ColumnSpec("Student", lambda row: row.student_name, detail=lambda row: row.student_email),
@@ -78,13 +87,17 @@ COLUMNS: tuple[ColumnSpec[StudentNextSession], ...] = (
         text.next_session_text,
         detail=text.next_session_date_text,
         sort_key=text.next_session_sort_key,
-        roles={Qt.ItemDataRole.ForegroundRole: _muted_without_program},
+        roles={Qt.ItemDataRole.ForegroundRole: _overdue_or_muted},
     ),
     ColumnSpec(
         "Sessions done",
         text.progress_text,
         sort_key=lambda row: row.sessions_done / row.sessions_total if row.sessions_total else -1.0,
-        roles={PROGRESS_ROLE: lambda row: (row.sessions_done, row.sessions_total)},
+        tooltip=text.progress_tip,
+        header_tip="Sessions done of the program the next session belongs to",
+        roles={
+            PROGRESS_ROLE: lambda row: (row.sessions_done, row.sessions_total),
+        },
     ),
 )
 
@@ -143,6 +156,12 @@ class ListPanel(QFrame):
         self.list = QListWidget()
         self.list.setObjectName("panelList")
         self.list.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        # A reason ("Compliance fell from 90% to 40%") cut to "Compliance f…" says nothing:
+        # lines wrap to the panel's width instead, and the list scrolls.
+        self.list.setWordWrap(True)
+        self.list.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.list.setUniformItemSizes(False)
+        self.list.setResizeMode(QListView.ResizeMode.Adjust)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(14, 10, 14, 10)
         layout.setSpacing(4)
@@ -183,6 +202,10 @@ def _state_label(text: str) -> QLabel:
     label.setWordWrap(True)
     label.setAlignment(Qt.AlignmentFlag.AlignCenter)
     return label
+
+
+_PANEL_MIN_HEIGHT = 150
+_PANEL_MAX_HEIGHT = 320
 
 
 class DashboardState(enum.IntEnum):
@@ -286,13 +309,23 @@ class DashboardPage(QWidget):
         self.attention_panel = ListPanel("Needs attention", "Every student is on track.")
         self.review_panel = ListPanel("Clips to review", "No clip waits for your review.")
         self.today_panel = ListPanel("Today's sessions", "No session is planned for today.")
-        self._panels = (self.attention_panel, self.review_panel, self.today_panel)
+        # Monday to Sunday from sessions.date: what a start day set when assigning.
+        self.week_panel = ListPanel("This week", "No session is planned this week.")
+        self._panels = (self.attention_panel, self.review_panel, self.today_panel, self.week_panel)
         panels = QHBoxLayout()
         panels.setSpacing(14)
         for panel in self._panels:
-            panel.setFixedHeight(150)
+            panel.setFixedHeight(_PANEL_MIN_HEIGHT)
             panels.addWidget(panel, 1)
         return panels
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        # A quarter of the page for the panels: more of each list on a big screen, while the
+        # table keeps most of a 1366x768 one.
+        height = max(_PANEL_MIN_HEIGHT, min(_PANEL_MAX_HEIGHT, event.size().height() // 4))
+        for panel in self._panels:
+            panel.setFixedHeight(height)
+        super().resizeEvent(event)
 
     def _build_table(self) -> QTableView:
         table = QTableView()
@@ -355,6 +388,7 @@ class DashboardPage(QWidget):
         self.live.finished.connect(self._on_live_finished)
         self.attention_panel.list.itemActivated.connect(self._on_student_item_activated)
         self.today_panel.list.itemActivated.connect(self._on_student_item_activated)
+        self.week_panel.list.itemActivated.connect(self._on_student_item_activated)
         self.review_panel.list.itemActivated.connect(self._on_review_item_activated)
         self.live.start()
 
@@ -445,6 +479,12 @@ class DashboardPage(QWidget):
             [
                 (*text.today_line(row), (row.student_id, row.student_name))
                 for row in view.today_sessions
+            ]
+        )
+        self.week_panel.set_items(
+            [
+                (*text.week_line(row), (row.student_id, row.student_name))
+                for row in view.week_sessions
             ]
         )
 

@@ -36,14 +36,34 @@ def next_session_text(row: StudentNextSession) -> str:
     return row.session_title or UNTITLED_SESSION
 
 
+def overdue_text(days: int) -> str:
+    """How late a session is, in the unit a coach thinks in."""
+    if days >= 14:
+        return f"{days // 7} weeks overdue"
+    return f"{days} day{'s' if days != 1 else ''} overdue"
+
+
 def next_session_date_text(row: StudentNextSession) -> str:
     if row.program_title is None:
         return ""
-    return short_date(row.session_date) if row.session_date else "No date set"
+    if row.session_date is None:
+        return "No date set"
+    day = short_date(row.session_date)
+    return f"{day} · {overdue_text(row.overdue_days)}" if row.overdue_days else day
 
 
 def progress_text(row: StudentNextSession) -> str:
+    """Sessions done of the program the next session belongs to (never a sum over programs)."""
     return f"{row.sessions_done} / {row.sessions_total}" if row.sessions_total else DASH
+
+
+def progress_tip(row: StudentNextSession) -> str:
+    if not row.sessions_total:
+        return ""
+    program = row.program_title or "the last program"
+    others = row.programs - 1
+    more = f"; {others} other program{'s' if others != 1 else ''} assigned" if others > 0 else ""
+    return f"{row.sessions_done} of {row.sessions_total} sessions of {program} done{more}"
 
 
 def program_sort_key(row: StudentNextSession) -> str:
@@ -57,6 +77,13 @@ def next_session_sort_key(row: StudentNextSession) -> str:
     if row.session_date is not None:
         return f"0 {row.session_date.isoformat()}"
     return "1" if row.program_title is not None else "2"
+
+
+def week_line(row: TodaySession) -> tuple[str, str]:
+    """A this-week panel line (the day first) and its tooltip."""
+    line, tip = today_line(row)
+    day = f"{row.session_date:%a %d}" if row.session_date else ""
+    return (f"{day} · {line}" if day else line, tip)
 
 
 def today_line(row: TodaySession) -> tuple[str, str]:
