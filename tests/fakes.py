@@ -70,7 +70,7 @@ class FakeMedia:
     def __init__(self, store: FakeStore) -> None:
         self._store = store
 
-    def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage:
+    def storage_for_students(self, coach_id: str, student_ids: Sequence[str]) -> ClipStorage:
         sizes = [s for sid in student_ids for s in self._store.clip_sizes.get(sid, [])]
         return ClipStorage(
             count=len(sizes), total_bytes=sum(sizes), largest_bytes=max(sizes, default=0)

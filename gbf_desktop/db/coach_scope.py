@@ -21,6 +21,7 @@ from typing import Any
 
 from sqlalchemy import (
     ColumnElement,
+    FromClause,
     Select,
     Subquery,
     Text,
@@ -40,23 +41,27 @@ from gbf_desktop.db import models as m
 from gbf_desktop.domain.progress import StatusTally, tally_statuses
 
 
-def coach_session_pairs(coach_id: str, student_ids: Sequence[str]) -> Subquery:
+def coach_session_pairs(coach_id: str, student_ids: Sequence[str] | Select[Any]) -> Subquery:
     """`(session_id, student_id)`: where the coach's students `student_ids` may have logged.
 
     First the (program, student) pairs, a few dozen rows: each program assigned to one of the
     students, and each of the coach's own programs for every student. Each session belongs to
-    one program, so expanding them to sessions makes no duplicates. `student_ids` must not be
-    empty (an empty VALUES list is not SQL).
+    one program, so expanding them to sessions makes no duplicates. `student_ids` is a list
+    (not empty: an empty VALUES list is not SQL) or a SELECT of ids.
     """
     a, p, b, w, s = m.ProgramAssignment, m.Program, m.ProgramBlock, m.Week, m.Session
-    students = values(column("id", Text), name="coach_students").data(
-        [(sid,) for sid in dict.fromkeys(student_ids)]
-    )
+    students: FromClause
+    if isinstance(student_ids, Select):
+        students = student_ids.subquery("coach_students")
+    else:
+        students = values(column("id", Text), name="coach_students").data(
+            [(sid,) for sid in dict.fromkeys(student_ids)]
+        )
     followed = union(
         select(a.program_id.label("program_id"), a.student_id.label("student_id")).where(
             a.student_id.in_(student_ids)
         ),
-        select(p.id.label("program_id"), students.c.id.label("student_id"))
+        select(p.id.label("program_id"), students.c[0].label("student_id"))
         .join(students, true())
         .where(p.coach_id == coach_id),
     ).subquery("followed")
@@ -72,7 +77,7 @@ def coach_session_pairs(coach_id: str, student_ids: Sequence[str]) -> Subquery:
 
 def coach_progress(
     coach_id: str,
-    student_ids: Sequence[str],
+    student_ids: Sequence[str] | Select[Any],
     *columns: ColumnElement[Any] | QueryableAttribute[Any],
 ) -> Select[Any]:
     """`columns` of `session_progress` (unaliased) for each of the coach's students' rows.
@@ -93,6 +98,27 @@ def coach_progress(
         .lateral("coach_progress")
     )
     return select(*row.c).select_from(pairs).join(row, true())
+
+
+def coach_rows(coach_id: str, student_ids: Sequence[str] | Select[Any]) -> Subquery:
+    """The coach's students' progress rows as a subquery of `id`, `session_id`, `student_id`,
+    `saved_at`, `videos` (never the JSON), for joining clips to.
+
+    Clips join it by `"progressId"`: without `exercise_media_progressId_idx` (the web's start
+    drops it) the clips table is read once and hashed, which costs little since clip bytes live
+    out of line; driving from the clips instead probed every clip of the platform for its
+    student, which grew with the platform.
+    """
+    sp = m.SessionProgress
+    return coach_progress(
+        coach_id,
+        student_ids,
+        sp.id.label("id"),
+        sp.session_id.label("session_id"),
+        sp.student_id.label("student_id"),
+        sp.saved_at.label("saved_at"),
+        sp.videos.label("videos"),
+    ).subquery("coach_rows")
 
 
 # jsonpath in strict mode with errors silenced: a progress JSON that is no object, whose

@@ -9,12 +9,11 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import delete, func, select, true, union
+from sqlalchemy import delete, func, select, union
 from sqlalchemy.orm import Session as OrmSession
-from sqlalchemy.orm import aliased
 
 from gbf_desktop.db import models as m
-from gbf_desktop.db.coach_scope import coach_progress
+from gbf_desktop.db.coach_scope import coach_progress, coach_rows
 from gbf_desktop.domain.model import (
     BlockNode,
     ClipInfo,
@@ -281,23 +280,24 @@ class SqlMediaRepository:
     def __init__(self, session: OrmSession) -> None:
         self._session = session
 
-    def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]:
-        """Clip metadata, newest first. Selects columns explicitly: `data` is never fetched."""
+    def list_for_students(self, coach_id: str, student_ids: Sequence[str]) -> Sequence[ClipInfo]:
+        """The coach's students' clips' metadata, newest first, found through the coach's
+        progress rows (`coach_scope.coach_rows`). `data` is never fetched."""
         if not student_ids:
             return []
-        em, sp = m.ExerciseMedia, m.SessionProgress
+        em = m.ExerciseMedia
+        rows_of = coach_rows(coach_id, student_ids)
         rows = self._session.execute(
             select(
                 em.id,
                 em.progress_id,
-                sp.session_id,
-                sp.student_id,
+                rows_of.c.session_id,
+                rows_of.c.student_id,
                 em.mime_type,
                 em.size,
                 em.created_at,
             )
-            .join(sp, sp.id == em.progress_id)
-            .where(sp.student_id.in_(student_ids))
+            .join(rows_of, rows_of.c.id == em.progress_id)
             .order_by(em.created_at.desc(), em.id)
         ).all()
         return [ClipInfo(*row) for row in rows]
@@ -326,38 +326,16 @@ class SqlMediaRepository:
         """The logged sessions of the coach's students that hold a clip or an old `videos`
         entry, with their program, block, week and session titles, in one query.
 
-        Rows with clips are found from the clips (by primary key), rows with old references
-        through the coach's indexed path (`coach_scope`): never a scan of the platform's logs."""
+        Both kinds are found among the coach's progress rows (`coach_scope.coach_rows`): never
+        a scan of the platform's logs."""
         if not student_ids:
             return []
-        em, sp = m.ExerciseMedia, m.SessionProgress
+        em = m.ExerciseMedia
         s, w, b, p = m.Session, m.Week, m.ProgramBlock, m.Program
-        owner = aliased(sp)
-        with_clip = (
-            select(em.progress_id)
-            .join(owner, owner.id == em.progress_id)
-            .where(owner.student_id.in_(student_ids))
-        )
-        listed = coach_progress(
-            coach_id, student_ids, sp.id, func.cardinality(sp.videos).label("videos")
-        ).subquery("listed")
-        referenced = select(listed.c.id).where(listed.c.videos > 0)
-        # Driven from the few ids, each a primary-key probe (LATERAL, so that the planner does
-        # not prefer hashing the whole platform's table instead).
-        found = union(with_clip, referenced).subquery("found")
-        row = (
-            select(
-                sp.id.label("id"),
-                sp.session_id.label("session_id"),
-                sp.student_id.label("student_id"),
-                sp.saved_at.label("saved_at"),
-                sp.videos.label("videos"),
-            )
-            .where(sp.id == found.c[0])
-            .limit(1)
-            .correlate(found)
-            .lateral("logged")
-        )
+        row = coach_rows(coach_id, student_ids)
+        # `IN (SELECT ...)` is hashed once; a correlated EXISTS would scan the clips per row
+        # when the platform lacks exercise_media_progressId_idx.
+        has_clip = row.c.id.in_(select(em.progress_id))
         rows = self._session.execute(
             select(
                 row.c.id,
@@ -371,12 +349,12 @@ class SqlMediaRepository:
                 row.c.saved_at,
                 row.c.videos,
             )
-            .select_from(found)
-            .join(row, true())
+            .select_from(row)
             .join(s, s.id == row.c.session_id)
             .join(w, w.id == s.week_id)
             .join(b, b.id == w.block_id)
             .join(p, p.id == b.program_id)
+            .where(has_clip | (func.cardinality(row.c.videos) > 0))
         ).all()
         return [
             SessionContext(
@@ -420,18 +398,18 @@ class SqlMediaRepository:
         data = row[0]
         return data if isinstance(data, bytes) else bytes(data)
 
-    def storage_for_students(self, student_ids: Sequence[str]) -> ClipStorage:
+    def storage_for_students(self, coach_id: str, student_ids: Sequence[str]) -> ClipStorage:
+        """Count and size of the coach's students' clips, through their progress rows."""
         if not student_ids:
             return ClipStorage(count=0, total_bytes=0, largest_bytes=0)
-        em, sp = m.ExerciseMedia, m.SessionProgress
+        em = m.ExerciseMedia
+        rows_of = coach_rows(coach_id, student_ids)
         # `size` is the platform's own byte count of `data`; aggregating it never reads the bytes.
         count, total, largest = self._session.execute(
             select(
                 func.count(em.id),
                 func.coalesce(func.sum(em.size), 0),
                 func.coalesce(func.max(em.size), 0),
-            )
-            .join(sp, sp.id == em.progress_id)
-            .where(sp.student_id.in_(student_ids))
+            ).join(rows_of, rows_of.c.id == em.progress_id)
         ).one()
         return ClipStorage(count=int(count), total_bytes=int(total), largest_bytes=int(largest))

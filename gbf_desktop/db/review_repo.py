@@ -16,7 +16,7 @@ from sqlalchemy.dialects.postgresql import insert
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
-from gbf_desktop.db.coach_scope import coach_progress, status_columns, tally_of
+from gbf_desktop.db.coach_scope import coach_progress, coach_rows, status_columns, tally_of
 from gbf_desktop.db.desktop_models import ClipReview
 from gbf_desktop.domain.model import UserRecord
 from gbf_desktop.domain.review import (
@@ -256,13 +256,15 @@ class SqlClipReviewRepository:
     def queue(self, coach_id: str, limit: int | None = None) -> tuple[int, Sequence[QueuedClip]]:
         """How many clips of the coach's students this coach has not reviewed, and the newest
         `limit` of them (all when None), newest first; one statement, bytes never read."""
-        em, sp, s, u = m.ExerciseMedia, m.SessionProgress, m.Session, m.User
+        em, s, u = m.ExerciseMedia, m.Session, m.User
         reviewed = exists().where(ClipReview.media_id == em.id, ClipReview.reviewer_id == coach_id)
+        # The coach's students' progress rows through the indexed path, then their clips.
+        logged = coach_rows(coach_id, students_of_coach(coach_id))
         stmt = (
             select(
                 em.id,
                 em.progress_id,
-                sp.session_id,
+                logged.c.session_id,
                 s.title,
                 s.date,
                 u.id,
@@ -274,10 +276,10 @@ class SqlClipReviewRepository:
                 em.created_at,
                 func.count().over(),
             )
-            .join(sp, sp.id == em.progress_id)
-            .join(s, s.id == sp.session_id)
-            .join(u, u.id == sp.student_id)
-            .where(sp.student_id.in_(students_of_coach(coach_id)), ~reviewed)
+            .join(logged, logged.c.id == em.progress_id)
+            .join(s, s.id == logged.c.session_id)
+            .join(u, u.id == logged.c.student_id)
+            .where(~reviewed)
             .order_by(em.created_at.desc(), em.id)
             .limit(limit)
         )

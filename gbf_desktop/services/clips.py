@@ -53,7 +53,9 @@ class ClipsUsers(Protocol):
 
 
 class ClipsMedia(Protocol):
-    def list_for_students(self, student_ids: Sequence[str]) -> Sequence[ClipInfo]: ...
+    def list_for_students(
+        self, coach_id: str, student_ids: Sequence[str]
+    ) -> Sequence[ClipInfo]: ...
 
     def sessions_with_clips(
         self, coach_id: str, student_ids: Sequence[str]
@@ -232,7 +234,7 @@ def list_clips(uow_factory: ClipsUowFactory, coach_id: str) -> ClipLibrary:
     with uow_factory() as uow:
         students = list(uow.users.students_of(coach_id))
         ids = [s.id for s in students]
-        clips = uow.media.list_for_students(ids)
+        clips = uow.media.list_for_students(coach_id, ids)
         contexts = {c.progress_id: c for c in uow.media.sessions_with_clips(coach_id, ids)}
     names = {s.id: s.display_name for s in students}
 

@@ -143,7 +143,7 @@ def _read(uow: UnitOfWork | CoachDashboardUnitOfWork, coach_id: str) -> _Read:
         students=students,
         schedule=uow.programs.scheduled_sessions(ids),
         progress=uow.progress.for_students(ids),
-        clips=uow.media.storage_for_students(ids),
+        clips=uow.media.storage_for_students(coach_id, ids),
     )
 
 
@@ -281,7 +281,7 @@ def load_coach_dashboard(
         students = list(uow.users.students_of(coach_id))
         ids = [s.id for s in students]
         schedule = uow.programs.scheduled_sessions(ids)
-        clips = uow.media.storage_for_students(ids)
+        clips = uow.media.storage_for_students(coach_id, ids)
         states = uow.review.session_states(coach_id, ids)
         total, newest = uow.clip_reviews.queue(coach_id, newest_clips)
     state_of = {(s.student_id, s.session_id): s for s in states}

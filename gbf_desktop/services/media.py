@@ -195,7 +195,7 @@ def attach_choices(uow_factory: UnitOfWorkFactory, coach_id: str) -> AttachChoic
         ids = [s.id for s in students]
         schedule = list(uow.programs.scheduled_sessions(ids))
         statuses = uow.progress.stored_statuses(coach_id, ids)
-        stored = uow.media.list_for_students(ids)
+        stored = uow.media.list_for_students(coach_id, ids)
     status = {(student, session): value or NOT_STARTED for student, session, value in statuses}
     clip_counts = Counter((c.student_id, c.session_id) for c in stored)
     by_student: dict[str, list[ScheduledSession]] = defaultdict(list)

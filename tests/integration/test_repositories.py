@@ -98,7 +98,7 @@ def test_clip_storage_is_counted_without_reading_the_bytes(engine: Engine) -> No
     event.listen(engine, "before_cursor_execute", remember)
     try:
         with SqlUnitOfWork(uow_factory(engine)) as uow:
-            storage = uow.media.storage_for_students([student])
+            storage = uow.media.storage_for_students(coach, [student])
     finally:
         event.remove(engine, "before_cursor_execute", remember)
     assert (storage.count, storage.total_bytes, storage.largest_bytes) == (3, 335, 300)
@@ -193,7 +193,7 @@ def test_clip_listings_never_fetch_the_bytes(engine: Engine) -> None:
     event.listen(engine, "before_cursor_execute", remember)
     try:
         with SqlUnitOfWork(uow_factory(engine)) as uow:
-            clips = uow.media.list_for_students([student])
+            clips = uow.media.list_for_students(_coach, [student])
             first_bytes = uow.media.read_bytes(clips[0].id)
     finally:
         event.remove(engine, "before_cursor_execute", remember)
