@@ -29,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Protocol
 
-from gbf_desktop.errors import MediaError, disk_full, is_disk_full
+from gbf_desktop.errors import KnownError, MediaError, disk_full, is_disk_full
 from gbf_desktop.services.files import partial_path, sweep_partials, write_atomically
 from gbf_desktop.services.ports import UnitOfWorkBase
 
@@ -184,8 +184,9 @@ class TakeStore:
     def recover(self, uow_factory: TakesUowFactory | None) -> list[Take]:
         """Sweep partials, settle stores a kill interrupted, and return the takes to offer.
 
-        Without a database (`uow_factory` None) an interrupted store cannot be settled; its take
-        is offered, still marked, and asked about again at the next start with a database.
+        Without a database (`uow_factory` None, or one that cannot be reached) an interrupted
+        store cannot be settled; its take is offered, still marked, and asked about again at the
+        next start.
         """
         sweep_partials([self.folder])
         offered: list[Take] = []
@@ -196,8 +197,13 @@ class TakeStore:
             if uow_factory is None:
                 offered.append(take)
                 continue
-            with uow_factory() as uow:
-                stored = uow.media.clip_info(take.storing_media_id) is not None
+            try:
+                with uow_factory() as uow:
+                    stored = uow.media.clip_info(take.storing_media_id) is not None
+            except KnownError:
+                # The database cannot say (unreachable): offered still marked, asked again later.
+                offered.append(take)
+                continue
             if stored:
                 _log.info("take %s was stored as %s before a stop", take.id, take.storing_media_id)
                 self.discard(take)

@@ -9,7 +9,7 @@ from typing import Self
 
 import pytest
 
-from gbf_desktop.errors import MediaError
+from gbf_desktop.errors import DatabaseUnavailable, MediaError
 from gbf_desktop.services.files import partial_path, sweep_partials
 from gbf_desktop.services.takes import IMPORTED, RECORDED, TRIMMED, Take, TakeStore
 
@@ -133,3 +133,15 @@ def test_a_take_is_named_by_where_it_came_from(
 ) -> None:
     store = TakeStore(tmp_path / "takes")
     assert _take(store, origin=origin, source_name=source_name).label == label
+
+
+def test_an_unreachable_database_leaves_an_interrupted_store_marked(tmp_path: Path) -> None:
+    store = TakeStore(tmp_path / "takes")
+    marked = store.mark_storing(_take(store), "media-3")
+
+    def unreachable() -> FakeUow:
+        raise DatabaseUnavailable("The database server at db.example.org cannot be reached.")
+
+    [offered] = store.recover(unreachable)  # type: ignore[arg-type]
+    assert offered.storing_media_id == "media-3"
+    assert marked.path.exists()
