@@ -9,6 +9,7 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Literal
 
 DONE_EXERCISE_STATUSES = frozenset({"completed", "skipped"})
@@ -284,3 +285,21 @@ def realign_entries(
     if isinstance(summary, Mapping):
         result["summary"] = {**summary, "totalExercises": len(realigned)}
     return result
+
+
+def session_to_open(
+    timeline: Sequence[tuple[str, bool]], logged_at: Mapping[str, datetime]
+) -> str | None:
+    """Which session a student's progress opens on: the one logged last, else the first one
+    overdue, else the first one of the timeline; None for an empty timeline.
+
+    `timeline` is the sessions in program order as (id, overdue); `logged_at` the moment each
+    logged session was saved. The coach comes to look at what the student did last.
+    """
+    logged = [sid for sid, _overdue in timeline if sid in logged_at]
+    if logged:
+        return max(logged, key=lambda sid: logged_at[sid])
+    overdue = [sid for sid, is_overdue in timeline if is_overdue]
+    if overdue:
+        return overdue[0]
+    return timeline[0][0] if timeline else None

@@ -788,6 +788,15 @@ def chart_measures(kind: ExerciseKind) -> tuple[str, ...]:
     return CHART_MEASURES.get(kind, ("rpe",))
 
 
+def default_measure(series: ExerciseSeries) -> str:
+    """The figure a coach looks at first: the best one of the exercise's type that the series has
+    a point of (strength for loaded sets, else the work done, else the effort felt)."""
+    for name in chart_measures(series.kind):
+        if any(getattr(point, name) is not None for point in series.points):
+            return name
+    return "rpe"
+
+
 def _mean(values: Sequence[float]) -> float | None:
     return sum(values) / len(values) if values else None
 

@@ -1,10 +1,16 @@
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 import pytest
 
-from gbf_desktop.domain.progress import computed_status, session_is_complete, tally
+from gbf_desktop.domain.progress import (
+    computed_status,
+    session_is_complete,
+    session_to_open,
+    tally,
+)
 from gbf_desktop.domain.review import session_status
 
 
@@ -50,3 +56,17 @@ def test_computed_status(
     stored: str | None, exercises: list[dict[str, str]], expected: str
 ) -> None:
     assert computed_status(stored, tally({"exercises": exercises})) == expected
+
+
+def test_the_session_logged_last_opens_first() -> None:
+    timeline = [("s1", False), ("s2", True), ("s3", False)]
+    logged = {"s3": datetime(2025, 5, 1, 9), "s1": datetime(2025, 5, 3, 18)}
+    assert session_to_open(timeline, logged) == "s1"
+
+
+def test_without_a_log_the_first_overdue_session_opens_then_the_first_one() -> None:
+    assert session_to_open([("s1", False), ("s2", True), ("s3", True)], {}) == "s2"
+    assert session_to_open([("s1", False), ("s2", False)], {}) == "s1"
+    # A log of a session no longer in any program does not count.
+    assert session_to_open([("s1", False)], {"gone": datetime(2025, 5, 1)}) == "s1"
+    assert session_to_open([], {}) is None

@@ -13,11 +13,14 @@ from gbf_desktop.domain.exercise_types import ExerciseKind, SetResult, StandardR
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.domain.review import (
     Compliance,
+    ExercisePoint,
+    ExerciseSeries,
     PlannedExercise,
     TimelineRow,
     attention_reasons,
     chart_measures,
     compliance_in,
+    default_measure,
     due_dates,
     exercise_point,
     review_exercises,
@@ -430,3 +433,28 @@ def test_charts_offer_only_the_measures_a_type_has() -> None:
         assert "top_set_kg" not in measures
         assert "rpe" in measures
     assert chart_measures(ExerciseKind.CUSTOM) == ("rpe",)
+
+
+def _point(**figures: float | None) -> ExercisePoint:
+    values: dict[str, Any] = {
+        "top_set_kg": None,
+        "e1rm_kg": None,
+        "volume_kg": None,
+        "rpe": None,
+        "total_reps": None,
+    }
+    values.update(figures)
+    return ExercisePoint(day=date(2025, 5, 1), session_id="s1", **values)
+
+
+def test_the_default_chart_measure_is_the_best_one_with_data() -> None:
+    def series(kind: ExerciseKind, *points: ExercisePoint) -> ExerciseSeries:
+        return ExerciseSeries("e1", "Back squat", kind, points)
+
+    loaded = series(ExerciseKind.STANDARD, _point(e1rm_kg=116.7, top_set_kg=100, rpe=8))
+    assert default_measure(loaded) == "e1rm_kg"
+    # Sets without a load: no strength figure, so the reps done.
+    bodyweight = series(ExerciseKind.STANDARD, _point(total_reps=30, rpe=7))
+    assert default_measure(bodyweight) == "total_reps"
+    assert default_measure(series(ExerciseKind.AMRAP, _point(rpe=9))) == "rpe"
+    assert default_measure(series(ExerciseKind.CUSTOM)) == "rpe"

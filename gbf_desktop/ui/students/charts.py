@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gbf_desktop.domain.review import ExercisePoint, ExerciseSeries, WeekFigure
+from gbf_desktop.domain.review import ExercisePoint, ExerciseSeries, WeekFigure, default_measure
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
@@ -80,11 +80,9 @@ def metric_points(series: ExerciseSeries, metric: Metric) -> list[tuple[date, fl
 
 
 def default_metric(series: ExerciseSeries) -> Metric:
-    """The figure a coach looks at first: strength for loaded sets, else the work done."""
-    for metric in (Metric.E1RM, Metric.TOP_SET, Metric.TOTAL_REPS, Metric.RPE):
-        if metric_points(series, metric):
-            return metric
-    return Metric.RPE
+    """The metric of `review.default_measure`: the figure a coach looks at first."""
+    measure = default_measure(series)
+    return next(m for m in Metric if m.attribute == measure)
 
 
 def _msecs(day: date) -> float:

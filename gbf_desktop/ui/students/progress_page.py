@@ -47,6 +47,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from gbf_desktop.domain.progress import session_to_open
 from gbf_desktop.domain.review import (
     COMPLIANCE_WINDOWS,
     Cell,
@@ -529,15 +530,9 @@ class TimelineDelegate(TwoLineDelegate):
 
 
 def default_session(progress: StudentProgress) -> str | None:
-    """The session to open first: the last one logged, else the first one due and not done."""
-    timeline = [s for p in progress.programs for s in p.sessions]
-    logged = [s for s in timeline if s.id in progress.logs]
-    if logged:
-        return max(logged, key=lambda s: progress.logs[s.id].saved_at).id
-    due = [s for s in timeline if s.overdue]
-    if due:
-        return due[0].id
-    return timeline[0].id if timeline else None
+    """The session to open first (the rule is `progress.session_to_open`)."""
+    timeline = [(s.id, s.overdue) for p in progress.programs for s in p.sessions]
+    return session_to_open(timeline, {sid: log.saved_at for sid, log in progress.logs.items()})
 
 
 # -------------------------------------------------------------------------------------------
