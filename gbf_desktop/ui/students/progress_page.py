@@ -813,9 +813,19 @@ class ProgressPage(QWidget):
         self.coach_notes_label.setText(f"Your notes: {coach_notes}" if coach_notes else "")
         self.coach_notes_label.setVisible(bool(coach_notes))
         comment = detail.comment
-        self.comment_label.setText(
-            f"Student's note: {comment}" if comment else "No note from the student on this session."
-        )
+        unreadable = detail.logged.unreadable if detail.logged is not None else None
+        if unreadable is not None:
+            # The rest of the page works; the row is shown as stored and never rewritten.
+            self.comment_label.setText(
+                f"\N{WARNING SIGN} The stored log of this session cannot be read: {unreadable}. "
+                "It is left exactly as it is."
+            )
+        else:
+            self.comment_label.setText(
+                f"Student's note: {comment}"
+                if comment
+                else "No note from the student on this session."
+            )
         self.ghost_model.set_exercises(detail.exercises)
         self.exercises.expandAll()
         self._show_clips(detail)

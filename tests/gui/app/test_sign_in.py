@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
 from gbf_desktop.db import models as m
@@ -156,3 +157,28 @@ def test_an_empty_form_says_what_is_missing(
     dialog = _dialog(qtbot, unreachable_backend, runner, MemoryEmailStore())
     message = _refused(qtbot, dialog, "", "")
     assert message == "Enter your email and your password."
+
+
+@pytest.mark.db
+def test_a_pasted_nul_character_is_refused_at_the_form(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed
+) -> None:
+    # Copying from a binary file or a broken PDF brings NUL characters along; PostgreSQL cannot
+    # hold one, so it is named here instead of failing inside the database driver.
+    seed.user("coach@example.org", role=m.Role.coach)
+    dialog = _dialog(qtbot, backend, runner, MemoryEmailStore())
+    QApplication.clipboard().setText("coach@example.org\x00")
+    dialog.email_edit.clear()
+    dialog.email_edit.setFocus()
+    qtbot.keyClick(dialog.email_edit, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
+    assert "\x00" in dialog.email_edit.text()
+    dialog.password_edit.clear()
+    qtbot.keyClicks(dialog.password_edit, PASSWORD)
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: not dialog.busy)
+
+    assert dialog.signed_in_user is None
+    assert dialog.error_label.isVisible()
+    assert dialog.error_label.text().startswith(
+        "Email contains a NUL character (\\0), which the database cannot store."
+    )

@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop import demo
@@ -414,3 +414,25 @@ def test_sessions_in_the_timeline_are_nested_by_block_and_week(
     sessions = [model.index(r, 0, week) for r in range(model.rowCount(week))]
     assert [s.data() for s in sessions] == ["Heavy day", "Light day"]
     assert [s.data(SESSION_ROLE) for s in sessions] == [rows.heavy_day, rows.light_day]
+
+
+def test_a_log_that_cannot_be_read_is_shown_as_unreadable_and_the_rest_works(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, engine: Engine
+) -> None:
+    rows = messy_student(seed, engine)
+    deep = "[" * 1000 + "]" * 1000  # past Python's recursion limit when decoded
+    with engine.begin() as connection:
+        connection.execute(
+            text("UPDATE session_progress SET progress = CAST(:v AS jsonb) WHERE id = :id"),
+            {"v": deep, "id": rows.heavy_progress_id},
+        )
+    page = open_page(qtbot, backend, runner, rows.coach, rows.student_id)
+
+    assert page.select_session(rows.heavy_day)
+    assert page.comment_label.text() == (
+        "\N{WARNING SIGN} The stored log of this session cannot be read: it is nested more "
+        "than 64 levels deep. It is left exactly as it is."
+    )
+    # The other session of the same student still shows what was logged.
+    assert page.select_session(rows.light_day)
+    assert exercise_cells(page.ghost_model, "Bench Press")[1] == "○ Not done"
