@@ -15,6 +15,7 @@ from datetime import datetime
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QCheckBox,
     QFrame,
     QHBoxLayout,
     QHeaderView,
@@ -86,6 +87,19 @@ def queued_clip_row(clip: QueuedClip) -> ClipRow:
     )
 
 
+def _review_controls() -> tuple[QCheckBox, QPushButton, QLabel]:
+    # Shared by default: the comment goes to the student's log and notifications.
+    private = QCheckBox("Keep private (the student does not see this comment)")
+    private.setObjectName("reviewPrivateCheck")
+    mark = QPushButton("Mark reviewed")
+    mark.setObjectName("primaryButton")
+    mark.setMinimumWidth(mark.sizeHint().width())
+    outcome = QLabel("")
+    outcome.setObjectName("mutedLabel")
+    outcome.setWordWrap(True)
+    return private, mark, outcome
+
+
 class ReviewQueuePage(QWidget):
     """Signals: `count_changed(n)` with the clips waiting, `reviewed(media_id)` after a review."""
 
@@ -109,6 +123,7 @@ class ReviewQueuePage(QWidget):
         self._open_clip = open_clip or self._play_clip
         self._players: list[PlayerWindow] = []
         self._task: Task | None = None
+        self._sharing = False
         # The clip the comment box is for, and comments set aside when the coach moved on.
         self.current_id: str | None = None
         self._drafts: dict[str, str] = {}
@@ -136,9 +151,8 @@ class ReviewQueuePage(QWidget):
         self.comment_edit.setPlaceholderText(
             "Your comment for this clip (optional): what to keep, what to fix"
         )
-        self.mark_button = QPushButton("Mark reviewed")
-        self.mark_button.setObjectName("primaryButton")
-        for widget in (self.play_button, self.comment_edit, self.mark_button):
+        self.private_check, self.mark_button, self.outcome_label = _review_controls()
+        for widget in (self.play_button, self.comment_edit, self.private_check, self.mark_button):
             widget.setEnabled(False)
 
         self.live = LiveRefresh(runner, is_shown=self.isVisible, parent=self)
@@ -190,6 +204,8 @@ class ReviewQueuePage(QWidget):
         layout.addWidget(self.play_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addWidget(QLabel("Comment"))
         layout.addWidget(self.comment_edit, 1)
+        layout.addWidget(self.private_check)
+        layout.addWidget(self.outcome_label)
         buttons = QHBoxLayout()
         buttons.addStretch(1)
         buttons.addWidget(self.mark_button)
@@ -231,6 +247,10 @@ class ReviewQueuePage(QWidget):
             self._coach.id,
             clip.id,
             self.comment_edit.toPlainText(),
+            private=self.private_check.isChecked(),
+        )
+        self._sharing = bool(self.comment_edit.toPlainText().strip()) and (
+            not self.private_check.isChecked()
         )
         task.succeeded.connect(self._on_mark_task_succeeded)
         task.failed.connect(self._on_mark_task_failed)
@@ -254,7 +274,7 @@ class ReviewQueuePage(QWidget):
         self._describe(clip)
 
     def _describe(self, clip: QueuedClip | None) -> None:
-        for widget in (self.play_button, self.comment_edit, self.mark_button):
+        for widget in (self.play_button, self.comment_edit, self.private_check, self.mark_button):
             widget.setEnabled(clip is not None and self._task is None)
         if clip is None:
             self.title_label.setText("No clip selected")
@@ -340,6 +360,15 @@ class ReviewQueuePage(QWidget):
         self._drafts.pop(review.media_id, None)
         self.current_id = None
         self.comment_edit.clear()
+        self.private_check.setChecked(False)
+        if review.comment and self._sharing:
+            self.outcome_label.setText(
+                "Sent: the comment is in the student's log and their notifications."
+            )
+        elif review.comment:
+            self.outcome_label.setText("Kept private: only you see this comment.")
+        else:
+            self.outcome_label.setText("Marked reviewed.")
         self.model.set_rows([c for c in self.model.rows if c.id != review.media_id])
         self._set_count(max(self.total - 1, 0))
         self.reviewed.emit(review.media_id)

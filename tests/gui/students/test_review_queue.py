@@ -4,6 +4,9 @@ count)."""
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
@@ -91,3 +94,59 @@ def test_marking_a_clip_reviewed_stores_the_comment_and_the_clip_leaves_the_queu
         page.live.refresh_now()
     assert page.model.row_of(clip.id) < 0
     assert backend.dashboard(demo_coach.id).clips_to_review == before - 1
+
+
+def test_a_shared_comment_reaches_the_students_notifications_and_a_private_one_does_not(  # noqa: PLR0917
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    demo_coach: SignedInUser,
+    engine: Engine,
+    tmp_path: Path,
+) -> None:
+    page = _page(qtbot, backend, runner, demo_coach)
+    page.table.selectRow(0)
+    shared = page.current_clip()
+    assert shared is not None
+    assert page.private_check.isVisible()
+    assert not page.private_check.isChecked()
+    qtbot.keyClicks(page.comment_edit, "Bar drifts forward at the bottom: sit back.")
+    with qtbot.waitSignal(page.reviewed, timeout=10_000):
+        qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+    assert page.outcome_label.text() == (
+        "Sent: the comment is in the student's log and their notifications."
+    )
+    button = page.mark_button
+    assert button.width() >= button.fontMetrics().horizontalAdvance(button.text())
+    shots = Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    assert page.grab().save(str(shots / "review-sent-to-student.png"))
+
+    with OrmSession(engine) as session:
+        (note,) = session.scalars(
+            select(m.Notification).where(
+                m.Notification.user_id == shared.student_id, m.Notification.type == "message"
+            )
+        ).all()
+        log = session.get(m.SessionProgress, shared.progress_id)
+        assert log is not None
+        notes = [e.get("notes", "") for e in log.progress["exercises"]]
+    assert note.read is False
+    assert note.payload["comment"] == "Bar drifts forward at the bottom: sit back."
+    assert any(n.endswith("Bar drifts forward at the bottom: sit back.") for n in notes)
+
+    private = page.current_clip()
+    assert private is not None
+    qtbot.keyClicks(page.comment_edit, "Check the left knee next week")
+    page.private_check.setChecked(True)
+    with qtbot.waitSignal(page.reviewed, timeout=10_000):
+        qtbot.mouseClick(page.mark_button, Qt.MouseButton.LeftButton)
+    assert page.outcome_label.text() == "Kept private: only you see this comment."
+    assert not page.private_check.isChecked(), "the next clip starts shared again"
+    with OrmSession(engine) as session:
+        messages = session.scalars(
+            select(m.Notification).where(
+                m.Notification.user_id == private.student_id, m.Notification.type == "message"
+            )
+        ).all()
+    assert all(n.payload["mediaId"] != private.id for n in messages)
