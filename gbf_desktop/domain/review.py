@@ -74,6 +74,7 @@ from gbf_desktop.domain.metrics import (
 from gbf_desktop.domain.model import ScheduledSession
 from gbf_desktop.domain.progress import (
     LEGACY_KEY,
+    RUNNER_EMPTY_DATA,
     ComputedStatus,
     StatusTally,
     computed_status,
@@ -689,8 +690,14 @@ def review_exercise(
     reading = read_config(item.config, library_type) if item else None
     raw_data = entry.get("data") if entry else None
     status = (_text(entry.get("status")) or None) if entry else None
-    # Nothing logged: the runner's null or {} for an untouched or skipped exercise.
-    has_log = entry is not None and isinstance(raw_data, Mapping) and bool(raw_data)
+    # Nothing logged: the runner's null or {} for an untouched or skipped exercise, or the empty
+    # figures it fills an untouched entry with when it creates the row.
+    untouched = status == "not_started" and raw_data == RUNNER_EMPTY_DATA.get(
+        str(library_type), RUNNER_EMPTY_DATA["standard"]
+    )
+    has_log = (
+        entry is not None and isinstance(raw_data, Mapping) and bool(raw_data) and not untouched
+    )
     logged = read_result(raw_data, library_type) if has_log else None
     prescription = reading.prescription if reading else None
     kind_mismatch = None

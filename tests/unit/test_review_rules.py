@@ -11,6 +11,7 @@ import pytest
 
 from gbf_desktop.domain.exercise_types import ExerciseKind, SetResult, StandardResult
 from gbf_desktop.domain.model import ScheduledSession
+from gbf_desktop.domain.progress import SessionRow, runner_entry
 from gbf_desktop.domain.review import (
     Compliance,
     ExercisePoint,
@@ -23,6 +24,7 @@ from gbf_desktop.domain.review import (
     default_measure,
     due_dates,
     exercise_point,
+    review_exercise,
     review_exercises,
     session_status,
     weekly_figures,
@@ -458,3 +460,13 @@ def test_the_default_chart_measure_is_the_best_one_with_data() -> None:
     assert default_measure(bodyweight) == "total_reps"
     assert default_measure(series(ExerciseKind.AMRAP, _point(rpe=9))) == "rpe"
     assert default_measure(series(ExerciseKind.CUSTOM)) == "rpe"
+
+
+@pytest.mark.parametrize("library_type", ["standard", "EMOM", "AMRAP", "circuit"])
+def test_an_entry_the_runner_created_untouched_is_not_a_log(library_type: str) -> None:
+    """workout-runner.service.ts fills an untouched entry with empty figures of its type."""
+    item = planned(0, {"sets": 3, "reps": 5, "format": "standard"}, library_type)
+    entry = runner_entry(0, SessionRow("se0", "ex0", "Exercise 0", library_type, item.config))
+    review = review_exercise(item, entry)
+    assert review.logged is None
+    assert review.status == "not_started"
