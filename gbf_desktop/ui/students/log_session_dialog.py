@@ -51,6 +51,8 @@ from gbf_desktop.domain.exercise_types import (
     StandardPrescription,
     StandardResult,
 )
+from gbf_desktop.domain.exercise_types import results as rs
+from gbf_desktop.domain.exercise_types.fields import NumberRule
 from gbf_desktop.domain.review import ExerciseReview
 from gbf_desktop.errors import ConflictError, KnownError
 from gbf_desktop.services.auth import SignedInUser
@@ -70,8 +72,10 @@ _STATUS_LABELS = {
 assert set(_STATUS_LABELS) == set(EXERCISE_STATUSES)
 # Rows of the standard form start at this many sets when neither a log nor a prescription says.
 _DEFAULT_SETS = 3
-_MAX_SETS = 20
-_MAX_MINUTES = 60
+# Sets of a standard exercise and minutes of an EMOM: as many as a stored result may hold, so a
+# result the web stored is shown, and saved back, whole.
+_MAX_SETS = rs.MAX_ENTRIES
+_MAX_MINUTES = rs.MAX_ENTRIES
 
 
 def _without_arrows(box: QAbstractSpinBox) -> None:
@@ -126,8 +130,18 @@ class FloatField(QDoubleSpinBox):
         return None if value <= self.minimum() else value
 
 
+def _int_field(rule: NumberRule, value: int | None) -> IntField:
+    """A box that accepts what the domain's rule accepts, and no more."""
+    return IntField(int(rule.high), value, minimum=int(rule.low))
+
+
+def _float_field(rule: NumberRule, value: float | None) -> FloatField:
+    # A rule without a step takes any decimal; the arrows still move by half a unit.
+    return FloatField(rule.high, value, minimum=rule.low, step=rule.step or 0.5)
+
+
 def _rpe_field(value: float | None) -> FloatField:
-    return FloatField(10.0, value, minimum=1.0, step=0.5)
+    return _float_field(rs.LOGGED_RPE_RULE, value)
 
 
 def _reps_of(prescription: StandardPrescription) -> int | None:
@@ -238,8 +252,8 @@ class ExerciseForm(QFrame):
     def _add_set(self, item: SetResult) -> None:
         row = len(self.set_fields) + 1
         fields = (
-            IntField(1000, item.reps),
-            FloatField(1000.0, item.load_kg, step=0.5),
+            _int_field(rs.LOGGED_REPS_RULE, item.reps),
+            _float_field(rs.LOGGED_WEIGHT_RULE, item.load_kg),
             _rpe_field(item.rpe),
         )
         self.grid.addWidget(QLabel(f"Set {row}"), row, 0)
@@ -277,7 +291,7 @@ class ExerciseForm(QFrame):
         self.minute_fields = []
         per_row = 10
         for index, reps in enumerate(minutes[:_MAX_MINUTES]):
-            field = IntField(1000, reps)
+            field = _int_field(rs.LOGGED_REPS_RULE, reps)
             field.setMinimumWidth(48)
             field.setToolTip(f"Reps in minute {index + 1}")
             row, column = divmod(index, per_row)
@@ -292,9 +306,9 @@ class ExerciseForm(QFrame):
         self.grid.addWidget(self.rpe_field, rows * 2, 1, 1, 2)
 
     def _build_amrap(self, p: AmrapPrescription, r: AmrapResult | None) -> None:
-        self.rounds_field = IntField(1000, r.rounds if r else p.target_rounds)
-        self.extra_reps_field = IntField(1000, r.extra_reps if r else None)
-        self.total_reps_field = IntField(100000, r.total_reps if r else p.target_reps)
+        self.rounds_field = _int_field(rs.AMRAP_ROUNDS_RULE, r.rounds if r else p.target_rounds)
+        self.extra_reps_field = _int_field(rs.EXTRA_REPS_RULE, r.extra_reps if r else None)
+        self.total_reps_field = _int_field(rs.TOTAL_REPS_RULE, r.total_reps if r else p.target_reps)
         self.rpe_field = _rpe_field(r.rpe if r else p.rpe)
         self._row_of_fields(
             ("Rounds", self.rounds_field),
@@ -307,9 +321,13 @@ class ExerciseForm(QFrame):
         total = None
         if p.rounds is not None and p.reps_per_round is not None:
             total = p.rounds * p.reps_per_round
-        self.rounds_completed_field = IntField(1000, r.rounds_completed if r else p.rounds)
-        self.circuit_reps_field = IntField(100000, r.total_reps if r else total)
-        self.circuit_weight_field = FloatField(1000.0, r.weight_kg if r else p.weight_kg)
+        self.rounds_completed_field = _int_field(
+            rs.ROUNDS_COMPLETED_RULE, r.rounds_completed if r else p.rounds
+        )
+        self.circuit_reps_field = _int_field(rs.TOTAL_REPS_RULE, r.total_reps if r else total)
+        self.circuit_weight_field = _float_field(
+            rs.LOGGED_WEIGHT_RULE, r.weight_kg if r else p.weight_kg
+        )
         self.rpe_field = _rpe_field(r.rpe if r else p.rpe)
         self._row_of_fields(
             ("Rounds", self.rounds_completed_field),
