@@ -35,7 +35,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gbf_desktop.domain.review import ExercisePoint, ExerciseSeries, WeekFigure, default_measure
+from gbf_desktop.domain.review import (
+    ExercisePoint,
+    ExerciseSeries,
+    WeekFigure,
+    chart_measures,
+    default_measure,
+)
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
@@ -77,6 +83,12 @@ def metric_points(series: ExerciseSeries, metric: Metric) -> list[tuple[date, fl
         if value is not None:
             pairs.append((point.day, value))
     return pairs
+
+
+def offered_metrics(series: ExerciseSeries) -> list[Metric]:
+    """The figures the chart offers for this exercise: only those its type has, best first."""
+    by_attribute = {m.attribute: m for m in Metric}
+    return [by_attribute[name] for name in chart_measures(series.kind) if name in by_attribute]
 
 
 def default_metric(series: ExerciseSeries) -> Metric:
@@ -346,6 +358,7 @@ class ChartsPanel(QWidget):
             self._select_metric(default_metric(busiest))
         self.exercise_combo.setCurrentIndex(index)
         self.exercise_combo.blockSignals(False)
+        self._offer_metrics(self.current_series())
         self._redraw()
         self.weekly_chart.show_weeks(progress.weekly())
 
@@ -369,6 +382,23 @@ class ChartsPanel(QWidget):
         self.metric_combo.blockSignals(True)
         self.metric_combo.setCurrentIndex(self.metric_combo.findData(metric))
         self.metric_combo.blockSignals(False)
+
+    def _offer_metrics(self, series: ExerciseSeries | None) -> None:
+        """Fill the figure list with what this exercise's type has (no e1RM for an EMOM)."""
+        current = self.current_metric()
+        offered = offered_metrics(series) if series is not None else list(Metric)
+        self.metric_combo.blockSignals(True)
+        self.metric_combo.clear()
+        for metric in offered:
+            self.metric_combo.addItem(metric.label, metric)
+        self.metric_combo.blockSignals(False)
+        if current in offered and series is not None and metric_points(series, current):
+            self._select_metric(current)
+        elif series is not None:
+            self._select_metric(default_metric(series))
+
+    def metric_labels(self) -> list[str]:
+        return [self.metric_combo.itemText(i) for i in range(self.metric_combo.count())]
 
     def _redraw(self) -> None:
         self.exercise_chart.show_series(self.current_series(), self.current_metric())
@@ -409,9 +439,7 @@ class ChartsPanel(QWidget):
 
     @Slot(int)
     def _on_exercise_combo_index_changed(self, _index: int) -> None:
-        series = self.current_series()
-        if series is not None and not metric_points(series, self.current_metric()):
-            self._select_metric(default_metric(series))
+        self._offer_metrics(self.current_series())
         self._redraw()
 
     @Slot(int)

@@ -22,7 +22,7 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.review import CSV_COLUMNS, write_history_csv
 from gbf_desktop.ui.app.main_window import Area, MainWindow
-from gbf_desktop.ui.students.charts import Metric, metric_points
+from gbf_desktop.ui.students.charts import Metric, metric_points, offered_metrics
 from gbf_desktop.ui.students.progress_page import ProgressPage
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
@@ -72,7 +72,7 @@ def test_every_exercise_chart_draws_the_services_figures(
     assert charts.exercise_combo.count() == len(series)
     checked = 0
     for item in series:
-        for metric in Metric:
+        for metric in offered_metrics(item):
             charts.select_exercise(item.exercise_id, metric)
             expected = metric_points(item, metric)
             drawn = charts.exercise_chart.values()
@@ -97,6 +97,27 @@ def test_every_exercise_chart_draws_the_services_figures(
     due = [(i, w.compliance.percent) for i, w in enumerate(weeks) if w.compliance.due]
     assert [p.x() for p in points] == [float(i) for i, _ in due]
     assert [p.y() for p in points] == pytest.approx([percent for _, percent in due])
+
+
+def test_the_figure_list_offers_only_what_the_exercise_type_has(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, demo_coach: SignedInUser
+) -> None:
+    student = _student(backend, demo_coach, "Aisha Okafor")
+    progress = backend.student_progress(demo_coach.id, student)
+    page = _page(qtbot, backend, runner, demo_coach, student)
+    charts = page.charts
+    kinds = {s.kind.value for s in progress.exercise_series()}
+    assert kinds - {"standard"}, "the hybrid program has EMOM, AMRAP or circuit work"
+    for item in progress.exercise_series():
+        charts.select_exercise(item.exercise_id)
+        shown = charts.metric_labels()
+        if item.kind.value == "standard":
+            assert Metric.E1RM.label in shown
+        else:
+            assert Metric.E1RM.label not in shown, item.name
+            assert Metric.TOP_SET.label not in shown, item.name
+            assert Metric.RPE.label in shown
+        assert charts.current_metric().label in shown
 
 
 def test_a_chart_saves_as_png_and_the_history_as_csv(
