@@ -30,6 +30,7 @@ from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
+from gbf_desktop.ui.clips.onion import DrawingsOverlay, OnionView, alignment_offset_ms
 from gbf_desktop.ui.clips.player import (
     CLIP_STYLE,
     SPEEDS,
@@ -47,6 +48,10 @@ DRIFT_TOLERANCE_MS = round(2 * FRAME_MS)
 MAX_OFFSET_MS = int(MAX_DURATION_S * 1000)
 
 
+_OVERLAY_PANE_WIDTH = 250
+_ANY_WIDTH = 16_777_215  # Qt's QWIDGETSIZE_MAX
+
+
 class ClipPane(QFrame):
     """One side: which clip it is, its picture, and where it is."""
 
@@ -58,16 +63,27 @@ class ClipPane(QFrame):
         title.setObjectName("paneTitle")
         detail = QLabel(" · ".join(p for p in (row.where_label, recorded_text(row)) if p))
         detail.setObjectName("mutedLabel")
+        for label in (title, detail):
+            label.setWordWrap(True)
         self.player = ClipPlayer(transport=False)
+        self.drawings = DrawingsOverlay(self.player.view)
         self.time_label = QLabel(clock(0))
         self.time_label.setObjectName("mutedLabel")
+        self.align_button = tool_button(
+            "Align on this frame", "Overlay: this frame meets the other's"
+        )
+        self.align_ms: int | None = None
         layout = QVBoxLayout(self)
         layout.setContentsMargins(12, 10, 12, 10)
         layout.setSpacing(6)
         layout.addWidget(title)
         layout.addWidget(detail)
         layout.addWidget(self.player, 1)
-        layout.addWidget(self.time_label)
+        bottom = QHBoxLayout()
+        bottom.addWidget(self.time_label, 1)
+        bottom.addWidget(self.align_button)
+        layout.addLayout(bottom)
+        layout.addStretch(0)
 
 
 class CompareWindow(QWidget):
@@ -117,6 +133,12 @@ class CompareWindow(QWidget):
         panes.setSpacing(14)
         panes.addWidget(self.left_pane, 1)
         panes.addWidget(self.right_pane, 1)
+        # Overlaid (onion skin): the right clip over the left; the panes stay for aligning.
+        self.onion = OnionView(
+            self.left.view, self.right.view, self.left_pane.drawings, self.right_pane.drawings
+        )
+        self.onion.hide()
+        panes.addWidget(self.onion, 2)
         layout.addLayout(panes, 1)
         layout.addLayout(self._build_transport())
         keys = QLabel(
@@ -161,6 +183,15 @@ class CompareWindow(QWidget):
         self.offset_frames_label.setObjectName("mutedLabel")
         self.offset_back_button = tool_button("-1 frame", "Right clip one frame earlier ([)")
         self.offset_forward_button = tool_button("+1 frame", "Right clip one frame later (])")
+        self.overlay_button = tool_button("Overlay", "One clip over the other (onion skin)")
+        self.overlay_button.setCheckable(True)
+        self.opacity_slider = QSlider(Qt.Orientation.Horizontal)
+        self.opacity_slider.setObjectName("opacitySlider")
+        self.opacity_slider.setRange(0, 100)
+        self.opacity_slider.setValue(50)
+        self.opacity_slider.setFixedWidth(110)
+        self.opacity_slider.setToolTip("How much of the right clip shows over the left one")
+        self.opacity_slider.setFocusPolicy(Qt.FocusPolicy.NoFocus)
 
     def _build_header(self) -> QHBoxLayout:
         title = QLabel("Compare clips")
@@ -169,6 +200,10 @@ class CompareWindow(QWidget):
         header.addWidget(title)
         header.addStretch(1)
         header.addWidget(self.status_label)
+        header.addSpacing(12)
+        header.addWidget(self.overlay_button)
+        header.addWidget(QLabel("Opacity"))
+        header.addWidget(self.opacity_slider)
         return header
 
     def _build_transport(self) -> QVBoxLayout:
@@ -311,6 +346,10 @@ class CompareWindow(QWidget):
         self.forward_action.triggered.connect(self._on_forward_button_clicked)
         self.offset_back_action.triggered.connect(self._on_offset_back_button_clicked)
         self.offset_forward_action.triggered.connect(self._on_offset_forward_button_clicked)
+        self.overlay_button.toggled.connect(self._on_overlay_button_toggled)
+        self.opacity_slider.valueChanged.connect(self._on_opacity_slider_value_changed)
+        self.left_pane.align_button.clicked.connect(self._on_align_button_clicked)
+        self.right_pane.align_button.clicked.connect(self._on_align_button_clicked)
 
     def _fetch(self, player: ClipPlayer, row: ClipRow) -> None:
         task = self._runner.read(self._backend.clip_to_temp_file, self._coach.id, row.media_id)
@@ -322,6 +361,10 @@ class CompareWindow(QWidget):
                     path.unlink()
             else:
                 player.load(path)
+
+        drawings = self._runner.read(self._backend.clip_annotations, self._coach.id, row.media_id)
+        pane = self.left_pane if player is self.left else self.right_pane
+        drawings.succeeded.connect(lambda found: pane.drawings.set_drawings(found.drawings))
 
         task.succeeded.connect(on_fetch_task_succeeded)
         task.failed.connect(self._on_fetch_task_failed)
@@ -421,6 +464,44 @@ class CompareWindow(QWidget):
     @Slot()
     def _on_offset_forward_button_clicked(self) -> None:
         self.set_offset(self.offset_ms + round(FRAME_MS))
+
+    # -- overlaid -------------------------------------------------------------------------------
+
+    def set_overlaid(self, on: bool) -> None:
+        self.overlay_button.setChecked(on)
+
+    @property
+    def overlaid(self) -> bool:
+        return self.onion.isVisible()
+
+    def align(self, pane: ClipPane) -> None:
+        """This pane's current frame is the one that meets the other's chosen frame."""
+        pane.align_ms = pane.player.position
+        pane.align_button.setText(f"Aligned {clock(pane.align_ms)}")
+        left, right = self.left_pane.align_ms, self.right_pane.align_ms
+        if left is not None and right is not None:
+            self.set_offset(alignment_offset_ms(left, right))
+
+    @Slot(bool)
+    def _on_overlay_button_toggled(self, on: bool) -> None:
+        # Overlaid, the panes become narrow columns (which clip, its time, its align button)
+        # and the overlay takes the room; their players keep running, unseen.
+        for pane in (self.left_pane, self.right_pane):
+            pane.player.setVisible(not on)
+            pane.setMaximumWidth(_OVERLAY_PANE_WIDTH if on else _ANY_WIDTH)
+        self.onion.setVisible(on)
+        self.onion.update()
+
+    @Slot(int)
+    def _on_opacity_slider_value_changed(self, value: int) -> None:
+        self.onion.set_opacity(value / 100)
+
+    @Slot()
+    def _on_align_button_clicked(self) -> None:
+        sender = self.sender()
+        for pane in (self.left_pane, self.right_pane):
+            if sender is pane.align_button:
+                self.align(pane)
 
     def _show_offset(self) -> None:
         frames = self.offset_ms / FRAME_MS
