@@ -185,6 +185,8 @@ CONFIG_LIMITS = JsonLimits(16 * 1024)
 DATA_LIMITS = JsonLimits(64 * 1024)
 # A logged session: one entry per exercise with its sets, notes and clip ids.
 PROGRESS_LIMITS = JsonLimits(1024 * 1024)
+# A tracked bar path: a few samples per frame of a 15-s clip.
+BAR_PATH_LIMITS = JsonLimits(4 * 1024 * 1024)
 
 
 def json_value(value: object, *, field: str, label: str, limits: JsonLimits) -> Any:

@@ -18,6 +18,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from gbf_desktop.domain import drawings as drawing_rules
+from gbf_desktop.domain import validation
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.drawings import Drawing
 from gbf_desktop.errors import ValidationError
 from gbf_desktop.services.logging_on_behalf import new_uuid, utc_now_ms
@@ -102,6 +104,7 @@ def save_drawings(
     new_id: Callable[[], str] = new_uuid,
 ) -> ClipAnnotations:
     """Replace the coach's drawings on the clip (checked against its `width`x`height` picture)."""
+    rules.check_ids(coach_id=coach_id, media_id=media_id)
     checked = drawing_rules.validate_all(drawings, width, height)
     with uow_factory() as uow:
         store = uow.annotations
@@ -122,8 +125,13 @@ def save_bar_path(
     new_id: Callable[[], str] = new_uuid,
 ) -> ClipAnnotations:
     """Store a tracked bar path (as `video.bar_tracker.analysis_json` gives it) with the clip."""
+    rules.check_ids(coach_id=coach_id, media_id=media_id)
     if not isinstance(result.get("path"), list) or not isinstance(result.get("reps"), list):
         raise ValidationError("A bar path needs its samples and its reps; nothing was stored.")
+    # A tracker's samples are floats: a NaN or an infinity would not survive jsonb.
+    validation.json_value(
+        result, field="bar_path", label="The bar path", limits=validation.BAR_PATH_LIMITS
+    )
     with uow_factory() as uow:
         store = uow.annotations
         _check_clip(store, coach_id, media_id)

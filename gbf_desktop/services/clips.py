@@ -23,6 +23,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ClipInfo, UserRecord
 from gbf_desktop.errors import KnownError, MediaError, disk_full, is_disk_full
 from gbf_desktop.services.files import write_atomically
@@ -337,6 +338,7 @@ def export_clip(
 
 def delete_clip(uow_factory: ClipsUowFactory, coach_id: str, media_id: str) -> str:
     """Delete one clip of one of the coach's students, in one transaction; returns its id."""
+    rules.check_ids(coach_id=coach_id, media_id=media_id)
     with uow_factory() as uow:
         _owned_clip(uow, coach_id, media_id)
         if not uow.media.delete(media_id):

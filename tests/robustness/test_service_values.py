@@ -188,6 +188,26 @@ CASES = [
         "NUL character",
     ),
     ValueCase(
+        "delete-clip-id-nul",
+        lambda b, w: b.delete_clip(w.coach, "clip\x00"),
+        "media_id",
+        "NUL character",
+    ),
+    ValueCase(
+        "bar-path-nan",
+        lambda b, w: b.save_clip_bar_path(
+            w.coach, w.squat, {"path": [[0.0, math.nan]], "reps": []}
+        ),
+        "bar_path.path[0][1]",
+        "not a number JSON",
+    ),
+    ValueCase(
+        "drawings-media-id-not-text",
+        lambda b, w: b.save_clip_drawings(w.coach, None, [], 854, 480),  # type: ignore[arg-type]
+        "media_id",
+        "must be an id (text)",
+    ),
+    ValueCase(
         "favourite-id-with-space",
         lambda b, w: b.set_favourite(w.coach, "not an id", True),
         "exercise_id",
