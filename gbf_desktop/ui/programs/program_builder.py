@@ -622,7 +622,12 @@ class ProgramBuilderPage(QWidget):
     def _on_leave_answered(self, result: int, proceed: Callable[[], None]) -> None:
         self.message_box = None
         if result == QMessageBox.StandardButton.Discard:
-            self.editor.undo_stack.setClean()
+            if self.editor.is_new:
+                # Never saved: discarding it leaves nothing, not even an empty draft.
+                self.editor.close()
+                self.views.setCurrentIndex(self.LIST)
+            else:
+                self.editor.undo_stack.setClean()
             proceed()
         elif result == QMessageBox.StandardButton.Save:
             self._after_leave = proceed

@@ -32,6 +32,7 @@ from gbf_desktop.services.programs import (
     ConfirmationRequired,
     OpenedProgram,
     ProgramConflict,
+    ProgramVersion,
     RemovalImpact,
     SavedProgram,
 )
@@ -142,6 +143,9 @@ class ProgramEditor(QObject):
         self.model = ProgramTreeModel(self)
         self.undo_stack = QUndoStack(self)
         self._opened: OpenedProgram | None = None
+        # A program made with "New program" lives only here until its first save: Discard
+        # (or closing the app) then leaves no empty draft behind.
+        self._unsaved_new = False
         self._task: Task | None = None
         self._wire()
 
@@ -167,7 +171,12 @@ class ProgramEditor(QObject):
 
     @property
     def dirty(self) -> bool:
-        return self.is_open and not self.undo_stack.isClean()
+        return self.is_open and (self._unsaved_new or not self.undo_stack.isClean())
+
+    @property
+    def is_new(self) -> bool:
+        """Opened with "New program" and not saved yet: nothing of it is in the database."""
+        return self.is_open and self._unsaved_new
 
     @property
     def busy(self) -> bool:
@@ -188,6 +197,7 @@ class ProgramEditor(QObject):
 
     def load(self, opened: OpenedProgram) -> None:
         """Show a program the caller already has (a new one, a duplicate)."""
+        self._unsaved_new = False
         self._opened = opened
         self.undo_stack.clear()
         self.model.set_document(opened.document)
@@ -196,16 +206,24 @@ class ProgramEditor(QObject):
         self.opened.emit(opened)
 
     def close(self) -> None:
+        self._unsaved_new = False
         self._opened = None
         self.undo_stack.clear()
         self.model.set_document(ProgramDoc(id="", title=""))
 
     def create(self, title: str) -> None:
-        """Create an empty draft program in the database and open it."""
-        task = self._runner.write(
-            self._backend.create_program, self._user_id, programs_service.new_document(title)
+        """Open a new, empty draft program; nothing is written until its first save."""
+        document = programs_service.new_document(title)
+        self.load(
+            OpenedProgram(
+                document=document,
+                version=ProgramVersion(updated_at=programs_service.utc_now(), fingerprint=""),
+                coach_id=self._user_id,
+                exercise_names={},
+            )
         )
-        self._run(task, self._on_open_task_succeeded, self._on_open_task_failed)
+        self._unsaved_new = True
+        self.dirty_changed.emit(True)
 
     def duplicate_program(self, program_id: str) -> None:
         """Copy a program as a draft template (new ids everywhere) and open the copy."""
@@ -343,6 +361,11 @@ class ProgramEditor(QObject):
         if self._opened is None or self.busy:
             return
         self.save_started.emit()
+        if self._unsaved_new:
+            # The first save inserts the whole program, as it stands, in one transaction.
+            task = self._runner.write(self._backend.create_program, self._user_id, self.document)
+            self._run(task, self._on_create_task_succeeded, self._on_save_task_failed)
+            return
         task = self._runner.write(
             self._backend.save_program,
             self._user_id,
@@ -370,6 +393,21 @@ class ProgramEditor(QObject):
     @Slot(object)
     def _on_open_task_failed(self, error: KnownError) -> None:
         self.open_failed.emit(str(error))
+
+    @Slot(object)
+    def _on_create_task_succeeded(self, opened: OpenedProgram) -> None:
+        self._unsaved_new = False
+        self._opened = opened
+        self.undo_stack.setClean()
+        self.dirty_changed.emit(False)
+        counts = opened.document.counts()
+        self.saved.emit(
+            SavedProgram(
+                opened=opened,
+                changes=(f"Created {opened.document.title}",),
+                rows={"inserted": 1 + sum(counts.values()), "updated": 0, "deleted": 0},
+            )
+        )
 
     @Slot(object)
     def _on_save_task_succeeded(self, result: SavedProgram) -> None:
@@ -423,4 +461,4 @@ class ProgramEditor(QObject):
 
     @Slot(bool)
     def _on_undo_stack_clean_changed(self, clean: bool) -> None:
-        self.dirty_changed.emit(self.is_open and not clean)
+        self.dirty_changed.emit(self.is_open and (self._unsaved_new or not clean))

@@ -330,7 +330,8 @@ def test_build_a_program_with_all_five_types(
         audit = s.scalars(
             select(m.ProgramAudit.change_type).where(m.ProgramAudit.program_id == program_id)
         ).all()
-    assert sorted(audit) == ["create", "update"]
+    # Written once, at the first save, as a whole: one create row (nothing was stored before).
+    assert sorted(audit) == ["create"]
 
     # The saved program opens again as saved: the form shows the stored values.
     page.select_node(rows["exercises"][0][0])
@@ -603,6 +604,43 @@ def test_unsaved_changes_prompt_when_leaving(qtbot: QtBot, page: ProgramBuilderP
     box.button(QMessageBox.StandardButton.Discard).click()
     assert page.views.currentIndex() == page.LIST
     settle(qtbot, page)
+
+
+def test_a_new_program_writes_nothing_until_its_first_save(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    def count() -> int:
+        with OrmSession(engine) as s:
+            return len(s.scalars(select(m.Program.id)).all())
+
+    before = count()
+    new_program(qtbot, page, "Never saved")
+    assert page.editor.is_new
+    assert page.editor.dirty
+    assert count() == before, "opening a new program writes no row"
+
+    qtbot.mouseClick(page.back_button, Qt.MouseButton.LeftButton)
+    box = page.message_box
+    assert box is not None
+    box.button(QMessageBox.StandardButton.Discard).click()
+    assert page.views.currentIndex() == page.LIST
+    settle(qtbot, page)
+    assert count() == before, "Discard leaves no empty draft"
+
+    new_program(qtbot, page, "Saved at last")
+    page.add_block_action.trigger()
+    save(qtbot, page)
+    assert not page.editor.is_new
+    assert page.state_label.text().startswith("Saved:")
+    with OrmSession(engine) as s:
+        titles = s.scalars(select(m.Program.title)).all()
+        program_id = page.editor.document.id
+        blocks = s.scalars(
+            select(m.ProgramBlock.id).where(m.ProgramBlock.program_id == program_id)
+        ).all()
+    assert "Saved at last" in titles
+    assert "Never saved" not in titles
+    assert len(blocks) == 1
 
 
 def test_duplicate_as_template(qtbot: QtBot, page: ProgramBuilderPage, engine: Engine) -> None:
