@@ -15,8 +15,8 @@ found). A log of another coach's program that is no longer assigned is not the c
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from sqlalchemy import (
@@ -160,6 +160,17 @@ def status_columns(
 def tally_of(entries: int | None, statuses: Any, legacy_completed: bool = False) -> StatusTally:
     """The tally of the `status_columns`: statuses are stripped and compared in Python, by the
     domain's own rule; a status that is not a text is no status."""
-    texts = statuses if isinstance(statuses, list) else []
-    counted = tally_statuses(s if isinstance(s, str) else "" for s in texts)
-    return replace(counted, entries=entries or 0, legacy_completed=int(bool(legacy_completed)))
+    values = statuses if isinstance(statuses, list) else []
+    try:
+        return _tally(entries or 0, tuple(values), bool(legacy_completed))
+    except TypeError:  # a status that is a list or an object: not hashable, and no text
+        texts = tuple(v if isinstance(v, str) else None for v in values)
+        return _tally(entries or 0, texts, bool(legacy_completed))
+
+
+@functools.lru_cache(maxsize=4096)
+def _tally(entries: int, values: tuple[Any, ...], legacy_completed: bool) -> StatusTally:
+    # A coach's rows repeat a handful of shapes ("completed" six times...): counting each once,
+    # and sharing the frozen result, is most of what reading a year of tallies cost in Python.
+    counted = tally_statuses(v if isinstance(v, str) else "" for v in values)
+    return StatusTally(entries, counted.done, counted.started, int(legacy_completed))

@@ -70,7 +70,13 @@ class ExerciseNotFound(KnownError):
 
 def fold(text: str) -> str:
     """Text as search compares it: accents dropped, case folded ("Fémur" finds "femur")."""
+    # ASCII decomposes to itself and holds no combining marks: most names skip the per-character
+    # pass, which was most of loading the library (bench/scale.py).
+    if text.isascii():
+        return text.casefold()
     decomposed = unicodedata.normalize("NFKD", text)
+    if decomposed.isascii():
+        return decomposed.casefold()
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
