@@ -389,10 +389,10 @@ def clip_thumbnail(
     A stored clip's bytes never change under the same id (the platform only inserts and deletes),
     so the media id is a sufficient cache key.
     """
-    # Ownership first, even for a cached picture: the cache folder is shared by every coach who
-    # signs in on this workstation, and a cached picture is a foreign clip's content too.
-    with uow_factory() as uow:
-        _owned_clip(uow, coach_id, media_id)
+    # One cache folder per coach: a picture gets into it only after this coach's ownership of
+    # the clip was checked (below), so a hit needs no query, and a picture another coach cached
+    # on this workstation is never served to this one.
+    cache_dir = cache_dir / _cache_stem(coach_id)
     found = cached_thumbnail(cache_dir, media_id)
     if found is not None:
         return found

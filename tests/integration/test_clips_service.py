@@ -279,9 +279,9 @@ def test_thumbnail_is_decoded_once_then_served_from_the_cache(
     assert first == again
     assert again.path.read_bytes() == b"\x89PNG fake"
     assert (again.width, again.height, again.duration_s) == (320, 180, 2.5)
-    # A cache hit still checks that the clip is this coach's, but never reads its bytes again.
-    assert statements, "the cached picture was served without an ownership check"
-    assert not [s for s in statements if "exercise_media.data" in s]
+    assert statements == []
+    # In this coach's own cache folder: another coach's requests never look there.
+    assert again.path.parent == tmp_path / world.coach
 
 
 @pytest.mark.ffmpeg

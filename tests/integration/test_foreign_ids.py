@@ -70,6 +70,7 @@ class Ctx:
     me: CoachWorld
     clip: ReadyClip
     tmp: Path
+    other_coach: str
 
 
 Call = Callable[[Ctx, Target], object]
@@ -88,11 +89,13 @@ def _forged_opened(ctx: Ctx, program_id: str) -> programs_service.OpenedProgram:
 
 
 def _thumbnail(ctx: Ctx, t: Target) -> object:
-    # A picture of the clip already cached on this workstation (by whoever signed in before).
+    # A picture of the clip already cached on this workstation by the coach who signed in
+    # before (in their folder, and where older versions kept them all).
     cache = ctx.tmp / "thumbnails"
-    cache.mkdir(exist_ok=True)
-    (cache / f"{t.media}.png").write_bytes(b"\x89PNG cached picture")
-    (cache / f"{t.media}.json").write_text(json.dumps({"width": 8, "height": 8}))
+    for folder in (cache, cache / ctx.other_coach):
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{t.media}.png").write_bytes(b"\x89PNG cached picture")
+        (folder / f"{t.media}.json").write_text(json.dumps({"width": 8, "height": 8}))
 
     def never_decode(data: bytes) -> clips_service.Still:
         raise AssertionError("a foreign clip's bytes were read")
@@ -289,7 +292,7 @@ def test_a_foreign_id_is_refused_like_a_missing_one(
     engine: Engine, world: TwoCoaches, clip: ReadyClip, tmp_path: Path, *, method: str, case: str
 ) -> None:
     backend = Backend(lambda: SqlUnitOfWork(uow_factory(engine)), "test")
-    ctx = Ctx(backend, world.mine, clip, tmp_path)
+    ctx = Ctx(backend, world.mine, clip, tmp_path, world.theirs.coach)
     call = CASES[method][case]
     before = all_fingerprints(engine)
 
