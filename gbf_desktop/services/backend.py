@@ -6,6 +6,7 @@ return plain frozen values.
 
 from __future__ import annotations
 
+import io
 from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -22,6 +23,7 @@ from gbf_desktop.services import (
     clip_reviews,
     clips,
     dashboard,
+    files,
     logging_on_behalf,
     media,
     review,
@@ -104,8 +106,13 @@ class Backend:
         UTF-8 with a byte-order mark, so Excel shows accented names right; other tools skip it.
         """
         progress = self.student_progress(coach_id, student_id)
-        with path.open("w", encoding="utf-8-sig", newline="") as out:
-            return review.write_history_csv(progress, out)
+        text = io.StringIO(newline="")
+        rows = review.write_history_csv(progress, text)
+        # Whole or not at all; a missing folder, a locked file or a full disk is a message.
+        files.write_atomically(
+            path, text.getvalue().encode("utf-8-sig"), doing=f"save the history as {path.name}"
+        )
+        return rows
 
     def log_session(
         self,

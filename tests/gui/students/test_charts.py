@@ -161,6 +161,33 @@ def test_a_chart_saves_as_png_and_the_history_as_csv(
     assert f"{len(rows)} rows written" in charts.status_label.text()
 
 
+def test_an_export_that_cannot_be_written_is_a_message_not_a_crash(
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    demo_coach: SignedInUser,
+    tmp_path: Path,
+) -> None:
+    student = _student(backend, demo_coach, "Jonas Becker")
+    page = _page(qtbot, backend, runner, demo_coach, student)
+    charts = page.charts
+    # A "folder" that is a file: no write can succeed there, whoever runs the test.
+    blocker = tmp_path / "not-a-folder"
+    blocker.write_text("x")
+    charts.ask_path = lambda *_args: blocker / "history.csv"
+    bugs: list[object] = []
+    runner.bug.connect(bugs.append)
+
+    qtbot.mouseClick(charts.csv_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: not charts.exporting, timeout=10_000)
+
+    assert bugs == [], "no crash dialog for a file that cannot be written"
+    text = charts.status_label.text()
+    assert text.startswith("The history could not be exported. Could not save the history")
+    assert "Choose a folder you can write to." in text
+    assert not (blocker / "history.csv").exists()
+
+
 def test_chart_screenshot(
     qtbot: QtBot, backend: Backend, runner: TaskRunner, demo_coach: SignedInUser, tmp_path: Path
 ) -> None:
