@@ -55,7 +55,6 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipLibrary, ClipRow, Thumbnail, VideoReference
@@ -66,6 +65,7 @@ from gbf_desktop.ui.clips.recorder import ImportDialog, RecorderDialog
 from gbf_desktop.ui.kit.delegates import TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
+from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import clip_thumbnail_job
 
@@ -489,12 +489,13 @@ class ClipsPage(QWidget):
         self.retry_button.setEnabled(False)
         if self.model.rowCount() == 0:
             self._show_state(ClipsState.LOADING)
-        task = self._runner.read(self._backend.clip_library, self._coach.id)
-        task.succeeded.connect(self._on_load_task_succeeded)
-        task.failed.connect(self._on_load_task_failed)
-        task.crashed.connect(self._on_load_task_crashed)
-        task.finished.connect(self._on_load_task_finished)
-        self._task = task
+        self._task = follow(
+            self._runner.read(self._backend.clip_library, self._coach.id),
+            self,
+            done=self._on_load_task_succeeded,
+            failed=self._show_error,
+            finished=self._on_load_task_finished,
+        )
 
     def open_player(self, row: ClipRow) -> PlayerWindow:
         window = PlayerWindow(self._backend, self._runner, self._coach, row, parent=self)
@@ -583,14 +584,6 @@ class ClipsPage(QWidget):
         has_any = bool(library.clips or library.references)
         self._show_state(ClipsState.LIST if has_any else ClipsState.EMPTY)
         self._request_visible_thumbnails()
-
-    @Slot(object)
-    def _on_load_task_failed(self, error: KnownError) -> None:
-        self._show_error(str(error))
-
-    @Slot(object)
-    def _on_load_task_crashed(self, _error: BaseException) -> None:
-        self._show_error("A bug in the app stopped the clips from loading. Please try again.")
 
     @Slot()
     def _on_load_task_finished(self) -> None:

@@ -19,13 +19,12 @@ from collections.abc import Callable
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
 from gbf_desktop.errors import KnownError
+from gbf_desktop.ui.kit.tasks import BUG_MESSAGE
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 # The pace the issue asks for: fresh enough to see a student's upload while they are still at
 # the gym, rare enough that a dozen open desktops do not load a shared server.
 REFRESH_INTERVAL_MS = 30_000
-
-BUG_MESSAGE = "A bug in the app stopped the refresh. The details are in the log file."
 
 Loader = Callable[[], object]
 

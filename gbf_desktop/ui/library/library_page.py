@@ -48,7 +48,7 @@ from PySide6.QtWidgets import (
 )
 
 from gbf_desktop.domain.model import ExerciseRecord
-from gbf_desktop.errors import KnownError, ValidationError
+from gbf_desktop.errors import ValidationError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.library import (
@@ -60,6 +60,7 @@ from gbf_desktop.services.library import (
     LibraryEntry,
     Scope,
 )
+from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -153,12 +154,13 @@ class LibraryBrowser(QObject):
     def load(self) -> None:
         if self._loading is not None:
             return
-        task = self._runner.read(self._backend.library, self._user_id)
-        task.succeeded.connect(self._on_load_task_succeeded)
-        task.failed.connect(self._on_load_task_failed)
-        task.crashed.connect(self._on_load_task_crashed)
-        task.finished.connect(self._on_load_task_finished)
-        self._loading = task
+        self._loading = follow(
+            self._runner.read(self._backend.library, self._user_id),
+            self,
+            done=self._on_load_task_succeeded,
+            failed=self.failed.emit,
+            finished=self._on_load_task_finished,
+        )
 
     def set_query(self, query: LibraryQuery, *, at_once: bool = False) -> None:
         """Search again; typing is debounced, a filter change (`at_once`) is not."""
@@ -179,9 +181,12 @@ class LibraryBrowser(QObject):
             return
         self._generation += 1
         generation = self._generation
-        task = self._runner.read(run_search, self.catalog, self.query)
-        task.succeeded.connect(lambda found: self._on_search_done(generation, found))
-        task.finished.connect(self._on_search_task_finished)
+        task = follow(
+            self._runner.read(run_search, self.catalog, self.query),
+            self,
+            done=lambda found: self._on_search_done(generation, found),
+            finished=self._on_search_task_finished,
+        )
         self._searching.add(task)
 
     def _on_search_done(self, generation: int, found: tuple[LibraryEntry, ...]) -> None:
@@ -200,19 +205,10 @@ class LibraryBrowser(QObject):
     def _on_timer_timeout(self) -> None:
         self._search()
 
-    @Slot(object)
     def _on_load_task_succeeded(self, catalog: LibraryCatalog) -> None:
         self.catalog = catalog
         self.loaded.emit(catalog)
         self._search()
-
-    @Slot(object)
-    def _on_load_task_failed(self, error: KnownError) -> None:
-        self.failed.emit(str(error))
-
-    @Slot(object)
-    def _on_load_task_crashed(self, _error: BaseException) -> None:
-        self.failed.emit("A bug in the app stopped the library from loading. Please try again.")
 
     @Slot()
     def _on_load_task_finished(self) -> None:
@@ -667,10 +663,13 @@ class LibraryPage(QWidget):
             return
         entry = self.model.entry(current.row())
         task = self._runner.read(self._backend.exercise_details, self._user.id, entry.id)
-        task.succeeded.connect(self._on_details_task_succeeded)
-        task.failed.connect(self._on_details_task_failed)
-        task.finished.connect(self._on_details_task_finished)
-        self._details_task = task
+        self._details_task = follow(
+            task,
+            self,
+            done=self._on_details_task_succeeded,
+            failed=self._on_details_task_failed,
+            finished=self._on_details_task_finished,
+        )
 
     @Slot(object)
     def _on_details_task_succeeded(self, details: ExerciseDetails) -> None:
@@ -678,10 +677,9 @@ class LibraryPage(QWidget):
         if current.isValid() and self.model.entry(current.row()).id == details.id:
             self._show_details(details)
 
-    @Slot(object)
-    def _on_details_task_failed(self, error: KnownError) -> None:
+    def _on_details_task_failed(self, message: str) -> None:
         self._show_details(None)
-        self._show_message(str(error))
+        self._show_message(message)
 
     @Slot()
     def _on_details_task_finished(self) -> None:
@@ -725,8 +723,13 @@ class LibraryPage(QWidget):
             self.set_favourite(self._details.id, self.favourite_button.isChecked())
 
     def set_favourite(self, exercise_id: str, on: bool) -> None:
-        task = self._write(self._backend.set_favourite, self._user.id, exercise_id, on)
-        task.succeeded.connect(lambda state: self._on_favourite_saved(exercise_id, state))
+        self._write(
+            self._backend.set_favourite,
+            self._user.id,
+            exercise_id,
+            on,
+            done=lambda state: self._on_favourite_saved(exercise_id, state),
+        )
 
     def _on_favourite_saved(self, exercise_id: str, on: bool) -> None:
         if self.browser.catalog is not None:
@@ -757,13 +760,22 @@ class LibraryPage(QWidget):
             return
         editing = dialog.windowTitle() == "Edit exercise" and self._details is not None
         if editing and self._details is not None:
-            task = self._write(
-                self._backend.update_exercise, self._user.id, self._details.id, draft
+            self._write(
+                self._backend.update_exercise,
+                self._user.id,
+                self._details.id,
+                draft,
+                done=self._on_exercise_saved,
+                failed=dialog.show_error,
             )
         else:
-            task = self._write(self._backend.create_exercise, self._user.id, draft)
-        task.succeeded.connect(self._on_exercise_saved)
-        task.failed.connect(lambda error: dialog.show_error(str(error)))
+            self._write(
+                self._backend.create_exercise,
+                self._user.id,
+                draft,
+                done=self._on_exercise_saved,
+                failed=dialog.show_error,
+            )
 
     @Slot(object)
     def _on_exercise_saved(self, record: ExerciseRecord) -> None:
@@ -799,8 +811,12 @@ class LibraryPage(QWidget):
         self.confirm_box = None
         if result != QMessageBox.StandardButton.Yes:
             return
-        task = self._write(self._backend.delete_exercise, self._user.id, exercise_id)
-        task.succeeded.connect(lambda _none: self._on_exercise_deleted(exercise_id))
+        self._write(
+            self._backend.delete_exercise,
+            self._user.id,
+            exercise_id,
+            done=lambda _none: self._on_exercise_deleted(exercise_id),
+        )
 
     def _on_exercise_deleted(self, exercise_id: str) -> None:
         self._show_message(None)
@@ -810,23 +826,27 @@ class LibraryPage(QWidget):
 
     # -- writes ----------------------------------------------------------------------------------
 
-    def _write(self, fn: Callable[..., Any], /, *args: object) -> Task:
-        task = self._runner.write(fn, *args)
-        task.failed.connect(self._on_write_task_failed)
-        task.crashed.connect(self._on_write_task_crashed)
-        task.finished.connect(self._on_write_task_finished)
+    def _write(
+        self,
+        fn: Callable[..., Any],
+        /,
+        *args: object,
+        done: Callable[[Any], None] | None = None,
+        failed: Callable[[str], None] | None = None,
+    ) -> Task:
+        task = follow(
+            self._runner.write(fn, *args),
+            self,
+            done=done,
+            failed=failed or self._on_write_task_failed,
+            finished=self._on_write_task_finished,
+        )
         self._writes.add(task)
         return task
 
-    @Slot(object)
-    def _on_write_task_failed(self, error: KnownError) -> None:
-        if self.dialog is None:
-            # The service's own words: a refused delete names the programs using the exercise.
-            self._show_message(str(error))
-
-    @Slot(object)
-    def _on_write_task_crashed(self, _error: BaseException) -> None:
-        self._show_message("A bug in the app stopped this change; nothing was saved.")
+    def _on_write_task_failed(self, message: str) -> None:
+        # The service's own words: a refused delete names the programs using the exercise.
+        self._show_message(message)
 
     @Slot()
     def _on_write_task_finished(self) -> None:

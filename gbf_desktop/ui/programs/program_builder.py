@@ -52,7 +52,6 @@ from PySide6.QtWidgets import (
 
 from gbf_desktop.domain.model import ProgramSummary
 from gbf_desktop.domain.program_edit import BlockDoc, ExerciseDoc, ProgramDoc, SessionDoc, WeekDoc
-from gbf_desktop.errors import KnownError
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.library import LibraryCatalog, LibraryEntry
@@ -63,6 +62,7 @@ from gbf_desktop.services.programs import (
     SavedProgram,
 )
 from gbf_desktop.ui.kit.formatting import short_date
+from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.ui.library.library_page import (
     VIEW_STYLE,
     Column,
@@ -586,11 +586,13 @@ class ProgramBuilderPage(QWidget):
             self.library.load()
         if self._list_task is not None:
             return
-        task = self._runner.read(self._backend.programs, self._user.id)
-        task.succeeded.connect(self._on_list_task_succeeded)
-        task.failed.connect(self._on_list_task_failed)
-        task.finished.connect(self._on_list_task_finished)
-        self._list_task = task
+        self._list_task = follow(
+            self._runner.read(self._backend.programs, self._user.id),
+            self,
+            done=self._on_list_task_succeeded,
+            failed=self._show_list_message,
+            finished=self._on_list_task_finished,
+        )
 
     @property
     def busy(self) -> bool:
@@ -673,9 +675,8 @@ class ProgramBuilderPage(QWidget):
         self.list_message.hide()
         self._update_list_buttons()
 
-    @Slot(object)
-    def _on_list_task_failed(self, error: KnownError) -> None:
-        self.list_message.setText(str(error))
+    def _show_list_message(self, message: str) -> None:
+        self.list_message.setText(message)
         self.list_message.show()
 
     @Slot()
@@ -736,9 +737,12 @@ class ProgramBuilderPage(QWidget):
         if summary is None:
             return
         # First ask what the cascades would take along, so the one confirmation names it.
-        task = self._runner.read(self._backend.program_deletion_impact, self._user.id, summary.id)
-        task.succeeded.connect(lambda impact: self._confirm_delete(summary, impact))
-        task.failed.connect(self._on_list_task_failed)
+        follow(
+            self._runner.read(self._backend.program_deletion_impact, self._user.id, summary.id),
+            self,
+            done=lambda impact: self._confirm_delete(summary, impact),
+            failed=self._show_list_message,
+        )
 
     def _confirm_delete(self, summary: ProgramSummary, impact: RemovalImpact) -> None:
         text = f'Delete "{summary.title}" with all its blocks, weeks and sessions?'
@@ -762,11 +766,14 @@ class ProgramBuilderPage(QWidget):
         self.message_box = None
         if result != QMessageBox.StandardButton.Yes:
             return
-        task = self._runner.write(
-            self._backend.delete_program, self._user.id, program_id, confirmed=impact
+        follow(
+            self._runner.write(
+                self._backend.delete_program, self._user.id, program_id, confirmed=impact
+            ),
+            self,
+            done=lambda _title: self.refresh(),
+            failed=self._show_list_message,
         )
-        task.failed.connect(self._on_list_task_failed)
-        task.succeeded.connect(lambda _title: self.refresh())
 
     # -- editor header -------------------------------------------------------------------------
 

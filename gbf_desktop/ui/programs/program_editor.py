@@ -36,6 +36,7 @@ from gbf_desktop.services.programs import (
     RemovalImpact,
     SavedProgram,
 )
+from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.ui.programs.program_tree_model import ProgramTreeModel
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
@@ -377,13 +378,16 @@ class ProgramEditor(QObject):
         self._run(task, self._on_save_task_succeeded, self._on_save_task_failed)
 
     def _run(
-        self, task: Task, succeeded: Callable[[Any], None], failed: Callable[[Any], None]
+        self, task: Task, succeeded: Callable[[Any], None], failed: Callable[[KnownError], None]
     ) -> None:
-        task.succeeded.connect(succeeded)
-        task.failed.connect(failed)
-        task.crashed.connect(self._on_task_crashed)
-        task.finished.connect(self._on_task_finished)
-        self._task = task
+        self._task = follow(
+            task,
+            self,
+            done=succeeded,
+            on_error=failed,
+            failed=self.save_failed.emit,
+            finished=self._on_task_finished,
+        )
         self.busy_changed.emit(True)
 
     @Slot(object)
@@ -432,10 +436,6 @@ class ProgramEditor(QObject):
             self.conflict.emit(error)
         else:
             self.save_failed.emit(str(error))
-
-    @Slot(object)
-    def _on_task_crashed(self, _error: BaseException) -> None:
-        self.save_failed.emit("A bug in the app stopped this; the details are in the log file.")
 
     @Slot()
     def _on_task_finished(self) -> None:

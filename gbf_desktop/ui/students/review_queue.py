@@ -38,6 +38,7 @@ from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
+from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -252,11 +253,14 @@ class ReviewQueuePage(QWidget):
         self._sharing = bool(self.comment_edit.toPlainText().strip()) and (
             not self.private_check.isChecked()
         )
-        task.succeeded.connect(self._on_mark_task_succeeded)
-        task.failed.connect(self._on_mark_task_failed)
-        task.crashed.connect(self._on_mark_task_crashed)
-        task.finished.connect(self._on_mark_task_finished)
-        self._task = task
+        self._task = follow(
+            task,
+            self,
+            done=self._on_mark_task_succeeded,
+            on_error=self._on_mark_task_failed,
+            failed=self._show_error,
+            finished=self._on_mark_task_finished,
+        )
 
     def _show_clip(self, clip: QueuedClip | None) -> None:
         """Bind the panel to `clip` (or to nothing), setting the old comment aside as a draft."""
@@ -380,14 +384,12 @@ class ReviewQueuePage(QWidget):
 
     @Slot(object)
     def _on_mark_task_failed(self, error: KnownError) -> None:
-        self.error_label.setText(str(error))
-        self.error_label.show()
+        self._show_error(str(error))
         if isinstance(error, ConflictError):
             self.live.refresh_now()
 
-    @Slot(object)
-    def _on_mark_task_crashed(self, _error: BaseException) -> None:
-        self.error_label.setText("A bug stopped the review from being saved. Please try again.")
+    def _show_error(self, message: str) -> None:
+        self.error_label.setText(message)
         self.error_label.show()
 
     @Slot()
