@@ -16,7 +16,6 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QProgressBar,
     QStackedWidget,
-    QVBoxLayout,
     QWidget,
 )
 
@@ -50,28 +49,6 @@ class Area(enum.IntEnum):
     @property
     def title(self) -> str:
         return self.name.capitalize()
-
-
-# What each area not built yet will hold: said plainly, so nobody mistakes an empty page for a bug.
-UPCOMING: dict[Area, str] = {}
-
-
-class PlaceholderPage(QWidget):
-    """An area that a later version fills; it says what will come, and nothing more."""
-
-    def __init__(self, title: str, sentence: str, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        heading = QLabel(title)
-        heading.setObjectName("pageTitle")
-        self.message_label = QLabel(sentence)
-        self.message_label.setObjectName("placeholderLabel")
-        self.message_label.setWordWrap(True)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(24, 20, 24, 20)
-        layout.setSpacing(14)
-        layout.addWidget(heading)
-        layout.addWidget(self.message_label)
-        layout.addStretch(1)
 
 
 class MainWindow(QMainWindow):
@@ -123,7 +100,7 @@ class MainWindow(QMainWindow):
         self.students = StudentsPage(backend, runner, user)
         self.library = LibraryPage(backend, runner, user)
         self.programs = ProgramBuilderPage(backend, runner, user)
-        built: dict[Area, QWidget] = {
+        pages: dict[Area, QWidget] = {
             Area.DASHBOARD: self.dashboard,
             Area.EXERCISES: self.library,
             Area.PROGRAMS: self.programs,
@@ -132,8 +109,7 @@ class MainWindow(QMainWindow):
         }
         for area in Area:
             QListWidgetItem(icon(area.name.lower()), area.title, self.navigation)
-            page = built.get(area)
-            self.pages.insertWidget(area, page or PlaceholderPage(area.title, UPCOMING[area]))
+            self.pages.insertWidget(area, pages[area])
 
         central = QWidget()
         central.setObjectName("central")

@@ -49,12 +49,17 @@ def test_sign_in_dialog_screenshot(
     dialog = SignInDialog(backend, runner, MemoryEmailStore("student@example.org"))
     qtbot.addWidget(dialog)
     dialog.show()
+    # What the coach sees before typing: the remembered email, an empty password, no error.
+    assert dialog.email_edit.text() == "student@example.org"
+    assert dialog.password_edit.text() == ""
+    assert not dialog.error_label.isVisible()
     _save(dialog, shots / "sign_in.png")
 
     qtbot.keyClicks(dialog.password_edit, "correct horse battery staple")
     qtbot.mouseClick(dialog.sign_in_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: not dialog.busy, timeout=10_000)
     assert dialog.error_label.isVisible()
+    assert dialog.error_label.text()
     _save(dialog, shots / "sign_in_refused.png")
 
 
@@ -98,7 +103,18 @@ def test_dashboard_screenshot(
     window.show()
     qtbot.waitUntil(lambda: window.dashboard.state is DashboardState.TABLE, timeout=10_000)
     assert window.size() == SIZE
+    page = window.dashboard
+    # The figures worked out from the rows above: five students (one without a program), four
+    # clips of 4.2 + 9.8 + 2.35 + 13.9 = 30.25 MB, the largest 13.9 MB.
+    assert page.table.model().rowCount() == 5
+    assert page.students_card.value_label.text() == "5"
+    assert page.students_card.detail_label.text() == "1 without a program"
+    assert page.clips_card.value_label.text() == "4"
+    assert page.storage_card.value_label.text() == "30.2 MB"
+    assert page.largest_card.value_label.text() == "13.9 MB"
+    assert page.table.isVisible()
     _save(window, shots / "dashboard.png")
 
     window.navigation.setCurrentRow(2)
-    _save(window, shots / "programs_placeholder.png")
+    assert window.pages.currentWidget() is window.programs
+    _save(window, shots / "programs.png")
