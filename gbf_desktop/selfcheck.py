@@ -72,6 +72,46 @@ def check_ffmpeg(settings: Settings) -> CheckResult:
     return CheckResult(name, True, f"{binary} encoded a 1-second H.264 clip ({size:,} bytes)")
 
 
+def check_decoders(settings: Settings) -> CheckResult:
+    """PyAV (probing, frames) and OpenCV (cameras, file sources) both read a fresh clip.
+
+    In a bundle the two share one set of FFmpeg libraries (packaging/slim.py); this is where a
+    mismatch would show, instead of at a coach's first import.
+    """
+    name = "decoders"
+    import cv2
+
+    from gbf_desktop.video.compress import encode_test_pattern
+    from gbf_desktop.video.ffmpeg import find_ffmpeg
+    from gbf_desktop.video.probe import probe
+
+    try:
+        binary = find_ffmpeg(settings.ffmpeg_path)
+        with tempfile.TemporaryDirectory(prefix="gbf-selfcheck-") as tmp:
+            path = encode_test_pattern(
+                Path(tmp) / "read.mp4", duration_s=1.0, ffmpeg_path=binary
+            ).path
+            info = probe(path)
+            capture = cv2.VideoCapture(str(path))
+            try:
+                frames = 0
+                while capture.isOpened() and capture.read()[0]:
+                    frames += 1
+            finally:
+                capture.release()
+    except KnownError as err:
+        return CheckResult(name, False, str(err))
+    if frames == 0:
+        return CheckResult(
+            name, False, f"OpenCV {cv2.__version__} read no frame of a clip PyAV probes fine"
+        )
+    return CheckResult(
+        name,
+        True,
+        f"PyAV probed {info.width}x{info.height} and OpenCV {cv2.__version__} read {frames} frames",
+    )
+
+
 def check_database(settings: Settings) -> CheckResult:
     name = "database"
     from gbf_desktop.app import ensure_ready, open_database
@@ -98,6 +138,7 @@ def run_self_check(settings: Settings) -> list[CheckResult]:
     checks: list[Callable[[], CheckResult]] = [
         check_qt,
         functools.partial(check_ffmpeg, settings),
+        functools.partial(check_decoders, settings),
         functools.partial(check_database, settings),
     ]
     results = []

