@@ -287,12 +287,15 @@ def _open_for_gui(settings: Settings, demo: bool, password: str | None = None) -
         raise
 
 
-def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) -> int:
+def run_gui(
+    settings: Settings, *, demo: bool, exit_when_ready: bool = False, tour: bool = False
+) -> int:
     """Open the database, then the window; a start-up failure is shown in a dialog.
 
     The database starts (mostly a wait on PostgreSQL's own processes) on a thread while this one
     imports Qt and the pages, so a first start pays for the slower of the two, not both.
-    `exit_when_ready` closes the app once the dashboard shows its data (for `bench/startup.py`).
+    `exit_when_ready` closes the app once the dashboard shows its data (for `bench/startup.py`);
+    `tour` visits every page once it does, prints a line for each and exits (self-check --pages).
     """
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="gbf-open") as pool:
         opening = pool.submit(_open_for_gui, settings, demo)
@@ -338,6 +341,8 @@ def run_gui(settings: Settings, *, demo: bool, exit_when_ready: bool = False) ->
             exit_when_ready=exit_when_ready,
             connections=SavedConnections.load(settings.saved_connections_file),
             connect=connect,
+            data_dir=settings.data_dir,
+            tour_screenshots=settings.log_dir / "page-tour" if tour else None,
         )
     except KnownError as err:
         return show_startup_error(str(err))

@@ -150,6 +150,12 @@ def build_parser() -> argparse.ArgumentParser:
         "self-check", help="check Qt, ffmpeg and the database; exit 0 only when all pass"
     )
     _add_database_option(check)
+    check.add_argument(
+        "--pages",
+        action="store_true",
+        help="open the window offscreen-ready on the built-in database with demo data, visit "
+        "every page, and say how each went (the smoke test of an installed package)",
+    )
     return parser
 
 
@@ -288,6 +294,17 @@ def _cmd_demo(args: argparse.Namespace, settings: Settings) -> int:
 
 def _cmd_self_check(args: argparse.Namespace, settings: Settings) -> int:
     from gbf_desktop.selfcheck import run_self_check
+
+    if args.pages:
+        if not settings.uses_embedded_database:
+            # The tour seeds demo data: never into a shared database.
+            raise ConfigError(
+                "self-check --pages runs on the built-in database only (it adds demo data).",
+                hint="Leave out --database-url / GBF_DATABASE_URL for this check.",
+            )
+        from gbf_desktop.app import run_gui
+
+        return run_gui(settings, demo=True, tour=True)
 
     results = run_self_check(settings)
     for result in results:

@@ -213,9 +213,23 @@ def bundled_folder() -> Path:
     return Path(__file__).resolve().parent / "_licences"
 
 
+def _ffmpeg_in_use(configured: str | None) -> str | None:
+    if configured:
+        return configured
+    try:
+        import imageio_ffmpeg  # noqa: PLC0415 (its lookup touches the disk; only when asked)
+
+        return str(imageio_ffmpeg.get_ffmpeg_exe())
+    except (ImportError, RuntimeError):
+        return None
+
+
 def installed_notices(ffmpeg: str | None = None, folder: Path | None = None) -> list[Notice]:
-    """The notices of this installation: the bundle's file, else the live package metadata."""
+    """The notices of this installation: the bundle's file, else the live package metadata.
+
+    `ffmpeg` is the configured program (Settings.ffmpeg_path); None means imageio-ffmpeg's.
+    """
     folder = bundled_folder() if folder is None else folder
     if (folder / INDEX).is_file():
         return read_notices(folder)
-    return collect_notices(ffmpeg)
+    return collect_notices(_ffmpeg_in_use(ffmpeg))

@@ -16,7 +16,7 @@ trap 'rm -rf "$smoke_data"' EXIT
 # Its own self-check (Qt, the bundled ffmpeg encoding H.264, OpenCV and PyAV reading the clip back,
 # the bundled PostgreSQL at head), then every page opened offscreen on demo data.
 QT_QPA_PLATFORM=offscreen GBF_DATA_DIR="$smoke_data" dist/gbf-desktop/gbf-desktop self-check
-# (pages smoke: see below)
+QT_QPA_PLATFORM=offscreen GBF_DATA_DIR="$smoke_data" dist/gbf-desktop/gbf-desktop self-check --pages
 if [ "$(uname -s)" = Linux ]; then
   bash packaging/linux/package.sh dist/gbf-desktop
 fi

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import abc
 import math
+import os
 import re
 import sys
 import time
@@ -350,6 +351,58 @@ def _quiet_opencv() -> None:
         logging_module.setLogLevel(logging_module.LOG_LEVEL_ERROR)
 
 
+def _may_open(node: Path) -> bool:
+    return os.access(node, os.R_OK | os.W_OK)
+
+
+def refused_camera(
+    devices: list[Path] | None = None,
+    system: str = sys.platform,
+    may_open: Callable[[Path], bool] = _may_open,
+) -> MediaError | None:
+    """The error to show when Linux, not the hardware, keeps the camera from this user.
+
+    The device nodes say it: cameras exist, but none of /dev/video* may be opened by this user,
+    which means a missing group membership (usually `video`).
+    """
+    if not system.startswith("linux"):
+        return None
+    nodes = sorted(Path("/dev").glob("video*")) if devices is None else devices
+    refused = [node for node in nodes if not may_open(node)]
+    if not nodes or len(refused) < len(nodes):
+        return None
+    group = _group_of(refused[0])
+    return MediaError(
+        f"This computer has a camera ({refused[0]}), but your user may not use it.",
+        hint=f"Ask an administrator to add you to the {group!r} group "
+        f"(sudo usermod -aG {group} $USER), then log out and back in.",
+    )
+
+
+def privacy_hint(system: str = sys.platform) -> str:
+    """Where macOS and Windows let a person allow the camera; they give OpenCV no reason."""
+    if system == "darwin":
+        return (
+            " If macOS asked for the camera and it was refused, allow GoBeyondFit Desktop in "
+            "System Settings > Privacy & Security > Camera, then start the app again."
+        )
+    if system == "win32":
+        return (
+            " Windows may also be refusing it: turn on Settings > Privacy & security > Camera > "
+            "Let desktop apps access your camera."
+        )
+    return ""
+
+
+def _group_of(node: Path) -> str:
+    try:
+        import grp  # noqa: PLC0415 (POSIX only)
+
+        return grp.getgrgid(node.stat().st_gid).gr_name
+    except (ImportError, KeyError, OSError):
+        return "video"
+
+
 def list_cameras(max_index: int = WEBCAM_PROBE_COUNT) -> list[int]:
     """The device numbers below `max_index` that open, without reading a picture from them."""
     _quiet_opencv()
@@ -402,15 +455,18 @@ class WebcamCamera(CameraSource):
                 self._configure(capture, index)
                 return
             capture.release()
+        if (refused := refused_camera()) is not None:
+            raise refused
         if self.index is None:
             raise MediaError(
                 "No webcam was found.",
                 hint="Plug one in, or record from a video file (--camera file:PATH) or the "
-                "test pattern (--camera test:).",
+                "test pattern (--camera test:)." + privacy_hint(),
             )
         raise MediaError(
             f"Webcam {self.index} could not be opened (missing, or in use by another program).",
-            hint="Close other programs using it, pick another device number, or use --camera auto.",
+            hint="Close other programs using it, pick another device number, or use --camera auto."
+            + privacy_hint(),
         )
 
     def _configure(self, capture: cv2.VideoCapture, index: int) -> None:

@@ -20,7 +20,7 @@ if command -v desktop-file-validate >/dev/null; then
 fi
 echo "installed: $(gbf-desktop --version)"
 QT_QPA_PLATFORM=offscreen GBF_DATA_DIR="$data" gbf-desktop self-check
-# (pages smoke: see below)
+QT_QPA_PLATFORM=offscreen GBF_DATA_DIR="$data" gbf-desktop self-check --pages
 
 apt-get remove --purge -y -qq gbf-desktop >/dev/null
 left=()

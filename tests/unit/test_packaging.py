@@ -165,3 +165,21 @@ def test_the_slim_bundle_leaves_out_only_what_the_app_never_loads(
     path: str, left_out: bool
 ) -> None:
     assert _load("slim").unused(path) is left_out
+
+
+def test_a_camera_linux_refuses_this_user_says_which_group_to_join(tmp_path: Path) -> None:
+    from gbf_desktop.video.camera import privacy_hint, refused_camera
+
+    node = tmp_path / "video0"
+    node.touch()
+    refused = refused_camera([node], system="linux", may_open=lambda _node: False)
+    assert refused is not None
+    assert str(node) in str(refused)
+    assert "usermod -aG" in (refused.hint or "")
+    # One camera this user may open, or no camera at all: not a permission problem.
+    assert refused_camera([node], system="linux", may_open=lambda _node: True) is None
+    assert refused_camera([], system="linux") is None
+    # macOS and Windows give no reason: their messages say where the privacy switch is.
+    assert "Privacy & Security > Camera" in privacy_hint("darwin")
+    assert "Let desktop apps access your camera" in privacy_hint("win32")
+    assert privacy_hint("linux") == ""

@@ -31,12 +31,14 @@ from gbf_desktop.private_files import tighten_file
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME, APP_SLUG
+from gbf_desktop.ui.app.about import AboutFacts
 from gbf_desktop.ui.app.connect_dialog import ConnectionChoice
 from gbf_desktop.ui.app.crash import CrashHandler
 from gbf_desktop.ui.app.main_window import MainWindow
 from gbf_desktop.ui.app.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
+from gbf_desktop.ui.app.tour import PageTour, PageVisit
 from gbf_desktop.ui.clips.takes_dialog import offer_takes
-from gbf_desktop.ui.kit.resources import style_sheet
+from gbf_desktop.ui.kit.resources import app_icon, style_sheet
 from gbf_desktop.workers.tasks import TaskRunner
 
 ORGANIZATION = "GoBeyondFit"
@@ -64,6 +66,9 @@ def application() -> QApplication:
     app.setApplicationDisplayName(APP_NAME)
     app.setOrganizationName(ORGANIZATION)
     app.setApplicationVersion(__version__)
+    # The task bar and Wayland match the window to the menu entry (gbf-desktop.desktop) by this.
+    app.setDesktopFileName(APP_SLUG)
+    app.setWindowIcon(app_icon())
     # The remembered email and window state are the user's alone (see private_files).
     tighten_file(Path(QSettings().fileName()))
     apply_look(app)
@@ -95,6 +100,8 @@ def run_gui(
     exit_when_ready: bool = False,
     connections: SavedConnections | None = None,
     connect: Callable[[ConnectionChoice], Backend] | None = None,
+    data_dir: Path | None = None,
+    tour_screenshots: Path | None = None,
 ) -> int:
     """Show the sign-in (unless `signed_in` is given), then the main window; the exit code.
 
@@ -116,9 +123,20 @@ def run_gui(
             user = signed_in
         if user is None:
             return 0
-        window = MainWindow(backend, runner, user, camera_spec=camera_spec, ffmpeg_path=ffmpeg_path)
+        window = MainWindow(
+            backend,
+            runner,
+            user,
+            camera_spec=camera_spec,
+            ffmpeg_path=ffmpeg_path,
+            about=AboutFacts(backend.database_label, data_dir, log_dir),
+        )
         _fit_to_screen(window)
         window.ready.connect(lambda: _on_window_ready(app, exit_when_ready))
+        if tour_screenshots is not None:
+            tour = PageTour(window, runner, crash, tour_screenshots, parent=window)
+            tour.finished.connect(lambda visits: app.exit(_report_tour(visits)))
+            window.ready.connect(tour.start)
         window.show()
         for job in startup_jobs:
             window.start_job(job.title, job.run)
@@ -129,6 +147,12 @@ def run_gui(
         # Workers still running would emit on objects Qt is about to delete.
         runner.shutdown()
         crash.uninstall()
+
+
+def _report_tour(visits: list[PageVisit]) -> int:
+    for visit in visits:
+        print(visit.line(), flush=True)
+    return 0 if visits and all(v.passed for v in visits) else 1
 
 
 def _on_window_ready(app: QApplication, exit_when_ready: bool) -> None:

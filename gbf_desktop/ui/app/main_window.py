@@ -7,7 +7,7 @@ import enum
 from collections.abc import Callable, Generator
 
 from PySide6.QtCore import QSize, Qt, QTimer, Signal, Slot
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtGui import QAction, QCloseEvent
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
@@ -20,9 +20,11 @@ from PySide6.QtWidgets import (
 )
 
 from gbf_desktop.errors import KnownError
+from gbf_desktop.licences import installed_notices
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
+from gbf_desktop.ui.app.about import AboutDialog, AboutFacts
 from gbf_desktop.ui.clips.clips_page import (
     ClipsPage,
     DialogOpener,
@@ -67,8 +69,11 @@ class MainWindow(QMainWindow):
         ffmpeg_path: str | None = None,
         open_recorder: DialogOpener | None = None,
         open_importer: DialogOpener | None = None,
+        about: AboutFacts | None = None,
     ) -> None:
         super().__init__(parent)
+        self._about = about or AboutFacts(backend.database_label, None, None)
+        self._ffmpeg_path = ffmpeg_path
         self._runner = runner
         self._jobs: list[Task] = []
         self._ready_sent = False
@@ -121,6 +126,7 @@ class MainWindow(QMainWindow):
         self.setCentralWidget(central)
 
         self._build_status_bar(backend, user)
+        self._build_menu()
 
         self._wire()
         self.navigation.setCurrentRow(Area.DASHBOARD)
@@ -151,6 +157,31 @@ class MainWindow(QMainWindow):
         self.statusBar().addPermanentWidget(self.job_progress)
         self.statusBar().addPermanentWidget(self.user_label)
         self.statusBar().setSizeGripEnabled(False)
+
+    def _build_menu(self) -> None:
+        help_menu = self.menuBar().addMenu("&Help")
+        self.about_action = QAction(f"&About {APP_NAME}", self)
+        # On macOS Qt moves it to the application menu, where people look for it.
+        self.about_action.setMenuRole(QAction.MenuRole.AboutRole)
+        self.licences_action = QAction("&Licences", self)
+        help_menu.addAction(self.about_action)
+        help_menu.addAction(self.licences_action)
+
+    def open_about(self, tab: int = AboutDialog.ABOUT_TAB) -> AboutDialog:
+        """The About dialog (non-modal, one at a time), on the given tab."""
+        dialog = AboutDialog(self._about, installed_notices(self._ffmpeg_path), self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.tabs.setCurrentIndex(tab)
+        dialog.show()
+        return dialog
+
+    @Slot()
+    def _on_about_action_triggered(self) -> None:
+        self.open_about(AboutDialog.ABOUT_TAB)
+
+    @Slot()
+    def _on_licences_action_triggered(self) -> None:
+        self.open_about(AboutDialog.LICENCES_TAB)
 
     def start_job(
         self, title: str, work: Callable[[], Generator[tuple[int, int], None, object]]
@@ -206,6 +237,8 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         self.navigation.currentRowChanged.connect(self._on_navigation_current_row_changed)
+        self.about_action.triggered.connect(self._on_about_action_triggered)
+        self.licences_action.triggered.connect(self._on_licences_action_triggered)
         self.dashboard.load_finished.connect(self._on_dashboard_load_finished)
         self.dashboard.student_requested.connect(self._on_dashboard_student_requested)
         self.dashboard.review_queue_requested.connect(self._on_dashboard_review_queue_requested)

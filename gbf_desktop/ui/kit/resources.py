@@ -33,3 +33,9 @@ def icon(name: str) -> QIcon:
     """An icon drawn for the app (`resources/icons/<name>.svg`); a null icon if it is missing."""
     path = resources_dir() / "icons" / f"{name}.svg"
     return QIcon(str(path)) if path.is_file() else QIcon()
+
+
+def app_icon() -> QIcon:
+    """The app's own icon (window, task bar, About); null if a build left it out."""
+    path = resources_dir() / "gbf-desktop.png"
+    return QIcon(str(path)) if path.is_file() else QIcon()
