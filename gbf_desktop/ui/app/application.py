@@ -135,7 +135,7 @@ def run_gui(
         window.ready.connect(lambda: _on_window_ready(app, exit_when_ready))
         if tour_screenshots is not None:
             tour = PageTour(window, runner, crash, tour_screenshots, parent=window)
-            tour.finished.connect(lambda visits: app.exit(_report_tour(visits)))
+            tour.finished.connect(lambda visits: _end_tour(app, window, visits))
             window.ready.connect(tour.start)
         window.show()
         for job in startup_jobs:
@@ -149,10 +149,12 @@ def run_gui(
         crash.uninstall()
 
 
-def _report_tour(visits: list[PageVisit]) -> int:
+def _end_tour(app: QApplication, window: MainWindow, visits: list[PageVisit]) -> None:
     for visit in visits:
         print(visit.line(), flush=True)
-    return 0 if visits and all(v.passed for v in visits) else 1
+    # Closed like a person would close it, so nothing of it outlives the run.
+    window.close()
+    app.exit(0 if visits and all(v.passed for v in visits) else 1)
 
 
 def _on_window_ready(app: QApplication, exit_when_ready: bool) -> None:
