@@ -392,15 +392,22 @@ def track(
 
 def analysis_json(path: TrackedPath, analysis: BarPathAnalysis) -> dict[str, Any]:
     """The result as the command line prints it (and the app stores it): plain JSON values."""
+    return {
+        "frames": path.frames,
+        "width": path.width,
+        "height": path.height,
+        "path": [[round(s.t_s, 4), round(s.x_px, 2), round(s.y_px, 2)] for s in path.samples],
+        **measures_json(analysis),
+    }
+
+
+def measures_json(analysis: BarPathAnalysis) -> dict[str, Any]:
+    """What depends on the calibration: the scale, the reps, the best rep and the loss."""
     best = analysis.best_rep
     loss = analysis.velocity_loss_pct
     return {
         "plate_cm": analysis.plate_cm,
         "cm_per_px": round(analysis.cm_per_px, 5),
-        "frames": path.frames,
-        "width": path.width,
-        "height": path.height,
-        "path": [[round(s.t_s, 4), round(s.x_px, 2), round(s.y_px, 2)] for s in path.samples],
         "reps": [
             {
                 "number": r.number,

@@ -66,6 +66,16 @@ def analysis_from_json(result: dict[str, Any]) -> bp.BarPathAnalysis:
     return bp.analyse(samples, float(result["radius_px"]), float(result["plate_cm"]))
 
 
+def recalibrated(result: dict[str, Any], plate_cm: float) -> dict[str, Any]:
+    """A stored result measured again for another plate diameter (the path stays as tracked)."""
+    analysis = bp.analyse(
+        [bp.PathSample(float(t), float(x), float(y)) for t, x, y in result["path"]],
+        float(result["radius_px"]),
+        plate_cm,
+    )
+    return {**result, **bar_tracker.measures_json(analysis)}
+
+
 def rep_rows(analysis: bp.BarPathAnalysis) -> list[tuple[str, ...]]:
     """The reps table's text: rep, ROM, mean, peak, loss from the best."""
     best = analysis.best_rep
@@ -317,6 +327,7 @@ class BarPathPanel(QWidget):
 
     def _wire(self) -> None:
         self.mark_button.toggled.connect(self._on_mark_button_toggled)
+        self.plate_spin.valueChanged.connect(self._on_plate_spin_value_changed)
         self.track_button.clicked.connect(self._on_track_button_clicked)
         self.cancel_button.clicked.connect(self._on_cancel_button_clicked)
         self.remark_button.clicked.connect(self._on_remark_button_clicked)
@@ -336,6 +347,9 @@ class BarPathPanel(QWidget):
             return
         try:
             self.marks = [PlateMark(*map(float, m)) for m in result.get("marks", [])]
+            self.plate_spin.blockSignals(True)
+            self.plate_spin.setValue(float(result["plate_cm"]))
+            self.plate_spin.blockSignals(False)
             self._show(result, analysis_from_json(result))
         except (KeyError, TypeError, ValueError, KnownError):
             self.status_label.setText("The stored bar path could not be read; track it again.")
@@ -516,6 +530,17 @@ class BarPathPanel(QWidget):
     @Slot()
     def _on_view_frame_received(self) -> None:
         self.chart.set_cursor(self.view.time_s)
+
+    @Slot(float)
+    def _on_plate_spin_value_changed(self, plate_cm: float) -> None:
+        # Another plate: the same path, measured again, and stored again.
+        if self.result is None or self._task is not None:
+            return
+        if abs(float(self.result.get("plate_cm", 0)) - plate_cm) < 1e-6:
+            return
+        result = recalibrated(self.result, plate_cm)
+        self._show(result, analysis_from_json(result))
+        self.result_ready.emit(result)
 
     @Slot(bool)
     def _on_mark_button_toggled(self, on: bool) -> None:

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 
 from gbf_desktop.domain.clips import FPS, MAX_DURATION_S
 from gbf_desktop.errors import KnownError
+from gbf_desktop.services.annotations import ClipAnnotations
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
@@ -84,6 +85,10 @@ class ClipPane(QFrame):
         bottom.addWidget(self.align_button)
         layout.addLayout(bottom)
         layout.addStretch(0)
+
+    @Slot(object)
+    def on_annotations_loaded(self, annotations: ClipAnnotations) -> None:
+        self.drawings.set_drawings(annotations.drawings)
 
 
 class CompareWindow(QWidget):
@@ -364,7 +369,8 @@ class CompareWindow(QWidget):
 
         drawings = self._runner.read(self._backend.clip_annotations, self._coach.id, row.media_id)
         pane = self.left_pane if player is self.left else self.right_pane
-        drawings.succeeded.connect(lambda found: pane.drawings.set_drawings(found.drawings))
+        # A slot of the pane's, so a window closed before the drawings arrive just drops them.
+        drawings.succeeded.connect(pane.on_annotations_loaded)
 
         task.succeeded.connect(on_fetch_task_succeeded)
         task.failed.connect(self._on_fetch_task_failed)

@@ -144,11 +144,22 @@ def test_mark_track_read_seek_export_and_see_it_again(
         lambda: backend.clip_annotations(coach.id, row.media_id).bar_path is not None,
         timeout=10_000,
     )
+    # A 35 cm plate: the same path, measured again: 45/35 more centimetres per pixel.
+    panel.plate_spin.setValue(35.0)
+    assert panel.table.item(0, 1).text() == "41 cm"
+    qtbot.waitUntil(
+        lambda: (
+            (backend.clip_annotations(coach.id, row.media_id).bar_path or {}).get("plate_cm")
+            == 35.0
+        ),
+        timeout=10_000,
+    )
     summary = panel.status_label.text()
     window.close()
     again = open_window(TWO_REPS)
     assert again.review.panel.table.rowCount() == 2
     assert again.review.panel.status_label.text() == summary
+    assert again.review.panel.plate_spin.value() == 35.0
 
 
 def test_a_lost_plate_names_its_frame_and_is_marked_again_there(
