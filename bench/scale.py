@@ -22,8 +22,8 @@ import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -56,14 +56,30 @@ PAGES: dict[str, Callable[[Backend, str], object]] = {
 }
 
 
-def _median_ms(run: Callable[[], object], repeat: int) -> float:
-    run()  # warm-up: connection pool, statement caches, the server's buffers
-    times = []
+@dataclass(frozen=True)
+class Figure:
+    median_ms: float
+    min_ms: float  # the least disturbed run: on a shared machine the median carries others' load
+    cpu_ms: float  # this process's CPU time (median): the Python side, whatever the server does
+
+
+def _measure(runs: Sequence[Callable[[], object]], repeat: int) -> list[Figure]:
+    """Each of `runs`, `repeat` times, interleaved: on a shared machine the load drifts, and
+    timing one database after the other would charge the drift to one of them."""
+    for run in runs:
+        run()  # warm-up: connection pool, statement caches, the server's buffers
+    times: list[list[float]] = [[] for _ in runs]
+    cpu: list[list[float]] = [[] for _ in runs]
     for _ in range(repeat):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times) * 1000
+        for index, run in enumerate(runs):
+            start, start_cpu = time.perf_counter(), time.process_time()
+            run()
+            times[index].append(time.perf_counter() - start)
+            cpu[index].append(time.process_time() - start_cpu)
+    return [
+        Figure(statistics.median(t) * 1000, min(t) * 1000, statistics.median(c) * 1000)
+        for t, c in zip(times, cpu, strict=True)
+    ]
 
 
 def _url(admin_url: str, name: str) -> str:
@@ -102,13 +118,6 @@ def _outsized(url: str, coach: int) -> None:
         )
 
 
-@dataclass(frozen=True)
-class Timing:
-    service_ms: float
-    raw_ms: float
-    statements: int
-
-
 @contextmanager
 def _backend(url: str) -> Iterator[tuple[Backend, Engine]]:
     engine = build_engine(url)
@@ -119,29 +128,42 @@ def _backend(url: str) -> Iterator[tuple[Backend, Engine]]:
         engine.dispose()
 
 
-def _time_pages(url: str, coach: str, repeat: int) -> dict[str, Timing]:
-    timings = {}
-    # The raw connection runs the statements as the app's sessions do (`db.engine`: no JIT).
-    with _backend(url) as (backend, engine), psycopg.connect(url, options="-c jit=off") as raw:
+def _time_pages(
+    urls: Sequence[str], coach: str, repeat: int
+) -> list[dict[str, tuple[Figure, Figure, int]]]:
+    """Per database: each page's service figure, raw SQL figure and statement count."""
+    with ExitStack() as stack:
+        backends = [stack.enter_context(_backend(url)) for url in urls]
+        # The raw connections run the statements as the app's sessions do (`db.engine`: no JIT).
+        raws = [stack.enter_context(psycopg.connect(url, options="-c jit=off")) for url in urls]
+        results: list[dict[str, tuple[Figure, Figure, int]]] = [{} for _ in urls]
         for name, page in PAGES.items():
-            with counted_statements(engine) as statements:
-                page(backend, coach)
-            captured: list[tuple[str, Any]] = list(statements)
+            services, raw_runs, counts = [], [], []
+            for (backend, engine), raw in zip(backends, raws, strict=True):
+                with counted_statements(engine) as statements:
+                    page(backend, coach)
+                captured: list[tuple[str, Any]] = list(statements)
 
-            def raw_sql(captured: list[tuple[str, Any]] = captured) -> int:
-                rows = 0
-                with raw.transaction(), raw.cursor() as cursor:
-                    for statement, parameters in captured:
-                        cursor.execute(statement, parameters)
-                        rows += len(cursor.fetchall()) if cursor.description else 0
-                return rows
+                def raw_sql(captured: list[tuple[str, Any]] = captured, raw: Any = raw) -> int:
+                    rows = 0
+                    with raw.transaction(), raw.cursor() as cursor:
+                        for statement, parameters in captured:
+                            cursor.execute(statement, parameters)
+                            rows += len(cursor.fetchall()) if cursor.description else 0
+                    return rows
 
-            timings[name] = Timing(
-                service_ms=_median_ms(lambda page=page: page(backend, coach), repeat),
-                raw_ms=_median_ms(raw_sql, repeat),
-                statements=len(captured),
-            )
-    return timings
+                services.append(lambda page=page, backend=backend: page(backend, coach))
+                raw_runs.append(raw_sql)
+                counts.append(len(captured))
+            service_figures = _measure(services, repeat)
+            raw_figures = _measure(raw_runs, repeat)
+            for index in range(len(urls)):
+                results[index][name] = (
+                    service_figures[index],
+                    raw_figures[index],
+                    counts[index],
+                )
+        return results
 
 
 def _counts(url: str) -> str:
@@ -177,22 +199,33 @@ def bench(admin_url: str, args: argparse.Namespace) -> None:
             if args.outsized:
                 _outsized(url, COACH)
             print(f"built {name} in {time.perf_counter() - started:.1f} s", flush=True)
+    elif args.outsized:
+        for url in urls.values():
+            _outsized(url, COACH)  # the same values again: safe on databases that hold them
     try:
         for name, url in urls.items():
             print(f"{name}: {_counts(url)}")
         coach = coach_id(COACH)
-        alone = _time_pages(urls[ALONE_DB], coach, args.repeat)
-        platform = _time_pages(urls[PLATFORM_DB], coach, args.repeat)
-        print(f"\ncoach {COACH}, median of {args.repeat} (ms)")
-        header = f"{'page':<15}{'platform':>10}{'alone':>9}{'ratio':>7}{'raw SQL':>9}{'stmts':>7}"
-        print(header)
+        platform, alone = _time_pages([urls[PLATFORM_DB], urls[ALONE_DB]], coach, args.repeat)
+        print(f"\ncoach {COACH}, {args.repeat} runs each, ms: median (min)")
+        print(
+            f"{'page':<15}{'platform':>17}{'alone':>17}{'ratio':>7}"
+            f"{'raw SQL (platform)':>20}{'py cpu':>8}{'stmts':>6}"
+        )
         for page in PAGES:
-            p, a = platform[page], alone[page]
+            (p, raw, statements), (a, _, _) = platform[page], alone[page]
             print(
-                f"{page:<15}{p.service_ms:>10.1f}{a.service_ms:>9.1f}"
-                f"{p.service_ms / a.service_ms:>7.2f}{p.raw_ms:>9.1f}{p.statements:>7}"
+                f"{page:<15}{p.median_ms:>9.1f} ({p.min_ms:>5.1f})"
+                f"{a.median_ms:>9.1f} ({a.min_ms:>5.1f})"
+                f"{p.median_ms / a.median_ms:>7.2f}"
+                f"{raw.median_ms:>12.1f} ({raw.min_ms:>5.1f})"
+                f"{p.cpu_ms:>8.1f}{statements:>6}"
             )
-        print("(raw SQL: the statements the service sent on the platform, in plain psycopg)")
+        print(
+            "ratio: platform / alone, medians; raw SQL: the statements the service sent on the"
+            " platform, in plain psycopg;\npy cpu: this process's CPU time per load on the"
+            " platform (the Python side)"
+        )
     finally:
         if not args.keep:
             with psycopg.connect(admin_url, autocommit=True) as conn:
