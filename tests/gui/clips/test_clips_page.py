@@ -21,6 +21,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.clips.clips_page import ClipsPage, ClipsState
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.player import PlayerWindow
+from gbf_desktop.ui.kit.delegates import DETAIL_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
 from tests.gui.conftest import Seed
@@ -100,19 +101,30 @@ def test_lists_the_demo_clips_newest_first_without_loading_their_bytes(
     # see; the ownership lookup before it stands for it here.
     assert len([s for s in statements if _one_clip_lookup(s)]) == 4
     assert all(page.model.has_thumbnail(r.media_id) for r in rows)
-    assert page.model.index(0, 4).data(Qt.ItemDataRole.UserRole + 3).endswith(" s")
+    assert page.model.index(0, 4).data(DETAIL_ROLE).endswith(" s")
 
-    # F5 loads again; the thumbnails now come from the disk cache, not the database.
+    # A page opened afresh finds the thumbnails in the disk cache, not in the database.
     statements.clear()
     fresh = ClipsPage(page._backend, page._runner, page._coach, thumbnail_dir=page._thumbnail_dir)
     qtbot.addWidget(fresh)
     fresh.show()
     _loaded(qtbot, fresh)
-    qtbot.keyClick(fresh.table, Qt.Key.Key_F5)
-    _loaded(qtbot, fresh)
     assert all(fresh.model.has_thumbnail(r.media_id) for r in fresh.visible_rows())
-    assert statements
     assert not [s for s in statements if _reads_bytes(s) or _one_clip_lookup(s)]
+
+    # F5 loads the listing again, and only the listing: the statements of this second load read
+    # the clips' rows (never their bytes) and look no clip up one by one.
+    statements.clear()
+    fresh.activateWindow()
+    qtbot.waitUntil(fresh.isActiveWindow)
+    fresh.table.setFocus()
+    qtbot.keyClick(fresh.table, Qt.Key.Key_F5)
+    assert fresh.loading, "F5 started a load"
+    _loaded(qtbot, fresh)
+    second = list(statements)
+    assert [s for s in second if "from exercise_media" in s], second
+    assert not [s for s in second if _reads_bytes(s) or _one_clip_lookup(s)]
+    assert len(fresh.visible_rows()) == 4
 
 
 def test_old_video_references_are_listed_and_links_open(
