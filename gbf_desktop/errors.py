@@ -63,6 +63,10 @@ class MediaError(KnownError):
     """A video could not be read, encoded or stored; nothing was stored."""
 
 
+class CameraUnavailable(MediaError):
+    """No webcam could be opened; the recorder offers the demo camera instead."""
+
+
 class DiskFull(MediaError):
     """A file could not be written for lack of room; no partial file was left."""
 

@@ -32,7 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from gbf_desktop.domain import clips
-from gbf_desktop.errors import MediaError, ValidationError
+from gbf_desktop.errors import CameraUnavailable, MediaError, ValidationError
 from gbf_desktop.video.probe import probe
 
 Clock = Callable[[], float]
@@ -372,7 +372,7 @@ def refused_camera(
     if not nodes or len(refused) < len(nodes):
         return None
     group = _group_of(refused[0])
-    return MediaError(
+    return CameraUnavailable(
         f"This computer has a camera ({refused[0]}), but your user may not use it.",
         hint=f"Ask an administrator to add you to the {group!r} group "
         f"(sudo usermod -aG {group} $USER), then log out and back in.",
@@ -457,17 +457,15 @@ class WebcamCamera(CameraSource):
             capture.release()
         if (refused := refused_camera()) is not None:
             raise refused
-        if self.index is None:
-            raise MediaError(
-                "No webcam was found.",
-                hint="Plug one in, or record from a video file (--camera file:PATH) or the "
-                "test pattern (--camera test:)." + privacy_hint(),
-            )
-        raise MediaError(
-            f"Webcam {self.index} could not be opened (missing, or in use by another program).",
-            hint="Close other programs using it, pick another device number, or use --camera auto."
-            + privacy_hint(),
+        checks = (
+            "Check that it is plugged in (try another cable or port), that no other app (a "
+            "video call, another recorder) is using it, and that this app may use the camera "
+            "in the system's privacy settings. Meanwhile you can record with the demo camera."
+            + privacy_hint()
         )
+        if self.index is None:
+            raise CameraUnavailable("No webcam was found.", hint=checks)
+        raise CameraUnavailable(f"Webcam {self.index} could not be opened.", hint=checks)
 
     def _configure(self, capture: cv2.VideoCapture, index: int) -> None:
         capture.set(cv2.CAP_PROP_FRAME_WIDTH, WEBCAM_REQUEST.width)

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 
 from gbf_desktop.domain.clips import Size
-from gbf_desktop.errors import MediaError, ValidationError
+from gbf_desktop.errors import CameraUnavailable, MediaError, ValidationError
 from gbf_desktop.video.camera import (
     FileCamera,
     Frame,
@@ -230,7 +230,10 @@ def test_a_missing_webcam_is_named_with_a_way_out() -> None:
         pytest.skip("this machine really has a webcam 63")
     with pytest.raises(MediaError, match="Webcam 63 could not be opened") as caught:
         WebcamCamera(63).open()
-    assert "--camera" in str(caught.value)
+    # The way out is what to check and the demo camera, not a command-line flag.
+    assert isinstance(caught.value, CameraUnavailable)
+    assert "demo camera" in str(caught.value)
+    assert "--camera" not in str(caught.value)
 
 
 def test_auto_without_any_webcam_points_to_the_other_sources() -> None:
@@ -238,4 +241,6 @@ def test_auto_without_any_webcam_points_to_the_other_sources() -> None:
         pytest.skip("this machine has a webcam")
     with pytest.raises(MediaError, match="No webcam was found") as caught:
         parse_camera_spec("auto").open()
-    assert "test:" in str(caught.value)
+    assert isinstance(caught.value, CameraUnavailable)
+    assert "plugged in" in str(caught.value)
+    assert "demo camera" in str(caught.value)

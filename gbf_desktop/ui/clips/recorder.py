@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 )
 
 from gbf_desktop.domain import clips
+from gbf_desktop.errors import CameraUnavailable
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import AttachDialog, JobProgress, named
@@ -166,6 +167,9 @@ class RecorderDialog(QDialog):
         self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        # Offered when no webcam opens: the coach can go on with the demo camera at once.
+        self.demo_camera_button = QPushButton("Use the demo camera")
+        self.demo_camera_button.hide()
         self.record_button = named(QPushButton("Record"), "primaryButton")
         self.stop_button = QPushButton("Stop")
         self.again_button = QPushButton("Record again")
@@ -212,6 +216,7 @@ class RecorderDialog(QDialog):
         layout.addWidget(self.preview, 1)
         layout.addLayout(status)
         layout.addWidget(self.error_label)
+        layout.addWidget(self.demo_camera_button, 0, Qt.AlignmentFlag.AlignLeft)
         layout.addLayout(buttons)
 
         self._countdown = QTimer(self)
@@ -224,6 +229,7 @@ class RecorderDialog(QDialog):
         camera_list.succeeded.connect(self._on_camera_list_succeeded)
 
     def _wire(self) -> None:
+        self.demo_camera_button.clicked.connect(self._on_demo_camera_button_clicked)
         self.record_button.clicked.connect(self._on_record_button_clicked)
         self.stop_button.clicked.connect(self._on_stop_button_clicked)
         self.again_button.clicked.connect(self._on_again_button_clicked)
@@ -242,7 +248,7 @@ class RecorderDialog(QDialog):
         self.camera_combo.addItem("First available webcam", "auto")
         for index in devices:
             self.camera_combo.addItem(f"Webcam {index}", str(index))
-        self.camera_combo.addItem("Test pattern", TEST_PATTERN_SPEC)
+        self.camera_combo.addItem("Demo camera (test pattern)", TEST_PATTERN_SPEC)
         if self._spec.startswith("file:"):
             self.camera_combo.addItem(f"File: {Path(self._spec[5:]).name}", self._spec)
         elif self._spec.startswith(TEST_PATTERN_SPEC) and self._spec != TEST_PATTERN_SPEC:
@@ -294,6 +300,7 @@ class RecorderDialog(QDialog):
         self._made.append(output)
         self._control = CameraControl()
         self.error_label.hide()
+        self.demo_camera_button.hide()
         self.camera_label.setText("Opening the camera…")
         task = self._runner.read(
             camera_job,
@@ -363,7 +370,13 @@ class RecorderDialog(QDialog):
     @Slot(object)
     def _on_camera_failed(self, error: Exception) -> None:
         self._show_error(str(error))
+        self.demo_camera_button.setVisible(isinstance(error, CameraUnavailable))
         self._set_stage(_Stage.ERROR)
+
+    @Slot()
+    def _on_demo_camera_button_clicked(self) -> None:
+        self.demo_camera_button.hide()
+        self.switch_camera(TEST_PATTERN_SPEC)
 
     @Slot(object)
     def _on_camera_crashed(self, _error: Exception) -> None:
@@ -602,6 +615,9 @@ class ImportDialog(QDialog):
         self.error_label = named(QLabel(), "errorLabel")
         self.error_label.setWordWrap(True)
         self.error_label.hide()
+        # Offered when no webcam opens: the coach can go on with the demo camera at once.
+        self.demo_camera_button = QPushButton("Use the demo camera")
+        self.demo_camera_button.hide()
         self.progress = JobProgress()
         self.close_button = QPushButton("Close")
         buttons = QHBoxLayout()
