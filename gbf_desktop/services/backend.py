@@ -79,6 +79,9 @@ class Backend:
     # Recorded and imported clips not stored yet, in the user's data folder (app.py gives it;
     # a Backend built without one, in tests, keeps takes in a folder of the dialog's own).
     takes: TakeStore | None = None
+    # The day the dashboard counts as today; None for the computer's own (tests pin a day, so
+    # what "today's sessions" holds does not depend on the weekday they run on).
+    today: Callable[[], date] | None = None
 
     def recover_takes(self) -> list[Take]:
         """At the start: sweep partial files, settle interrupted stores, list the takes to offer."""
@@ -90,7 +93,8 @@ class Backend:
         return auth.sign_in(self.uow_factory, email, password)
 
     def dashboard(self, coach_id: str) -> dashboard.DashboardView:
-        return dashboard.load_coach_dashboard(self.uow_factory, coach_id)
+        today = self.today() if self.today is not None else None
+        return dashboard.load_coach_dashboard(self.uow_factory, coach_id, today=today)
 
     # -- progress review ---------------------------------------------------------------------
 

@@ -9,6 +9,8 @@ Screenshots go to pytest's tmp_path, or to $GBF_SCREENSHOT_DIR when set:
 from __future__ import annotations
 
 import os
+from dataclasses import replace
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -200,9 +202,25 @@ def test_students_and_session_screenshots(
     _save(window, shots / "dashboard_review.png")
 
 
-def test_the_dashboard_lists_who_needs_attention_clips_and_today_and_opens_a_student(
-    qtbot: QtBot, backend: Backend, runner: TaskRunner, demo_coach: SignedInUser
+# The demo trains on Mondays, Wednesdays and Fridays: a Monday has sessions, a Tuesday none.
+MONDAY = date(2026, 3, 9)
+TUESDAY = date(2026, 3, 10)
+
+
+@pytest.mark.parametrize("today", [MONDAY, TUESDAY], ids=["monday", "tuesday"])
+def test_the_dashboard_lists_who_needs_attention_clips_and_today_and_opens_a_student(  # noqa: PLR0917 - pytest fixtures
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    demo_data: DemoLoader,
+    engine: Engine,
+    today: date,
 ) -> None:
+    demo_data(today=today)
+    backend = replace(backend, today=lambda: today)
+    with OrmSession(engine) as session:
+        coach = session.scalars(select(m.User).where(m.User.email == demo.DEMO_COACH_EMAIL)).one()
+        demo_coach = SignedInUser(coach.id, coach.email, "Alex Moreau", "coach")
     view = backend.dashboard(demo_coach.id)
     window = MainWindow(backend, runner, demo_coach)
     qtbot.addWidget(window)
@@ -215,11 +233,16 @@ def test_the_dashboard_lists_who_needs_attention_clips_and_today_and_opens_a_stu
     review = dashboard.review_panel
     assert review.title_label.text() == f"Clips to review ({view.clips_to_review})"
     assert len(review.texts()) == len(view.newest_clips)
-    # The demo trains Monday, Wednesday and Friday: on other days the panel says there is none.
     today_texts = dashboard.today_panel.texts()
-    if view.today_sessions:
+    if today == MONDAY:
+        assert view.today_sessions, "the demo's Monday has sessions"
         assert len(today_texts) == len(view.today_sessions)
+        assert all(
+            row.student_name in text
+            for row, text in zip(view.today_sessions, today_texts, strict=True)
+        )
     else:
+        assert not view.today_sessions
         assert today_texts == ["No session is planned for today."]
 
     first = view.needs_attention[0]
