@@ -16,9 +16,9 @@ from __future__ import annotations
 import hashlib
 import uuid
 from collections import Counter, defaultdict
-from collections.abc import Callable, Generator
+from collections.abc import Callable, Generator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, Protocol
 
@@ -75,6 +75,49 @@ class StudentChoice:
     name: str
     email: str
     sessions: tuple[SessionChoice, ...]
+
+
+@dataclass(frozen=True)
+class SessionGroup:
+    """The sessions of one week of one program, for the attach dialog's tree."""
+
+    program_id: str
+    program_title: str
+    week_number: int
+    block_title: str | None
+    sessions: tuple[SessionChoice, ...]
+
+
+def grouped_newest_first(sessions: Sequence[SessionChoice]) -> tuple[SessionGroup, ...]:
+    """Sessions grouped by program and week, the latest week first (a clip is mostly filmed in
+    the week under way), programs in the order they come, sessions in program order."""
+    order: dict[tuple[str, int, str | None], int] = {}
+    groups: dict[tuple[str, int, str | None], list[SessionChoice]] = {}
+    for index, choice in enumerate(sessions):
+        key = (choice.program_id, choice.week_number, choice.block_title)
+        order.setdefault(key, index)
+        groups.setdefault(key, []).append(choice)
+    programs = list(dict.fromkeys(c.program_id for c in sessions))
+    keys = sorted(groups, key=lambda k: (programs.index(k[0]), -order[k]))
+    return tuple(
+        SessionGroup(k[0], groups[k][0].program_title, k[1], k[2], tuple(groups[k])) for k in keys
+    )
+
+
+def nearest_session(sessions: Sequence[SessionChoice], today: date) -> SessionChoice | None:
+    """The session the clip most likely belongs to: today's, else the dated one nearest to
+    today (the earlier of two as near: a clip is filmed on or after the day), else the first
+    the student has not logged, else the first."""
+    dated = [s for s in sessions if s.session_date is not None]
+    if dated:
+
+        def distance(choice: SessionChoice) -> tuple[int, int]:
+            assert choice.session_date is not None
+            days = (choice.session_date.date() - today).days
+            return (abs(days), 0 if days <= 0 else 1)
+
+        return min(dated, key=distance)
+    return next((s for s in sessions if not s.logged), sessions[0] if sessions else None)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ generator task, so the progress bar follows the bytes and Cancel rolls the trans
 
 from __future__ import annotations
 
+from datetime import date
 from functools import partial
 from typing import TypeVar
 
@@ -30,6 +31,8 @@ from gbf_desktop.services.media import (
     SessionExerciseContext,
     StoredClip,
     StoreProgress,
+    grouped_newest_first,
+    nearest_session,
 )
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -128,8 +131,11 @@ class AttachDialog(QDialog):
         coach_id: str,
         clip: ReadyClip,
         parent: QWidget | None = None,
+        *,
+        today: date | None = None,
     ) -> None:
         super().__init__(parent)
+        self._today = today or date.today()
         self._backend = backend
         self._runner = runner
         self._coach_id = coach_id
@@ -157,12 +163,14 @@ class AttachDialog(QDialog):
         self.student_combo = QComboBox()
         self.student_combo.setPlaceholderText("Loading students…")
         self.sessions = QTreeWidget()
+        # Program, then week (the latest first), then its sessions; it opens on today's or the
+        # nearest session, the one a clip filmed now most likely belongs to.
         self.sessions.setHeaderLabels(["Session", "Program", "Date", "Status"])
-        self.sessions.setRootIsDecorated(False)
+        self.sessions.setRootIsDecorated(True)
         self.sessions.setUniformRowHeights(True)
-        self.sessions.setColumnWidth(0, 180)
-        self.sessions.setColumnWidth(1, 180)
-        self.sessions.setColumnWidth(2, 160)
+        self.sessions.setColumnWidth(0, 230)
+        self.sessions.setColumnWidth(1, 170)
+        self.sessions.setColumnWidth(2, 150)
         # One exercise of the session, or the whole session: a clip attached to an exercise is
         # linked as the web links an upload (the entry's `videos` and the row's).
         self.exercise_combo = QComboBox()
@@ -240,17 +248,32 @@ class AttachDialog(QDialog):
         if self._choices is None or index < 0:
             return
         student = self._choices.students[index]
-        for choice in student.sessions:
-            item = QTreeWidgetItem(
-                [
-                    session_text(choice),
-                    session_detail(choice),
-                    short_date(choice.session_date) if choice.session_date else "No date",
-                    status_text(choice),
-                ]
-            )
-            item.setData(0, _SESSION_ROLE, choice)
-            self.sessions.addTopLevelItem(item)
+        programs: dict[str, QTreeWidgetItem] = {}
+        for group in grouped_newest_first(student.sessions):
+            program = programs.get(group.program_id)
+            if program is None:
+                program = QTreeWidgetItem([group.program_title])
+                program.setFlags(Qt.ItemFlag.ItemIsEnabled)
+                programs[group.program_id] = program
+                self.sessions.addTopLevelItem(program)
+            week = QTreeWidgetItem([f"Week {group.week_number}", group.block_title or "", "", ""])
+            week.setFlags(Qt.ItemFlag.ItemIsEnabled)
+            program.addChild(week)
+            for choice in group.sessions:
+                item = QTreeWidgetItem(
+                    [
+                        session_text(choice),
+                        session_detail(choice),
+                        short_date(choice.session_date) if choice.session_date else "No date",
+                        status_text(choice),
+                    ]
+                )
+                item.setData(0, _SESSION_ROLE, choice)
+                week.addChild(item)
+        self.sessions.expandAll()
+        nearest = nearest_session(student.sessions, self._today)
+        if nearest is not None:
+            self._select_session(nearest.session_id)
         if not student.sessions:
             self._show_error(f"{student.name} has no program assigned, so no session to pick.")
         else:
@@ -263,12 +286,35 @@ class AttachDialog(QDialog):
         if index < 0:
             raise LookupError(f"student {student_id} is not among the choices")
         self.student_combo.setCurrentIndex(index)
-        for row in range(self.sessions.topLevelItemCount()):
-            item = self.sessions.topLevelItem(row)
-            if item is not None and item.data(0, _SESSION_ROLE).session_id == session_id:
+        if not self._select_session(session_id):
+            raise LookupError(f"session {session_id} is not among the student's sessions")
+
+    def _session_items(self) -> list[QTreeWidgetItem]:
+        found = []
+        stack = [self.sessions.topLevelItem(i) for i in range(self.sessions.topLevelItemCount())]
+        while stack:
+            item = stack.pop(0)
+            if item is None:
+                continue
+            if isinstance(item.data(0, _SESSION_ROLE), SessionChoice):
+                found.append(item)
+            stack[:0] = [item.child(i) for i in range(item.childCount())]
+        return found
+
+    def session_count(self) -> int:
+        return len(self._session_items())
+
+    def session_rows(self) -> list[tuple[str, ...]]:
+        """What the tree shows, session rows only, top to bottom (the cells' text)."""
+        return [tuple(item.text(c) for c in range(4)) for item in self._session_items()]
+
+    def _select_session(self, session_id: str) -> bool:
+        for item in self._session_items():
+            if item.data(0, _SESSION_ROLE).session_id == session_id:
                 self.sessions.setCurrentItem(item)
-                return
-        raise LookupError(f"session {session_id} is not among the student's sessions")
+                self.sessions.scrollToItem(item)
+                return True
+        return False
 
     def selected_session(self) -> SessionChoice | None:
         item = self.sessions.currentItem()
@@ -307,6 +353,10 @@ class AttachDialog(QDialog):
                 exercise_text(index, item), (item.exercise_id, item.position)
             )
         self.exercise_combo.setEnabled(bool(exercises) and not self.busy)
+        if exercises:
+            # A clip shows one exercise: the first of the session until the coach picks another,
+            # so it is linked to that entry as the web links an upload.
+            self.exercise_combo.setCurrentIndex(1)
 
     def select_exercise(self, exercise_id: str) -> None:
         """Pick one exercise of the selected session, as the combo would."""

@@ -7,6 +7,7 @@ exercises, and the whole session as before.
 
 from __future__ import annotations
 
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -71,7 +72,7 @@ def test_a_clip_attached_to_an_exercise_is_linked_to_it(
     dialog = AttachDialog(backend, runner, coach, clip)
     qtbot.addWidget(dialog)
     dialog.show()
-    qtbot.waitUntil(lambda: not dialog.loading and dialog.sessions.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: not dialog.loading and dialog.session_count() == 1)
     dialog.select(student, session)
     qtbot.waitUntil(lambda: dialog.exercise_combo.count() == 3)
     assert [dialog.exercise_combo.itemText(i) for i in range(3)] == [
@@ -92,3 +93,51 @@ def test_a_clip_attached_to_an_exercise_is_linked_to_it(
         ).one()
     assert videos == [stored.media_id]
     assert [e["videos"] for e in progress["exercises"]] == [[], [stored.media_id]]
+
+
+def test_the_dialog_opens_on_todays_session_grouped_by_program_and_week_newest_first(
+    qtbot: QtBot,
+    seed: Seed,
+    backend: Backend,
+    *,
+    runner: TaskRunner,
+    clip: ReadyClip,
+) -> None:
+    coach = seed.user("coach@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    student = seed.user("alice@example.org", first="Alice", last="Moreau", coach=coach)
+    monday = datetime(2026, 3, 9, 12)
+    weeks = [
+        [
+            SessionSpec(f"W{w + 1} Mon", monday + timedelta(weeks=w)),
+            SessionSpec(f"W{w + 1} Thu", monday + timedelta(weeks=w, days=3)),
+        ]
+        for w in range(3)
+    ]
+    seed.program(coach, "Strength base", [("Base", weeks)])
+    seed.assign("Strength base", student, coach)
+
+    # Thursday of week 2.
+    dialog = AttachDialog(backend, runner, coach, clip, today=date(2026, 3, 19))
+    qtbot.addWidget(dialog)
+    dialog.show()
+    qtbot.waitUntil(lambda: not dialog.loading and dialog.session_count() == 6)
+
+    top = dialog.sessions.topLevelItem(0)
+    assert top is not None
+    assert top.text(0) == "Strength base"
+    assert [top.child(i).text(0) for i in range(top.childCount())] == ["Week 3", "Week 2", "Week 1"]
+    assert [row[0] for row in dialog.session_rows()] == [
+        f"W{w} {d} · Week {w}" for w in (3, 2, 1) for d in ("Mon", "Thu")
+    ]
+    chosen = dialog.selected_session()
+    assert chosen is not None
+    assert chosen.session_title == "W2 Thu"
+
+    # On a day without a session: the nearest one (the earlier of two as near).
+    other = AttachDialog(backend, runner, coach, clip, today=date(2026, 3, 14))
+    qtbot.addWidget(other)
+    other.show()
+    qtbot.waitUntil(lambda: not other.loading and other.session_count() == 6)
+    nearest = other.selected_session()
+    assert nearest is not None
+    assert nearest.session_title == "W1 Thu"

@@ -134,7 +134,7 @@ def test_records_5_s_from_the_synthetic_camera_trims_it_and_stores_it(
 
     attach = dialog.attach_dialog
     assert attach is not None
-    qtbot.waitUntil(lambda: not attach.loading and attach.sessions.topLevelItemCount() == 2)
+    qtbot.waitUntil(lambda: not attach.loading and attach.session_count() == 2)
     attach.select(student, session)
     attach.grab().save(str(shots / "attach.png"))
     with qtbot.waitSignal(dialog.stored, timeout=20_000) as stored_signal:

@@ -118,7 +118,7 @@ def test_the_start_offers_takes_never_stored_and_each_can_be_exported_discarded_
     qtbot.waitUntil(lambda: dialog.attach_dialog is not None, timeout=10_000)
     attach = dialog.attach_dialog
     assert attach is not None
-    qtbot.waitUntil(lambda: not attach.loading and attach.sessions.topLevelItemCount() == 1)
+    qtbot.waitUntil(lambda: not attach.loading and attach.session_count() == 1)
     attach.select(student, session)
     with qtbot.waitSignal(dialog.stored, timeout=20_000):
         qtbot.mouseClick(attach.store_button, LEFT)
