@@ -91,6 +91,8 @@ class SqlClipStoreRepository:
                 student_id=row.student_id,
                 status=row.status,
                 progress=row.progress,
+                # The runner creates the row with an empty list of clips.
+                videos=[],
                 updated_at=row.updated_at,
             )
             .on_conflict_do_nothing(index_elements=[sp.session_id, sp.student_id])

@@ -25,7 +25,7 @@ from typing import Any, Protocol
 from gbf_desktop.domain import clips
 from gbf_desktop.domain import write_rules as rules
 from gbf_desktop.domain.model import ScheduledSession
-from gbf_desktop.domain.progress import link_clip
+from gbf_desktop.domain.progress import SessionRow, link_clip, runner_entry
 from gbf_desktop.errors import DatabaseUnavailable, MediaError, ValidationError
 from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
@@ -285,21 +285,17 @@ def js_iso(moment: datetime) -> str:
 
 
 def new_progress(context: SessionContext, student_id: str, now: datetime) -> NewProgress:
-    """A progress row as the web workout runner creates it before anything is logged."""
+    """A progress row as the web workout runner creates it before anything is logged
+    (getOrCreateSessionProgress: entry `position` is the exercise's index, `data` the empty
+    figures of its library type, `notes` "" and `videos` [])."""
     exercises = [
-        {
-            "position": item.position,
-            "exerciseId": item.exercise_id,
-            "exerciseName": item.exercise_name,
-            "exerciseType": item.exercise_type,
-            "config": dict(item.config or {}),
-            "status": NOT_STARTED,
-            "notes": "",
-            "videos": [],
-            # The current runner leaves an untouched exercise's data empty (older ones wrote null).
-            "data": {},
-        }
-        for item in context.exercises
+        runner_entry(
+            index,
+            SessionRow(
+                "", item.exercise_id, item.exercise_name, item.exercise_type, item.config or {}
+            ),
+        )
+        for index, item in enumerate(context.exercises)
     ]
     body: dict[str, Any] = {
         "sessionId": context.session_id,

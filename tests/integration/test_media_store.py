@@ -177,7 +177,8 @@ def test_store_creates_the_progress_row_in_the_web_shape_and_keeps_the_bytes(
     assert _is_uuid4(p["id"])
     assert (p["sessionId"], p["studentId"]) == (world.session, world.student)
     assert p["status"] == "not_started"
-    assert (p["notes"], p["videos"], p["reps"], p["sets"], p["weight"], p["format"]) == (None,) * 6
+    assert p["videos"] == []
+    assert (p["notes"], p["reps"], p["sets"], p["weight"], p["format"]) == (None,) * 5
     updated: datetime = p["updatedAt"]
     assert updated.microsecond % 1000 == 0
     assert updated.tzinfo is None
@@ -196,9 +197,15 @@ def test_store_creates_the_progress_row_in_the_web_shape_and_keeps_the_bytes(
                 "exerciseType": "standard",
                 "config": SQUAT_CONFIG,
                 "status": "not_started",
+                "data": {
+                    "setsCompleted": 0,
+                    "repsCompleted": 0,
+                    "weightUsed": None,
+                    "rpe": None,
+                    "notes": "",
+                },
                 "notes": "",
                 "videos": [],
-                "data": {},
             },
             {
                 "position": 1,
@@ -207,9 +214,9 @@ def test_store_creates_the_progress_row_in_the_web_shape_and_keeps_the_bytes(
                 "exerciseType": "AMRAP",
                 "config": BURPEE_CONFIG,
                 "status": "not_started",
+                "data": {"totalReps": 0, "rpe": None, "notes": ""},
                 "notes": "",
                 "videos": [],
-                "data": {},
             },
         ],
         "summary": {"totalExercises": 2, "completedExercises": 0, "inProgressExercises": 0},
