@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -861,3 +863,51 @@ def test_set_a_sessions_date_and_weekday_then_undo_and_save(
             text("SELECT date FROM sessions WHERE id = :i"), {"i": session.id}
         ).scalar_one()
     assert stored == datetime(2026, 4, 16, 12, 0)
+
+
+def test_a_minute_like_emom_duration_is_shown_as_ambiguous_and_confirmed_by_the_coach(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine, tmp_path: Path
+) -> None:
+    """The web's builder writes seconds, its programs page labels the same key minutes: a stored
+    12 is not shown as a 12-second EMOM."""
+    program_id = page.programs_model.summary(0).id
+    stored = {"sets": 1, "reps": 10, "format": "EMOM", "duration": 12}
+    with OrmSession(engine) as s:
+        target = s.scalars(
+            select(m.SessionExercise)
+            .join(m.Session, m.Session.id == m.SessionExercise.session_id)
+            .join(m.Week, m.Week.id == m.Session.week_id)
+            .join(m.ProgramBlock, m.ProgramBlock.id == m.Week.block_id)
+            .where(m.ProgramBlock.program_id == program_id)
+            .limit(1)
+        ).one()
+        target.config = stored
+        node_id = target.id
+        s.commit()
+    with qtbot.waitSignal(page.editor.opened, timeout=10_000):
+        page.open_program(program_id)
+    settle(qtbot, page)
+    summary = page.editor.model.index_of(node_id).data()
+    assert "EMOM 12 min or 12 s?" in summary
+    assert "check the duration" in summary
+
+    page.select_node(node_id)
+    form = page.exercise_form
+    assert form.banner.isVisible()
+    assert "minutes" in form.banner.text()
+    assert "seconds" in form.banner.text()
+    minutes = form.page.fields["duration"]
+    assert isinstance(minutes, TextField)
+    assert minutes.line.text() == "12"
+    assert "12 minutes" in minutes.message.text()
+    assert "12 seconds" in minutes.message.text()
+    page.grab().save(
+        str(Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path) / "emom_ambiguous.png")
+    )
+
+    # The coach confirms the minutes: seconds are written, as the web's builder reads them.
+    type_into(qtbot, minutes, "12")
+    save(qtbot, page)
+    with OrmSession(engine) as s:
+        config = s.get(m.SessionExercise, node_id).config  # type: ignore[union-attr]
+    assert config == {**stored, "duration": 720}
