@@ -585,11 +585,15 @@ class LogSessionDialog(QDialog):
         if self.busy:
             return
         newer = progress.logs.get(self.session_id)
-        found = newer.updated_at if newer else None
-        if found != self.expected_updated_at and found is not None:
+        if newer is None:
+            return
+        loaded = self.detail.logged
+        # A web write can leave `updatedAt` as it was: the content says it changed all the same.
+        moved = newer.updated_at != self.expected_updated_at
+        if moved or (loaded is not None and newer.fingerprint != loaded.fingerprint):
             self._show_conflict(
-                f"This log was changed elsewhere at {found:%Y-%m-%d %H:%M} UTC since you opened "
-                "it; saving now would be refused."
+                f"This log was changed elsewhere (last saved {newer.updated_at:%Y-%m-%d %H:%M} "
+                "UTC) since you opened it; saving now would be refused."
             )
 
     def save(self) -> None:

@@ -11,7 +11,7 @@ import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
 from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QMessageBox
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine
+from sqlalchemy import Engine, text
 
 from gbf_desktop.domain.review import session_status
 from gbf_desktop.services.backend import Backend
@@ -148,3 +148,32 @@ def test_the_timeline_says_entered_by_coach() -> None:
     assert "entered by coach" not in session_detail_text(base)
     coach_entered = replace(base, entered_by="coach-1", performed_on=date(2026, 3, 9))
     assert session_detail_text(coach_entered) == "entered by coach, performed 09 Mar"
+
+
+def test_a_web_change_that_keeps_updated_at_is_noticed_before_saving(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, engine: Engine
+) -> None:
+    """The web's older completeSession changes `progress` and leaves `updatedAt`: the open
+    dialog compares the content too, and says so on the next refresh."""
+    rows = messy_student(seed, engine)
+    page = open_page(qtbot, backend, runner, rows.coach, rows.student_id)
+    assert page.select_session(rows.heavy_day)
+    dialog = page.open_log_dialog()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    dialog.notice_newer(backend.student_progress(rows.coach.id, rows.student_id))
+    assert not dialog.error_label.isVisible()
+
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                """UPDATE session_progress SET progress = progress || '{"completed": true}'
+                   WHERE id = :i"""
+            ),
+            {"i": rows.heavy_progress_id},
+        )
+    dialog.notice_newer(backend.student_progress(rows.coach.id, rows.student_id))
+
+    assert dialog.error_label.isVisible()
+    assert "changed elsewhere" in dialog.error_label.text()
+    assert dialog.reload_button.isVisible()
