@@ -242,9 +242,13 @@ def seed_demo(db: Database, settings: Settings, *, with_clips: bool = True) -> D
     `with_clips=False` leaves the clips to `demo_clip_job`: the GUI shows its window first.
     """
     from gbf_desktop.demo import seed
-    from gbf_desktop.demo.clips import ffmpeg_clip_maker
 
-    make_clip = ffmpeg_clip_maker(settings.ffmpeg_path) if with_clips else None
+    make_clip = None
+    if with_clips:
+        # Only then: the encoder's modules (PyAV, OpenCV) cost a start that defers the clips.
+        from gbf_desktop.demo.clips import ffmpeg_clip_maker
+
+        make_clip = ffmpeg_clip_maker(settings.ffmpeg_path)
     return seed(db.engine, make_clip=make_clip)
 
 
