@@ -37,11 +37,9 @@ from PySide6.QtGui import (
     QShowEvent,
 )
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QComboBox,
     QDialog,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -66,6 +64,7 @@ from gbf_desktop.ui.kit.delegates import TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
 from gbf_desktop.ui.kit.tasks import follow
+from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import clip_thumbnail_job
 
@@ -391,28 +390,21 @@ class ClipsPage(QWidget):
         return error_page
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("clipsTable")
-        table.setModel(self.proxy)
+        table = row_table(
+            self.proxy,
+            name="clipsTable",
+            row_height=THUMB_SIZE.height() + 16,
+            stretch=Column.SESSION,
+            widths={
+                Column.CLIP: THUMB_SIZE.width() + 28,
+                Column.STUDENT: 220,
+                Column.RECORDED: 170,
+                Column.SIZE: 120,
+            },
+            multiple=True,
+        )
         table.setItemDelegate(TwoLineDelegate(table))
         table.setIconSize(THUMB_SIZE)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(THUMB_SIZE.height() + 16)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.SESSION, QHeaderView.ResizeMode.Stretch)
-        table.setColumnWidth(Column.CLIP, THUMB_SIZE.width() + 28)
-        table.setColumnWidth(Column.STUDENT, 220)
-        table.setColumnWidth(Column.RECORDED, 170)
-        table.setColumnWidth(Column.SIZE, 120)
         return table
 
     def _build_references(self) -> QTreeWidget:

@@ -16,10 +16,8 @@ from datetime import datetime
 from PySide6.QtCore import QObject, QSortFilterProxyModel, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QColor, QKeySequence, QResizeEvent
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QListView,
     QListWidget,
@@ -49,6 +47,7 @@ from gbf_desktop.ui.kit.delegates import (
 from gbf_desktop.ui.kit.formatting import human_size
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
+from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import TaskRunner
 
 
@@ -328,30 +327,19 @@ class DashboardPage(QWidget):
         super().resizeEvent(event)
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("studentsTable")
-        table.setModel(self.proxy)
+        table = row_table(
+            self.proxy,
+            name="studentsTable",
+            row_height=58,
+            stretch=Column.NEXT_SESSION,
+            widths=_COLUMN_WIDTHS,
+        )
         table.setSortingEnabled(True)
         table.sortByColumn(Column.STUDENT, Qt.SortOrder.AscendingOrder)
         table.setItemDelegate(TwoLineDelegate(table))
         table.setItemDelegateForColumn(
             Column.PROGRESS, BarDelegate(PROGRESS_ROLE, _progress_fill, table)
         )
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(58)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NEXT_SESSION, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
         return table
 
     def _build_error_page(self) -> QWidget:

@@ -27,14 +27,12 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QColor, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QComboBox,
     QDialog,
     QDialogButtonBox,
     QFormLayout,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QMessageBox,
@@ -61,6 +59,7 @@ from gbf_desktop.services.library import (
     Scope,
 )
 from gbf_desktop.ui.kit.tasks import follow
+from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -542,27 +541,12 @@ class LibraryPage(QWidget):
         self._wire()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("libraryTable")
-        table.setStyleSheet(VIEW_STYLE)
-        table.setModel(self.model)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setAlternatingRowColors(True)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.setDragEnabled(True)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(32)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.NAME, QHeaderView.ResizeMode.Stretch)
         widths = {Column.STAR: 32, Column.TYPE: 76, Column.MUSCLES: 140, Column.DIFFICULTY: 116}
-        for column, width in widths.items():
-            table.setColumnWidth(column, width)
+        table = row_table(
+            self.model, name="libraryTable", row_height=32, stretch=Column.NAME, widths=widths
+        )
+        table.setStyleSheet(VIEW_STYLE)
+        table.setDragEnabled(True)
         table.setColumnWidth(Column.SCOPE, 70)
         return table
 

@@ -14,11 +14,9 @@ from datetime import datetime
 
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QCheckBox,
     QFrame,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -39,6 +37,7 @@ from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
 from gbf_desktop.ui.kit.tasks import follow
+from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 AnyIndex = QModelIndex | QPersistentModelIndex
@@ -173,26 +172,13 @@ class ReviewQueuePage(QWidget):
         self._wire()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("studentsTable")
-        table.setModel(self.model)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(40)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.SESSION, QHeaderView.ResizeMode.Stretch)
-        table.setColumnWidth(Column.STUDENT, 170)
-        table.setColumnWidth(Column.RECORDED, 170)
-        table.setColumnWidth(Column.SIZE, 80)
-        return table
+        return row_table(
+            self.model,
+            name="studentsTable",
+            row_height=40,
+            stretch=Column.SESSION,
+            widths={Column.STUDENT: 170, Column.RECORDED: 170, Column.SIZE: 80},
+        )
 
     def _build_panel(self) -> QWidget:
         panel = QFrame()

@@ -22,9 +22,7 @@ from PySide6.QtCore import (
 )
 from PySide6.QtGui import QAction, QColor, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView,
     QHBoxLayout,
-    QHeaderView,
     QLabel,
     QLineEdit,
     QPushButton,
@@ -51,6 +49,7 @@ from gbf_desktop.ui.kit.delegates import (
 )
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
+from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.ui.students.progress_page import ProgressPage
 from gbf_desktop.ui.students.review_queue import ReviewQueuePage
 from gbf_desktop.ui.students.text import activity_text, compliance_text, compliance_tip
@@ -259,30 +258,19 @@ class StudentsListPage(QWidget):
         self._wire()
 
     def _build_table(self) -> QTableView:
-        table = QTableView()
-        table.setObjectName("studentsTable")
-        table.setModel(self.proxy)
+        table = row_table(
+            self.proxy,
+            name="studentsTable",
+            row_height=58,
+            stretch=Column.ATTENTION,
+            widths=_COLUMN_WIDTHS,
+        )
         table.setSortingEnabled(True)
         table.sortByColumn(Column.STUDENT, Qt.SortOrder.AscendingOrder)
         table.setItemDelegate(TwoLineDelegate(table))
         compliance = BarDelegate(COMPLIANCE_ROLE, _compliance_fill, table)
         for column in _WINDOW_OF:
             table.setItemDelegateForColumn(column, compliance)
-        table.setAlternatingRowColors(True)
-        table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-        table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        table.setShowGrid(False)
-        table.setWordWrap(False)
-        table.verticalHeader().hide()
-        table.verticalHeader().setDefaultSectionSize(58)
-        header = table.horizontalHeader()
-        header.setHighlightSections(False)
-        header.setDefaultAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        header.setSectionResizeMode(Column.ATTENTION, QHeaderView.ResizeMode.Stretch)
-        for column, width in _COLUMN_WIDTHS.items():
-            table.setColumnWidth(column, width)
         return table
 
     def _wire(self) -> None:
