@@ -246,8 +246,11 @@ class SqlProgramEditRepository:
             .mappings()
             .all()
         }
-        if set(stored) != set(ordered_ids):
-            raise ValueError("the rows to rewrite are not the session's exercise rows")
+        # A row the web added since the program was read (its add-exercise does not lock the
+        # program) sorts after the document's rows, and one it removed is skipped: none is lost.
+        known = [row_id for row_id in ordered_ids if row_id in stored]
+        added = sorted(set(stored) - set(known), key=lambda r: (stored[r]["position"], r))
+        ordered_ids = [*known, *added]
         values = [{**stored[row_id], "position": index} for index, row_id in enumerate(ordered_ids)]
         for _ in range(4):
             self._session.execute(delete(table).where(table.c.sessionId == session_id))
