@@ -16,6 +16,7 @@ found). A log of another coach's program that is no longer assigned is not the c
 from __future__ import annotations
 
 import functools
+import json
 from collections.abc import Sequence
 from typing import Any
 
@@ -25,6 +26,7 @@ from sqlalchemy import (
     Select,
     Subquery,
     Text,
+    cast,
     column,
     func,
     literal_column,
@@ -132,11 +134,12 @@ def status_columns(
     progress: ColumnElement[Any] | QueryableAttribute[Any] | None = None,
 ) -> tuple[ColumnElement[Any], ColumnElement[Any], ColumnElement[Any]]:
     """Three columns from which `tally_of` makes a progress JSON's `StatusTally`: how many
-    exercise entries are objects, the statuses of those that have one (JSON values, unstripped),
+    exercise entries are objects, the statuses of those that have one (a JSON array, as text),
     and whether an older row says `completed: true` (`domain.progress.legacy_completed`).
 
     Only these few words travel, never the JSON: two jsonpath calls cost a fifth of expanding
-    the entries in a subquery per row.
+    the entries in a subquery per row. The statuses come as text, not jsonb: a coach's rows
+    repeat a handful of them, and decoding each row's array cost more than the rest.
     """
     source = m.SessionProgress.progress if progress is None else progress
     # Constants of this module, written into the SQL: jsonpath has no bind-parameter type.
@@ -149,28 +152,40 @@ def status_columns(
         source, literal_column(f"'{_STATUSES}'::jsonpath"), empty, true()
     )
     legacy = func.coalesce(source.op("->")("completed") == literal_column("'true'::jsonb"), False)
-    # Untyped: psycopg already decodes them; SQLAlchemy's result processors only cost time.
     return (
         entries.label("entries"),
-        type_coerce(statuses, NullType()).label("statuses"),
+        # Untyped: psycopg returns the text as it is; SQLAlchemy's processors only cost time.
+        type_coerce(cast(statuses, Text), NullType()).label("statuses"),
         legacy.label("legacy_completed"),
     )
 
 
-def tally_of(entries: int | None, statuses: Any, legacy_completed: bool = False) -> StatusTally:
+def tally_of(
+    entries: int | None, statuses: str | None, legacy_completed: bool = False
+) -> StatusTally:
     """The tally of the `status_columns`: statuses are stripped and compared in Python, by the
     domain's own rule; a status that is not a text is no status."""
-    values = statuses if isinstance(statuses, list) else []
+    text = statuses or "[]"
+    if len(text) > _CACHED_TEXT:  # an outsized row's statuses: counted, not kept
+        return _count(entries or 0, text, bool(legacy_completed))
+    return _tally(entries or 0, text, bool(legacy_completed))
+
+
+_CACHED_TEXT = 4096
+
+
+def _count(entries: int, statuses: str, legacy_completed: bool) -> StatusTally:
+    # A coach's rows repeat a handful of shapes ("completed" six times...): decoding and
+    # counting each once, and sharing the frozen result, is most of what reading a year of
+    # tallies cost in Python.
     try:
-        return _tally(entries or 0, tuple(values), bool(legacy_completed))
-    except TypeError:  # a status that is a list or an object: not hashable, and no text
-        texts = tuple(v if isinstance(v, str) else None for v in values)
-        return _tally(entries or 0, texts, bool(legacy_completed))
-
-
-@functools.lru_cache(maxsize=4096)
-def _tally(entries: int, values: tuple[Any, ...], legacy_completed: bool) -> StatusTally:
-    # A coach's rows repeat a handful of shapes ("completed" six times...): counting each once,
-    # and sharing the frozen result, is most of what reading a year of tallies cost in Python.
-    counted = tally_statuses(v if isinstance(v, str) else "" for v in values)
+        values = json.loads(statuses)
+    except (ValueError, RecursionError):
+        # PostgreSQL wrote it, so only a status nested deeper than Python reads: no text.
+        values = []
+    texts = values if isinstance(values, list) else []
+    counted = tally_statuses(v if isinstance(v, str) else "" for v in texts)
     return StatusTally(entries, counted.done, counted.started, int(legacy_completed))
+
+
+_tally = functools.lru_cache(maxsize=4096)(_count)
