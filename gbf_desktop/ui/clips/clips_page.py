@@ -44,7 +44,6 @@ from PySide6.QtWidgets import (
     QLineEdit,
     QPushButton,
     QSplitter,
-    QStackedWidget,
     QTableView,
     QToolButton,
     QTreeWidget,
@@ -60,6 +59,7 @@ from gbf_desktop.settings import APP_SLUG
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.player import CLIP_STYLE, ClipActions, PlayerWindow
 from gbf_desktop.ui.clips.recorder import ImportDialog, RecorderDialog
+from gbf_desktop.ui.kit import states
 from gbf_desktop.ui.kit.delegates import TwoLineDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
@@ -218,18 +218,10 @@ class ClipFilter(QSortFilterProxyModel):
 
 
 class ClipsState(enum.IntEnum):
-    LOADING = 0
-    ERROR = enum.auto()
-    EMPTY = enum.auto()
-    LIST = enum.auto()
-
-
-def _state_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("stateLabel")
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
+    LOADING = states.LOADING
+    ERROR = states.ERROR
+    EMPTY = states.EMPTY
+    LIST = states.CONTENT
 
 
 class ClipsPage(QWidget):
@@ -310,17 +302,6 @@ class ClipsPage(QWidget):
         self.delete_button = QPushButton("Delete…")
         self.message_label = QLabel("")
         self.message_label.setObjectName("mutedLabel")
-        self.loading_label = _state_label("Loading your students' clips…")
-        self.empty_label = _state_label(
-            "No clips yet. Form clips your students upload on the web, and clips you record or "
-            "import here, appear in this list, newest first."
-        )
-        self.error_label = QLabel("")
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setObjectName("primaryButton")
 
     def _build_layout(self) -> None:
         title = QLabel("Clips")
@@ -363,31 +344,23 @@ class ClipsPage(QWidget):
         list_layout.addWidget(splitter, 1)
         list_layout.addLayout(buttons)
 
-        error_page = self._build_error_page()
-
-        self.states = QStackedWidget()
-        self.states.insertWidget(ClipsState.LOADING, self.loading_label)
-        self.states.insertWidget(ClipsState.ERROR, error_page)
-        self.states.insertWidget(ClipsState.EMPTY, self.empty_label)
-        self.states.insertWidget(ClipsState.LIST, list_page)
+        self.states = states.StateStack(
+            loading="Loading your students' clips…",
+            error_title="The clips could not be loaded.",
+            empty="No clips yet. Form clips your students upload on the web, and clips you "
+            "record or import here, appear in this list, newest first.",
+            content=list_page,
+        )
+        self.loading_label = self.states.loading_label
+        self.empty_label = self.states.empty_label
+        self.error_label = self.states.error_label
+        self.retry_button = self.states.retry_button
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(24, 20, 24, 20)
         layout.setSpacing(14)
         layout.addLayout(header)
         layout.addWidget(self.states, 1)
-
-    def _build_error_page(self) -> QWidget:
-        error_page = QWidget()
-        error_layout = QVBoxLayout(error_page)
-        error_title = QLabel("The clips could not be loaded.")
-        error_title.setObjectName("stateTitle")
-        error_layout.addStretch(1)
-        error_layout.addWidget(error_title, 0, Qt.AlignmentFlag.AlignHCenter)
-        error_layout.addWidget(self.error_label)
-        error_layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        error_layout.addStretch(2)
-        return error_page
 
     def _build_table(self) -> QTableView:
         table = row_table(

@@ -22,8 +22,6 @@ from PySide6.QtWidgets import (
     QListView,
     QListWidget,
     QListWidgetItem,
-    QPushButton,
-    QStackedWidget,
     QTableView,
     QToolButton,
     QVBoxLayout,
@@ -36,6 +34,7 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.dashboard import DashboardView, StudentNextSession
 from gbf_desktop.ui.dashboard import text
+from gbf_desktop.ui.kit import states
 from gbf_desktop.ui.kit.delegates import (
     FIRST_PAGE_ROLE,
     MUTED,
@@ -195,23 +194,15 @@ _COLUMN_WIDTHS = {
 }
 
 
-def _state_label(text: str) -> QLabel:
-    label = QLabel(text)
-    label.setObjectName("stateLabel")
-    label.setWordWrap(True)
-    label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-    return label
-
-
 _PANEL_MIN_HEIGHT = 150
 _PANEL_MAX_HEIGHT = 320
 
 
 class DashboardState(enum.IntEnum):
-    LOADING = 0
-    ERROR = enum.auto()
-    EMPTY = enum.auto()
-    TABLE = enum.auto()
+    LOADING = states.LOADING
+    ERROR = states.ERROR
+    EMPTY = states.EMPTY
+    TABLE = states.CONTENT
 
 
 class DashboardPage(QWidget):
@@ -257,23 +248,17 @@ class DashboardPage(QWidget):
 
         self.updated_label = QLabel("")
         self.updated_label.setObjectName("mutedLabel")
-        self.loading_label = _state_label("Loading your students…")
-        self.empty_label = _state_label(
-            "You have no students yet. Students whose coach you are, or who are in one of your "
-            "groups, appear here with their next session."
+        self.states = states.StateStack(
+            loading="Loading your students…",
+            error_title="The dashboard could not be loaded.",
+            empty="You have no students yet. Students whose coach you are, or who are in one of "
+            "your groups, appear here with their next session.",
+            content=self.table,
         )
-        self.error_label = QLabel("")
-        self.error_label.setObjectName("errorLabel")
-        self.error_label.setWordWrap(True)
-        self.error_label.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.retry_button = QPushButton("Retry")
-        self.retry_button.setObjectName("primaryButton")
-
-        self.states = QStackedWidget()
-        self.states.insertWidget(DashboardState.LOADING, self.loading_label)
-        self.states.insertWidget(DashboardState.ERROR, self._build_error_page())
-        self.states.insertWidget(DashboardState.EMPTY, self.empty_label)
-        self.states.insertWidget(DashboardState.TABLE, self.table)
+        self.loading_label = self.states.loading_label
+        self.empty_label = self.states.empty_label
+        self.error_label = self.states.error_label
+        self.retry_button = self.states.retry_button
 
         cards = QHBoxLayout()
         cards.setSpacing(14)
@@ -341,19 +326,6 @@ class DashboardPage(QWidget):
             Column.PROGRESS, BarDelegate(PROGRESS_ROLE, _progress_fill, table)
         )
         return table
-
-    def _build_error_page(self) -> QWidget:
-        title = QLabel("The dashboard could not be loaded.")
-        title.setObjectName("stateTitle")
-        page = QWidget()
-        layout = QVBoxLayout(page)
-        layout.setSpacing(14)
-        layout.addStretch(1)
-        layout.addWidget(title, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addWidget(self.error_label)
-        layout.addWidget(self.retry_button, 0, Qt.AlignmentFlag.AlignHCenter)
-        layout.addStretch(2)
-        return page
 
     @property
     def state(self) -> DashboardState:
