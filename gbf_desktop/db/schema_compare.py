@@ -9,6 +9,9 @@ comparison of strings, and a difference reads the way a DBA would see it in psql
 Why not Alembic's autogenerate comparison: it compares types loosely, ignores column order, knows
 nothing of enum value order and is silent about a renamed constraint; the shared database needs all
 of these checked exactly (see platform-db.md, rule 4).
+
+Over 500 lines: reading a live schema and reading the models into one snapshot type, then comparing;
+the two readers must stay exactly parallel, so they sit together.
 """
 
 from __future__ import annotations

@@ -28,6 +28,10 @@ Design choices, and why:
 
 Nothing here touches rows. `remove` takes every policy and function off (for a web upgrade) and
 keeps the coach roles and their mapping, so `install` afterwards restores everything.
+
+Over 500 lines: the policies (SQL), their install, check and removal, and the coach roles they
+serve are one feature whose parts change together; coach-role management is the part to move
+out next.
 """
 
 from __future__ import annotations

@@ -4,6 +4,9 @@ Two kinds of rows, because the platform has two: `global` exercises (made by adm
 `standard`, meta in the admin catalogue's shape with YouTube links) and the coach's own exercises
 (any type, meta in the web exercise form's shape). The programs in `programs.py` name exercises
 from here; `seed` refuses to build if a name is missing, so a typo cannot become a dangling row.
+
+Over 500 lines: it is data (one entry per demo exercise), not code; splitting it would only scatter
+the list.
 """
 
 from __future__ import annotations

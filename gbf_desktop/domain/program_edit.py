@@ -12,6 +12,9 @@ else touches them, so a program loaded with another numbering keeps it until its
 
 Everything here is pure: no database, no clock. New ids are UUID v4 strings, as the platform's
 writers generate them.
+
+Over 500 lines: the document types and the in-place diff that saving writes are one algorithm over
+one set of types.
 """
 
 from __future__ import annotations

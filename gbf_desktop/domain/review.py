@@ -26,6 +26,9 @@ Session status
     otherwise. The stored status is normalised (`partial`, `in_progress` → in progress;
     `pending`, `not_started`, null → not started) and shown beside the computed one where they
     differ.
+
+Over 500 lines: due dates, compliance, attention, ghost rows and chart series are separate rule
+sets; chart series and ghost rows are the parts to move out next.
 """
 
 from __future__ import annotations

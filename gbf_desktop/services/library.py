@@ -14,6 +14,9 @@ with `with_favourite`, `with_record` or `without` instead of reloading it.
 Global exercises keep the admin catalogue's meta (`difficultyLevel`, `targetMuscleGroup`, demo
 links); the coach's own use the web exercise form's shape (`difficulty`, `muscleGroups[]`,
 `instructions[]`, `videoUrl`, `sets`, `reps`). Both are read into the same plain values here.
+
+Over 500 lines: the catalogue search (folding, facets) and the writes of the coach's own exercises
+share the catalogue type; the search part could move to its own module next.
 """
 
 from __future__ import annotations

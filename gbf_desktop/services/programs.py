@@ -10,6 +10,9 @@ Saving follows three rules the web builder breaks:
 
 Every save is one transaction: the check, the writes and the audit row commit together or not at
 all.
+
+Over 500 lines: open, save in place, create, copy, assign and unassign share the conflict and
+removal-impact checks; assignment is the part to move out next.
 """
 
 from __future__ import annotations

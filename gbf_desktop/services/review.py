@@ -4,6 +4,9 @@ A student's whole progress is read in one unit of work of five statements (see
 `db.review_repo`) into a `StudentProgress` snapshot; session details, chart series and the CSV
 export are computed from that snapshot, without going back to the database. The rules (due dates,
 compliance, needs attention, computed status) are in `gbf_desktop.domain.review`.
+
+Over 500 lines: the review's frozen values and the loaders that build them in one unit of work; the
+CSV export is the part to move out next.
 """
 
 from __future__ import annotations

@@ -27,6 +27,9 @@ ambiguous (severity "ambiguous") rather than as a 5-second EMOM.
 
 Any other key is kept in `extra` and written back untouched; so is a whole stored config the coach
 did not edit (`ConfigReading.to_config`).
+
+Over 500 lines: the five prescription types side by side, with the mapping of each onto the web's
+config keys; one place to read when the web's builder changes.
 """
 
 from __future__ import annotations

@@ -14,6 +14,9 @@ and adds what its richer results need under keys the web ignores: `weightPerSet`
 (circuit). `weightUsed` is the one load the workout page shows on every set. An AMRAP with a score
 always has a number in `totalReps`, the only figure the web shows. A custom result is the standard
 shape with no sets, its text in `notes`. Reading never raises; see `fields.Reader`.
+
+Over 500 lines: the five result types side by side, each with its reader and writer of the web's
+keys; keeping them together keeps their shapes comparable at a glance.
 """
 
 from __future__ import annotations

@@ -7,6 +7,9 @@ Old `session_progress.videos` entries are listed under the clips as references.
 
 Recording and importing belong to their own dialogs; the page shows their buttons only when the
 window hands it a way to open them.
+
+Over 500 lines: the page, its table model, filter and thumbnail queue; the model and filter could
+move to their own module next.
 """
 
 from __future__ import annotations

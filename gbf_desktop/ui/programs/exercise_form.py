@@ -5,6 +5,8 @@ typed with the same rules that read stored configs, and shows each rule's own me
 field it concerns. A stored config with unusable values is shown as stored (the raw value in the
 field, the reason under it) and is not rewritten: the form emits a new config only when the
 coach edits, and only once every field holds a valid value.
+
+Over 500 lines: one field page per exercise type (five) over shared field widgets.
 """
 
 from __future__ import annotations
