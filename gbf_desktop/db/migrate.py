@@ -13,11 +13,12 @@ from alembic import command
 from alembic.config import Config
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Connection, Engine, text
+from sqlalchemy import Connection, Engine, inspect, text
 
 from gbf_desktop.db.engine import mask_url
 from gbf_desktop.db.foreign import refuse_foreign
 from gbf_desktop.db.models import DESKTOP_SCHEMA
+from gbf_desktop.errors import MigrationRefused
 
 # Any constant: two workstations upgrading one server at once take turns instead of colliding.
 _MIGRATION_LOCK_KEY = 0x6762_6664_6573_6B
@@ -85,8 +86,17 @@ def _run(engine: Engine, action: str, target: str) -> MigrationOutcome:
     with engine.begin() as connection:
         take_migration_lock(connection)
         if action == "upgrade" and current_revision(connection) is None:
-            # Never build the schema beside another application's tables.
-            refuse_foreign(connection, mask_url(engine.url), doing="nothing was built in it")
+            # Never build the schema beside another application's tables, nor over the web
+            # platform's own (creating them again would fail halfway).
+            label = mask_url(engine.url)
+            refuse_foreign(connection, label, doing="nothing was built in it")
+            if inspect(connection).has_table("users"):
+                raise MigrationRefused(
+                    f"The database at {label} was made by the web platform; `db upgrade` builds "
+                    "the schema only in an empty database, so nothing was changed.",
+                    hint="Run `gbf-desktop db adopt` once: it records the schema version "
+                    "without changing a row.",
+                )
         return run_in(connection, action, target)
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 from sqlalchemy import create_engine
@@ -159,3 +160,17 @@ def test_database_trouble_is_one_line_saying_what_to_do(
     assert any(piece in line for piece in pieces), line
     # Nothing was built in, or taken from, someone else's database.
     assert _inventory_prints(cluster) == before
+
+
+@pytest.mark.usefixtures("private_data_dir")
+def test_upgrading_a_web_platform_database_points_to_adopt(
+    cluster: ThrowawayCluster, data_dir: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    cluster.sql("DROP DATABASE IF EXISTS web_made")
+    cluster.sql("CREATE DATABASE web_made")
+    for migration in sorted((data_dir / "platform_sql").glob("*/migration.sql")):
+        cluster.sql(migration.read_text(), database="web_made")
+    url = cluster.url("web_made")
+    line = assert_one_clear_line(_cli(capsys, "db", "upgrade", "--database-url", url))
+    assert "was made by the web platform; `db upgrade` builds the schema only in an empty" in line
+    assert "Run `gbf-desktop db adopt` once" in line
