@@ -157,6 +157,21 @@ class ConnectionTarget:
         return target
 
     def validate(self) -> None:
+        # libpq takes C strings: a NUL would cut the value short, or be refused halfway.
+        for label, value in (
+            ("host", self.host),
+            ("database name", self.database),
+            ("user name", self.user),
+            ("service", self.service),
+            ("TLS root certificate", self.sslrootcert),
+            ("name", self.name),
+        ):
+            if value and "\x00" in value:
+                raise ConfigError(
+                    f"The connection's {label} contains a NUL character, which no server name "
+                    "can hold.",
+                    hint="Retype it without the character (it usually comes from pasting).",
+                )
         if self.sslmode is not None and self.sslmode not in SSL_MODES:
             raise ConfigError(
                 f"The TLS mode {self.sslmode!r} is not one PostgreSQL knows.",

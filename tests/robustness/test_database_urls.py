@@ -89,6 +89,16 @@ CASES = [
         "The TLS mode 'sometimes' is not one PostgreSQL knows.",
     ),
     UrlCase(
+        "nul-in-database-name",
+        lambda c: c.url("gbf%00prod"),
+        "The connection's database name contains a NUL character",
+    ),
+    UrlCase(
+        "nul-in-user-name",
+        lambda c: c.url().replace("gbf:", "gbf%00:"),
+        "The connection's user name contains a NUL character",
+    ),
+    UrlCase(
         "another-applications-database",
         lambda c: c.url("inventory"),
         "is not a GoBeyondFit database: it holds other tables (items, suppliers)",
