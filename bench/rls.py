@@ -11,23 +11,27 @@ policies' own cost, without the app's.
 from __future__ import annotations
 
 import argparse
+import statistics
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
 from typing import Any
 
 import psycopg
+from psycopg import sql
+from sqlalchemy import Engine
 from sqlalchemy.engine import make_url
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from bench.scale import _backend, _median_ms, _recreate
-from gbf_desktop.db import migrate, secure
+from gbf_desktop.db import coach_roles, migrate, secure
 from gbf_desktop.db.embedded import EmbeddedPostgres
 from gbf_desktop.db.engine import build_engine, plain_libpq_url
+from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.services.backend import Backend
 from tests.integration.test_review_year import counted_statements
 from tests.scale_platform import Shape, build, coach_id, student_id
@@ -42,6 +46,35 @@ PAGES: dict[str, Callable[[Backend, str], object]] = {
     "attach dialog": lambda b, c: b.attach_choices(c),
     "library load": lambda b, c: b.library(c),
 }
+
+
+def _median_ms(run: Callable[[], object], repeat: int) -> float:
+    run()  # warm-up: connection pool, statement caches, the server's buffers
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times) * 1000
+
+
+def _recreate(admin_url: str, name: str) -> str:
+    with psycopg.connect(admin_url, autocommit=True) as conn:
+        conn.execute(
+            sql.SQL("DROP DATABASE IF EXISTS {} WITH (FORCE)").format(sql.Identifier(name))
+        )
+        conn.execute(sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name)))
+    return plain_libpq_url(make_url(admin_url).set(database=name))
+
+
+@contextmanager
+def _backend(url: str) -> Iterator[tuple[Backend, Engine]]:
+    engine = build_engine(url)
+    made = uow_factory(engine)
+    try:
+        yield Backend(uow_factory=lambda: SqlUnitOfWork(made), database_label="bench"), engine
+    finally:
+        engine.dispose()
 
 
 def _time(url: str, raw_url: str, coach: str, repeat: int) -> dict[str, tuple[float, float]]:
@@ -77,7 +110,7 @@ def bench(admin_url: str, args: argparse.Namespace) -> None:
         with psycopg.connect(url) as conn:
             row = conn.execute("SELECT email FROM users WHERE id = %s", (coach_id(COACH),))
             email = str(row.fetchone()[0])  # type: ignore[index]
-        role = secure.add_coach_role(engine, email)
+        role = coach_roles.add_coach_role(engine, email)
         print(f"built and secured {DATABASE} in {time.perf_counter() - started:.1f} s")
         role_url = plain_libpq_url(make_url(url).set(username=role.role, password=role.password))
         coach = coach_id(COACH)
@@ -90,8 +123,8 @@ def bench(admin_url: str, args: argparse.Namespace) -> None:
             print(f"{page:<18}{o:>9.1f}{r[0]:>12.1f}{r[0] / o:>7.2f}{r[1]:>16.1f}")
         print("(raw SQL: the service's statements in plain psycopg as the coach's role)")
     finally:
-        for left in secure.list_coach_roles(engine):
-            secure.remove_coach_role(engine, left.role)
+        for left in coach_roles.list_coach_roles(engine):
+            coach_roles.remove_coach_role(engine, left.role)
         engine.dispose()
         with psycopg.connect(admin_url, autocommit=True) as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {DATABASE} WITH (FORCE)")
@@ -103,6 +136,8 @@ def main() -> int:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--coaches", type=int, default=20)
     args = parser.parse_args()
+    if args.coaches < COACH:
+        parser.error(f"--coaches must be at least {COACH}: coach {COACH}'s pages are timed")
     if args.database_url:
         bench(plain_libpq_url(args.database_url), args)
         return 0

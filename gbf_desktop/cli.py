@@ -241,10 +241,10 @@ def _cmd_db(args: argparse.Namespace, settings: Settings) -> int:
 
 
 def _coach_role(args: argparse.Namespace, db: Database) -> int:
-    from gbf_desktop.db import secure
+    from gbf_desktop.db import coach_roles
 
     if args.role_action == "list":
-        found = secure.list_coach_roles(db.engine)
+        found = coach_roles.list_coach_roles(db.engine)
         if not found:
             print("no coach role")
         for role in found:
@@ -252,7 +252,7 @@ def _coach_role(args: argparse.Namespace, db: Database) -> int:
             print(f"{role.role}  {role.email}  {role.name}{state}")
         return EXIT_OK
     if args.role_action == "remove":
-        print(f"dropped the role {secure.remove_coach_role(db.engine, args.who)}")
+        print(f"dropped the role {coach_roles.remove_coach_role(db.engine, args.who)}")
         return EXIT_OK
     from gbf_desktop.connections import keyring_status, store_password
 
@@ -262,7 +262,7 @@ def _coach_role(args: argparse.Namespace, db: Database) -> int:
             f"No role was created: {keyring_status().reason}.",
             hint="Run it without --keyring to see the password once.",
         )
-    new = secure.add_coach_role(db.engine, args.email)
+    new = coach_roles.add_coach_role(db.engine, args.email)
     if args.keyring and db.target is not None:
         target = db.target.with_user(new.role)
         try:

@@ -29,19 +29,17 @@ Design choices, and why:
 Nothing here touches rows. `remove` takes every policy and function off (for a web upgrade) and
 keeps the coach roles and their mapping, so `install` afterwards restores everything.
 
-Over 500 lines: the policies (SQL), their install, check and removal, and the coach roles they
-serve are one feature whose parts change together; coach-role management is the part to move
-out next.
+The coach roles themselves (their creation, listing and removal) are in `db.coach_roles`.
+Over 500 lines: the table rules, the set functions they compare with, and their install, check
+and removal change together (a new rule needs all four); the set functions' SQL would move out
+next.
 """
 
 from __future__ import annotations
 
-import re
-import secrets
 from dataclasses import dataclass
 
 from sqlalchemy import Connection, Engine, text
-from sqlalchemy.exc import DBAPIError
 
 from gbf_desktop.errors import KnownError
 
@@ -317,18 +315,18 @@ def expected_policies() -> tuple[Policy, ...]:
 # --- install and remove ------------------------------------------------------------------------
 
 
-def _ddl(connection: Connection, statement: str) -> None:
+def ddl(connection: Connection, statement: str) -> None:
     # Straight to the driver: DDL bodies hold `::` casts and SCRAM verifiers hold `:`, which
     # SQLAlchemy's text() would take for bind parameters.
     connection.exec_driver_sql(statement)
 
 
-def _role_exists(connection: Connection, name: str) -> bool:
+def role_exists(connection: Connection, name: str) -> bool:
     found = connection.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :n"), {"n": name})
     return found.first() is not None
 
 
-def _check_admin(connection: Connection) -> None:
+def check_admin(connection: Connection) -> None:
     """The one who installs policies must own the tables (or be a superuser)."""
     row = connection.execute(
         text(
@@ -351,7 +349,7 @@ def _check_admin(connection: Connection) -> None:
 
 
 def _ensure_mapping(connection: Connection) -> None:
-    _ddl(connection, f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"')
+    ddl(connection, f'CREATE SCHEMA IF NOT EXISTS "{SCHEMA}"')
     connection.execute(
         text(
             f"CREATE TABLE IF NOT EXISTS {MAPPING} ("
@@ -366,34 +364,34 @@ def install(engine: Engine) -> list[str]:
     """Create (or re-create) the group role, its grants, the functions and the policies."""
     lines = []
     with engine.begin() as connection:
-        _check_admin(connection)
+        check_admin(connection)
         _ensure_mapping(connection)
-        if not _role_exists(connection, GROUP_ROLE):
-            _ddl(connection, f"CREATE ROLE {GROUP_ROLE} NOLOGIN")
+        if not role_exists(connection, GROUP_ROLE):
+            ddl(connection, f"CREATE ROLE {GROUP_ROLE} NOLOGIN")
             lines.append(f"created the group role {GROUP_ROLE}")
         _drop_policies_and_functions(connection)
-        _ddl(connection, f"GRANT USAGE ON SCHEMA public, {SCHEMA} TO {GROUP_ROLE}")
+        ddl(connection, f"GRANT USAGE ON SCHEMA public, {SCHEMA} TO {GROUP_ROLE}")
         for statement in _HELPERS:
-            _ddl(connection, statement)
+            ddl(connection, statement)
         present = _present_rules(connection)
         for rule in RULES:
             if rule not in present:
                 lines.append(f"skipped {rule.qualified}: not in this database (run `db upgrade`)")
                 continue
-            _ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
+            ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
             connection.execute(
                 text(f"GRANT {', '.join(rule.commands)} ON {rule.qualified} TO {GROUP_ROLE}")
             )
-            _ddl(connection, f"ALTER TABLE {rule.qualified} ENABLE ROW LEVEL SECURITY")
+            ddl(connection, f"ALTER TABLE {rule.qualified} ENABLE ROW LEVEL SECURITY")
         for policy in expected_policies():
             if policy.rule in present:
-                _ddl(connection, policy.create())
+                ddl(connection, policy.create())
         for table in READ_ONLY_PLAIN:
-            _ddl(connection, f"GRANT SELECT ON {table} TO {GROUP_ROLE}")
+            ddl(connection, f"GRANT SELECT ON {table} TO {GROUP_ROLE}")
         # The functions are the group's to call, nobody else's (PUBLIC may execute by default).
         for name in _all_function_signatures(connection):
-            _ddl(connection, f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
-            _ddl(connection, f"GRANT EXECUTE ON FUNCTION {name} TO {GROUP_ROLE}")
+            ddl(connection, f"REVOKE ALL ON FUNCTION {name} FROM PUBLIC")
+            ddl(connection, f"GRANT EXECUTE ON FUNCTION {name} TO {GROUP_ROLE}")
     lines.append(
         f"row-level security on {len(RULES)} tables, {len(expected_policies())} policies, "
         f"for members of {GROUP_ROLE}; the tables' owner (the web backend) is not affected"
@@ -429,9 +427,9 @@ def _drop_policies_and_functions(connection: Connection) -> None:
     for rule in _present_rules(connection):
         for command in ("SELECT", "INSERT", "UPDATE", "DELETE"):
             name = Policy(rule, command).name
-            _ddl(connection, f'DROP POLICY IF EXISTS "{name}" ON {rule.qualified}')
+            ddl(connection, f'DROP POLICY IF EXISTS "{name}" ON {rule.qualified}')
     for signature in _all_function_signatures(connection):
-        _ddl(connection, f"DROP FUNCTION IF EXISTS {signature}")
+        ddl(connection, f"DROP FUNCTION IF EXISTS {signature}")
 
 
 def remove(engine: Engine) -> list[str]:
@@ -441,15 +439,15 @@ def remove(engine: Engine) -> list[str]:
     `install` again after.
     """
     with engine.begin() as connection:
-        _check_admin(connection)
+        check_admin(connection)
         _drop_policies_and_functions(connection)
         for rule in _present_rules(connection):
-            _ddl(connection, f"ALTER TABLE {rule.qualified} DISABLE ROW LEVEL SECURITY")
-            if _role_exists(connection, GROUP_ROLE):
-                _ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
-        if _role_exists(connection, GROUP_ROLE):
+            ddl(connection, f"ALTER TABLE {rule.qualified} DISABLE ROW LEVEL SECURITY")
+            if role_exists(connection, GROUP_ROLE):
+                ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
+        if role_exists(connection, GROUP_ROLE):
             for table in READ_ONLY_PLAIN:
-                _ddl(connection, f"REVOKE ALL ON {table} FROM {GROUP_ROLE}")
+                ddl(connection, f"REVOKE ALL ON {table} FROM {GROUP_ROLE}")
     return [
         "row-level security, its policies and the coach roles' grants are removed; "
         "coach roles stay (they can reach nothing until `db secure` runs again)"
@@ -552,7 +550,7 @@ def check(connection: Connection) -> SecurityReport:
         or any(rls.get((r.schema, r.table)) for r in RULES)
     )
     roles = 0
-    if _mapping_exists(connection):
+    if mapping_exists(connection):
         roles = connection.execute(text(f"SELECT count(*) FROM {MAPPING}")).scalar_one()
     return SecurityReport(
         installed=installed,
@@ -563,132 +561,5 @@ def check(connection: Connection) -> SecurityReport:
     )
 
 
-def _mapping_exists(connection: Connection) -> bool:
+def mapping_exists(connection: Connection) -> bool:
     return connection.execute(text("SELECT to_regclass(:t)"), {"t": MAPPING}).scalar() is not None
-
-
-# --- coach roles -------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class CoachRole:
-    role: str
-    user_id: str
-    email: str
-    name: str
-    can_login: bool
-
-
-@dataclass(frozen=True)
-class NewCoachRole:
-    role: str
-    email: str
-    password: str
-
-
-def _role_name(email: str) -> str:
-    local = re.sub(r"[^a-z0-9]+", "_", email.split("@", 1)[0].lower()).strip("_")[:24] or "coach"
-    # Roles are cluster-wide: a short random tail keeps two databases' coaches apart.
-    return f"{ROLE_PREFIX}{local}_{secrets.token_hex(3)}"
-
-
-def _scram_verifier(connection: Connection, role: str, password: str) -> str:
-    """The password as a SCRAM verifier made on this side: the clear text never reaches the
-    server, so no statement log or pg_stat_activity ever shows it."""
-    dbapi = connection.connection.dbapi_connection
-    pgconn = dbapi.pgconn  # type: ignore[union-attr]  # psycopg 3's libpq wrapper
-    verifier: bytes = pgconn.encrypt_password(password.encode(), role.encode(), b"scram-sha-256")
-    return verifier.decode()
-
-
-def add_coach_role(engine: Engine, email: str) -> NewCoachRole:
-    """A login role for the coach with this email, member of the group; its password is new."""
-    with engine.begin() as connection:
-        _check_admin(connection)
-        if not _role_exists(connection, GROUP_ROLE) or not _mapping_exists(connection):
-            raise SecureError(
-                "Database-enforced isolation is not installed here.",
-                hint="Run `gbf-desktop db secure --database-url ADMIN_URL` first.",
-            )
-        user = connection.execute(
-            text(
-                "SELECT id, email, role::text AS role FROM public.users "
-                "WHERE lower(email) = lower(:e)"
-            ),
-            {"e": email.strip()},
-        ).first()
-        if user is None or user.role != "coach":
-            raise SecureError(
-                f"No coach has the email {email.strip()!r}.",
-                hint="Check the spelling; only users with the coach role get a coach role.",
-            )
-        existing = connection.execute(
-            text(f"SELECT role_name FROM {MAPPING} WHERE user_id = :u"), {"u": user.id}
-        ).scalar()
-        if existing is not None:
-            raise SecureError(
-                f"{user.email} already has the role {existing}.",
-                hint=f"Remove it first with `gbf-desktop db coach-role remove {user.email}`.",
-            )
-        role = _role_name(user.email)
-        password = secrets.token_urlsafe(24)
-        verifier = _scram_verifier(connection, role, password)
-        _ddl(
-            connection,
-            f"CREATE ROLE {role} LOGIN INHERIT NOSUPERUSER NOCREATEDB NOCREATEROLE "
-            f"IN ROLE {GROUP_ROLE} PASSWORD '{verifier.replace(chr(39), '')}'",
-        )
-        connection.execute(
-            text(f"INSERT INTO {MAPPING} (role_name, user_id) VALUES (:r, :u)"),
-            {"r": role, "u": user.id},
-        )
-    return NewCoachRole(role=role, email=user.email, password=password)
-
-
-def list_coach_roles(engine: Engine) -> list[CoachRole]:
-    with engine.connect() as connection:
-        if not _mapping_exists(connection):
-            return []
-        rows = connection.execute(
-            text(
-                f"SELECT c.role_name, c.user_id, u.email, "
-                "coalesce(nullif(trim(concat_ws(' ', u.\"firstName\", u.\"lastName\")), ''),"
-                " u.pseudo) AS name, coalesce(r.rolcanlogin, false) AS can_login "
-                f"FROM {MAPPING} c JOIN public.users u ON u.id = c.user_id "
-                "LEFT JOIN pg_roles r ON r.rolname = c.role_name ORDER BY u.email"
-            )
-        ).all()
-    return [CoachRole(r.role_name, r.user_id, r.email, r.name, r.can_login) for r in rows]
-
-
-def remove_coach_role(engine: Engine, email_or_role: str) -> str:
-    """Drop the coach's login role and its mapping; returns the role's name."""
-    key = email_or_role.strip()
-    with engine.begin() as connection:
-        _check_admin(connection)
-        if not _mapping_exists(connection):
-            raise SecureError("No coach role exists in this database.")
-        role = connection.execute(
-            text(
-                f"SELECT c.role_name FROM {MAPPING} c JOIN public.users u ON u.id = c.user_id "
-                "WHERE lower(u.email) = lower(:k) OR c.role_name = :k"
-            ),
-            {"k": key},
-        ).scalar()
-        if role is None:
-            raise SecureError(
-                f"No coach role matches {key!r}.",
-                hint="`gbf-desktop db coach-role list` shows them.",
-            )
-        connection.execute(text(f"DELETE FROM {MAPPING} WHERE role_name = :r"), {"r": role})
-        if _role_exists(connection, role):
-            try:
-                with connection.begin_nested():
-                    _ddl(connection, f'DROP OWNED BY "{role}"')
-                    _ddl(connection, f'DROP ROLE "{role}"')
-            except DBAPIError as err:
-                raise SecureError(
-                    f"The role {role} could not be dropped: {err.orig}.",
-                    hint="It may still own objects in another database of this server.",
-                ) from err
-    return str(role)

@@ -21,7 +21,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.engine import make_url
 
 from gbf_desktop import cli
-from gbf_desktop.db import secure
+from gbf_desktop.db import coach_roles, secure
 from gbf_desktop.db.engine import build_engine, plain_libpq_url
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.domain import program_edit as pe
@@ -52,7 +52,7 @@ class Secured:
     theirs_url: str
 
 
-def _role_url(owner_url: str, role: secure.NewCoachRole) -> str:
+def _role_url(owner_url: str, role: coach_roles.NewCoachRole) -> str:
     return plain_libpq_url(make_url(owner_url).set(username=role.role, password=role.password))
 
 
@@ -60,14 +60,14 @@ def _role_url(owner_url: str, role: secure.NewCoachRole) -> str:
 def secured(engine: Engine, db_url: str) -> Iterator[Secured]:
     world = two_coaches(engine, CLIP)
     secure.install(engine)
-    mine = secure.add_coach_role(engine, world.mine.email)
-    theirs = secure.add_coach_role(engine, world.theirs.email)
+    mine = coach_roles.add_coach_role(engine, world.mine.email)
+    theirs = coach_roles.add_coach_role(engine, world.theirs.email)
     try:
         yield Secured(world, db_url, _role_url(db_url, mine), _role_url(db_url, theirs))
     finally:
         # Roles are cluster-wide: never leave one behind for the next database.
-        for role in secure.list_coach_roles(engine):
-            secure.remove_coach_role(engine, role.role)
+        for role in coach_roles.list_coach_roles(engine):
+            coach_roles.remove_coach_role(engine, role.role)
         secure.remove(engine)
 
 
@@ -403,7 +403,7 @@ def test_secure_remove_takes_everything_off_and_keeps_the_roles(
             ).scalar_one()
             == 0
         )
-    assert len(secure.list_coach_roles(engine)) == 2
+    assert len(coach_roles.list_coach_roles(engine)) == 2
     with psycopg.connect(secured.mine_url) as conn, pytest.raises(REFUSED):
         conn.execute("SELECT count(*) FROM exercise_media")
     secure.install(engine)
@@ -448,8 +448,8 @@ def test_coach_role_commands(
                 == 0
             )
     finally:
-        for left in secure.list_coach_roles(engine):
-            secure.remove_coach_role(engine, left.role)
+        for left in coach_roles.list_coach_roles(engine):
+            coach_roles.remove_coach_role(engine, left.role)
         secure.remove(engine)
 
 
@@ -470,12 +470,12 @@ def test_coach_role_add_to_the_keyring(
         args = ["db", "coach-role", "add", world.mine.email, "--keyring", "--database-url", db_url]
         assert cli.main(args) == cli.EXIT_FAILED
         assert "No role was created" in capsys.readouterr().err
-        assert secure.list_coach_roles(engine) == []
+        assert coach_roles.list_coach_roles(engine) == []
 
         keyring.set_keyring(MemoryKeyring())
         assert cli.main(args) == cli.EXIT_OK
         out = capsys.readouterr().out
-        role = secure.list_coach_roles(engine)[0].role
+        role = coach_roles.list_coach_roles(engine)[0].role
         assert f"created the role {role}" in out
         url = out.split("connect with: gbf-desktop --database-url ", 1)[1].strip()
         target, password = parse_url(url)
@@ -490,6 +490,6 @@ def test_coach_role_add_to_the_keyring(
             assert conn.execute("SELECT gbf_desktop.me()").fetchone() == (world.mine.coach,)
     finally:
         keyring.set_keyring(previous)
-        for left in secure.list_coach_roles(engine):
-            secure.remove_coach_role(engine, left.role)
+        for left in coach_roles.list_coach_roles(engine):
+            coach_roles.remove_coach_role(engine, left.role)
         secure.remove(engine)
