@@ -270,8 +270,9 @@ _STATEMENTS = [
     ) AS body
     """,
     """
-    INSERT INTO gbf_desktop.clip_reviews (id, "mediaId", "reviewerId", comment)
-    SELECT pg_temp.gid('review/' || em.id), em.id, u."coachId", 'Looks solid.'
+    INSERT INTO gbf_desktop.clip_reviews (id, "mediaId", "reviewerId", comment, "createdAt")
+    SELECT pg_temp.gid('review/' || em.id), em.id, u."coachId", 'Looks solid.',
+           em."createdAt" + interval '1 day'
     FROM exercise_media em
     JOIN session_progress sp ON sp.id = em."progressId"
     JOIN users u ON u.id = sp."studentId"

@@ -141,9 +141,12 @@ class SqlReviewRepository:
             for row in self._session.execute(stmt).all()
         ]
 
-    def logged_sessions(self, student_id: str) -> Sequence[LoggedSession]:
+    def logged_sessions(self, coach_id: str, student_id: str) -> Sequence[LoggedSession]:
+        """The student's rows, whole: through the coach's indexed path (`coach_scope`)."""
         sp = m.SessionProgress
-        stmt = select(
+        stmt = coach_progress(
+            coach_id,
+            [student_id],
             sp.id,
             sp.session_id,
             sp.student_id,
@@ -153,7 +156,7 @@ class SqlReviewRepository:
             sp.videos,
             sp.saved_at,
             sp.updated_at,
-        ).where(sp.student_id == student_id)
+        )
         return [
             LoggedSession(
                 id=row[0],
@@ -170,22 +173,23 @@ class SqlReviewRepository:
         ]
 
     def clips(self, student_id: str, reviewer_id: str) -> Sequence[ClipMeta]:
-        """The student's clips, newest first, with `reviewer_id`'s review where there is one."""
-        em, sp, cr = m.ExerciseMedia, m.SessionProgress, ClipReview
+        """The student's clips, newest first, with `reviewer_id`'s review where there is one;
+        found through the reviewing coach's path to the student's rows (`coach_rows`)."""
+        em, cr = m.ExerciseMedia, ClipReview
+        logged = coach_rows(reviewer_id, [student_id])
         stmt = (
             select(
                 em.id,
                 em.progress_id,
-                sp.session_id,
+                logged.c.session_id,
                 em.mime_type,
                 em.size,
                 em.created_at,
                 cr.created_at,
                 cr.comment,
             )
-            .join(sp, sp.id == em.progress_id)
+            .join(logged, logged.c.id == em.progress_id)
             .outerjoin(cr, and_(cr.media_id == em.id, cr.reviewer_id == reviewer_id))
-            .where(sp.student_id == student_id)
             .order_by(em.created_at.desc(), em.id)
         )
         return [ClipMeta(*row) for row in self._session.execute(stmt).all()]

@@ -78,7 +78,7 @@ class ReviewReads(Protocol):
 
     def planned_exercises(self, student_id: str) -> Sequence[PlannedExercise]: ...
 
-    def logged_sessions(self, student_id: str) -> Sequence[LoggedSession]: ...
+    def logged_sessions(self, coach_id: str, student_id: str) -> Sequence[LoggedSession]: ...
 
     def clips(self, student_id: str, reviewer_id: str) -> Sequence[ClipMeta]: ...
 
@@ -534,7 +534,7 @@ def load_student_progress(
             raise _not_your_student()
         rows = uow.review.timeline(student_id)
         planned = uow.review.planned_exercises(student_id)
-        logged = uow.review.logged_sessions(student_id)
+        logged = uow.review.logged_sessions(coach_id, student_id)
         clips = uow.review.clips(student_id, coach_id)
     day = today or local_today()
     logs = {log.session_id: log for log in logged}

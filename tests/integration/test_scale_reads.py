@@ -96,6 +96,12 @@ def test_a_coachs_pages_are_the_same_on_the_platform_as_alone(
             on_platform = page(_backend(platform), coach)
             by_itself = page(_backend(alone), coach)
             assert on_platform == by_itself, name
+        # A student's whole progress page too (read through the same path).
+        for number in (1, SHAPE.students):
+            student = student_id(COACH, number)
+            assert _backend(platform).student_progress(coach, student) == _backend(
+                alone
+            ).student_progress(coach, student)
         # Not vacuous: the pages hold the coach's students, sessions and clips.
         students = _backend(platform).students(coach)
         assert len(students) == SHAPE.students
