@@ -305,3 +305,19 @@ def write_csv(analysis: BarPathAnalysis, out: TextIO) -> int:
             ]
         )
     return len(analysis.samples)
+
+
+def bar_speed_note(analysis: BarPathAnalysis) -> str | None:
+    """The line offered to the session's log: the best rep's bar speed, for the notes the web
+    shows (its results have no bar-speed field of their own). None without a rep."""
+    best = analysis.best_rep
+    if best is None:
+        return None
+    text = (
+        f"Bar speed: best rep {best.mean_velocity_m_s:.2f} m/s mean, "
+        f"{best.peak_velocity_m_s:.2f} m/s peak (rep {best.number} of {len(analysis.reps)})"
+    )
+    loss = analysis.velocity_loss_pct
+    if loss is not None:
+        text += f"; velocity loss {loss:.0f} %"
+    return text + "."

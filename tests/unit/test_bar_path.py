@@ -117,3 +117,15 @@ def test_no_velocity_loss_for_fewer_than_two_reps() -> None:
 def test_turning_points_alternate() -> None:
     heights = [0, 5, 10, 6, 1, 0, 4, 9, 12, 11, 2]
     assert bp.turning_points(heights, 5) == [0, 2, 5, 8, 10]
+
+
+def test_the_bar_speed_offered_to_the_log() -> None:
+    moves = [(0.9, 120.0), (0.3, 0.0), (0.6, -120.0), (0.4, 0.0), (0.9, 120.0), (0.3, 0.0)]
+    analysis = bp.analyse(lift([*moves, (1.0, -120.0)]), 50.0)
+    best = analysis.reps[0]
+    note = bp.bar_speed_note(analysis)
+    assert note == (
+        f"Bar speed: best rep {best.mean_velocity_m_s:.2f} m/s mean, "
+        f"{best.peak_velocity_m_s:.2f} m/s peak (rep 1 of 2); velocity loss 40 %."
+    )
+    assert bp.bar_speed_note(bp.analyse([], 50.0)) is None

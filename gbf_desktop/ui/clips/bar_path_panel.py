@@ -273,6 +273,9 @@ class BarPathPanel(QWidget):
         self.table = self._build_table()
         self.csv_button = QPushButton("CSV…")
         self.csv_button.setEnabled(False)
+        self.log_button = QPushButton("Offer to the log…")
+        self.log_button.setToolTip("Add the best rep's bar speed to this session's log notes")
+        self.log_button.setEnabled(False)
         for widget in (
             self.mark_button,
             self.track_button,
@@ -321,6 +324,7 @@ class BarPathPanel(QWidget):
         layout.addWidget(self.chart, 1)
         layout.addWidget(self.table)
         bottom = QHBoxLayout()
+        bottom.addWidget(self.log_button)
         bottom.addStretch(1)
         bottom.addWidget(self.csv_button)
         layout.addLayout(bottom)
@@ -450,6 +454,7 @@ class BarPathPanel(QWidget):
                 self.table.setItem(r, c, item)
         self.status_label.setText(summary_text(analysis))
         self.csv_button.setEnabled(True)
+        self.log_button.setEnabled(bool(analysis.reps))
         self.view.update()
 
     @Slot(object)

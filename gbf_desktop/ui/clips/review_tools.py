@@ -18,6 +18,7 @@ from PySide6.QtCore import QObject, Qt, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QLabel, QMenu, QProgressBar, QToolButton, QWidget
 
+from gbf_desktop.domain import bar_path
 from gbf_desktop.domain.drawings import Drawing
 from gbf_desktop.errors import KnownError
 from gbf_desktop.services.annotations import ClipAnnotations
@@ -25,10 +26,12 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.services.media import StoredClip
+from gbf_desktop.services.review import StudentProgress
 from gbf_desktop.ui.clips.bar_path_panel import BarPathPanel
 from gbf_desktop.ui.clips.burn_in import burn_in_job
 from gbf_desktop.ui.clips.drawing_editor import TOOLS, DrawingBar, DrawingEditor
 from gbf_desktop.ui.clips.drawing_paint import still_with_drawings
+from gbf_desktop.ui.students.log_session_dialog import LogSessionDialog
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, store_job
 
@@ -45,6 +48,7 @@ class ReviewTools(QObject):
     still_exported = Signal(object)  # Path
     burned = Signal(object)  # ReadyClip written to a file, or StoredClip on the session
     failed = Signal(str)
+    log_offered = Signal(object)  # the session's log dialog, opened with the bar speed
 
     def __init__(
         self,
@@ -88,6 +92,7 @@ class ReviewTools(QObject):
         self.save_label.setObjectName("mutedLabel")
         self.bar.layout().addWidget(self.save_label)  # type: ignore[union-attr]
         self.clip: Path | None = None
+        self.log_dialog: LogSessionDialog | None = None
         self._saving = 0
         self._burn_task: Task | None = None
         self._shortcuts()
@@ -119,6 +124,7 @@ class ReviewTools(QObject):
         self.panel.seek_requested.connect(self._on_panel_seek_requested)
         self.panel.result_ready.connect(self._on_panel_result_ready)
         self.panel.marking_changed.connect(self._on_panel_marking_changed)
+        self.panel.log_button.clicked.connect(self.offer_to_log)
         self.still_button.clicked.connect(self._on_still_button_clicked)
         self.burn_to_session_action.triggered.connect(self.burn_to_session)
         self.burn_to_file_action.triggered.connect(self._on_burn_to_file_action_triggered)
@@ -187,6 +193,42 @@ class ReviewTools(QObject):
     @Slot(bool)
     def _on_panel_marking_changed(self, marking: bool) -> None:
         self.editor.enabled = not marking
+
+    # --- the bar speed, offered to the session's log ----------------------------------------------
+
+    @Slot()
+    def offer_to_log(self) -> Task | None:
+        """Open the session's log for the student with the best rep's bar speed in its notes;
+        the coach reads it and saves (or not) as for any log."""
+        if self.panel.analysis is None or bar_path.bar_speed_note(self.panel.analysis) is None:
+            return None
+        task = self._runner.read(
+            self._backend.student_progress, self._coach.id, self.row.student_id
+        )
+        task.succeeded.connect(self._on_progress_task_succeeded)
+        task.failed.connect(self._on_task_failed)
+        return task
+
+    @Slot(object)
+    def _on_progress_task_succeeded(self, progress: StudentProgress) -> None:
+        analysis = self.panel.analysis
+        note = bar_path.bar_speed_note(analysis) if analysis is not None else None
+        if note is None:
+            return
+        dialog = LogSessionDialog(
+            self._backend,
+            self._runner,
+            self._coach,
+            progress,
+            self.row.session_id,
+            parent=self.window,
+        )
+        notes = dialog.notes_edit.toPlainText().rstrip()
+        dialog.notes_edit.setPlainText(f"{notes}\n{note}" if notes else note)
+        self.log_dialog = dialog
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.log_offered.emit(dialog)
 
     # --- exports --------------------------------------------------------------------------------
 

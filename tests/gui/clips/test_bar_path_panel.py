@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 import shiboken6
 from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QDialog
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine
 
@@ -68,7 +69,9 @@ def open_window(
 
     def open_(scene: LiftScene) -> PlayerWindow:
         if id(scene) not in stored:
-            stored[id(scene)] = store_clip(seed, engine, backend, clips_by_scene[id(scene)])
+            coach, row = store_clip(seed, engine, backend, clips_by_scene[id(scene)])
+            seed.assign("Strength base", row.student_id, coach.id)
+            stored[id(scene)] = coach, row
         coach, row = stored[id(scene)]
         window = PlayerWindow(backend, runner, coach, row)
         window.resize(1366, 768)
@@ -144,6 +147,19 @@ def test_mark_track_read_seek_export_and_see_it_again(
         lambda: backend.clip_annotations(coach.id, row.media_id).bar_path is not None,
         timeout=10_000,
     )
+    # The best rep's bar speed is offered to the session's log, in its notes.
+    with qtbot.waitSignal(window.review.log_offered, timeout=10_000) as offered:
+        qtbot.mouseClick(panel.log_button, Qt.MouseButton.LeftButton)
+    dialog = offered.args[0]
+    assert dialog.isVisible()
+    notes = dialog.notes_edit.toPlainText()
+    assert notes.endswith(
+        "(rep 1 of 2); velocity loss " + panel.status_label.text().split()[-2] + " %."
+    )
+    assert "Bar speed: best rep " in notes
+    assert dialog.has_typed_data  # offered, not saved: the coach decides
+    QDialog.reject(dialog)  # closed without its "discard?" question
+
     # A 35 cm plate: the same path, measured again: 45/35 more centimetres per pixel.
     panel.plate_spin.setValue(35.0)
     assert panel.table.item(0, 1).text() == "41 cm"
