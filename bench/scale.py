@@ -4,11 +4,13 @@ Builds, in plain SQL (`tests.scale_platform`), a platform of 50 coaches x 30 stu
 logs (about 200,000 `session_progress` rows), 2,000 clips and 3,200 global exercises, and beside
 it a database holding one of those coaches alone (the same rows, and the global library). For
 that coach it times the five loads the pages make through the `Backend` the UI calls: the
-dashboard, the students page, the clips page, the attach dialog and the exercise library. Beside
-each, the very SQL the service sent (captured with a `before_cursor_execute` listener) is run with
-plain psycopg, fetching every row: the gap is what the Python side costs. `--outsized` adds a
-15 MB progress row to one of the coach's students and a 10 MB global exercise, to show that a
-listing that does not show them does not pay for them.
+dashboard, the students page, the clips page, the attach dialog and the exercise library, and
+one student's progress page. Beside each, the very SQL the service sent (captured with a
+`before_cursor_execute` listener) is run with plain psycopg, fetching every row: the gap is what
+the Python side costs. The two databases are timed interleaved (the load of a shared machine
+drifts), and the Python side's CPU time is shown too. `--outsized` adds a 15 MB progress row to
+one of the coach's students (the one whose progress page is timed) and a 10 MB global exercise,
+to show that a listing that does not show them does not pay for them.
 
 Without --database-url an embedded PostgreSQL is started in a temporary folder; with one, the
 URL's role must be allowed to create databases. `--keep` keeps both databases (and prints their
@@ -53,6 +55,8 @@ PAGES: dict[str, Callable[[Backend, str], object]] = {
     "clips page": lambda b, c: b.clip_library(c),
     "attach dialog": lambda b, c: b.attach_choices(c),
     "library load": lambda b, c: b.library(c),
+    # Not a listing: one student's whole year, JSON and all (the page that shows it).
+    "progress page": lambda b, c: b.student_progress(c, student_id(COACH, 1)),
 }
 
 
