@@ -112,10 +112,12 @@ def test_a_clean_exit_stops_the_server_and_its_watchdog(pgdata: Path) -> None:
     server.start()
     pid = server.server_pid
     assert pid is not None
+    # This server's watchdog: the suite's own test server has one too.
     watchdogs = [
         child
         for child in psutil.Process().children()
-        if "gbf_desktop.db.pg_watchdog" in " ".join(child.cmdline())
+        if "gbf_desktop.db.pg_watchdog" in (line := child.cmdline())
+        and str(pgdata.resolve()) in line
     ]
     assert len(watchdogs) == 1
 
