@@ -14,6 +14,8 @@ from gbf_desktop.domain.model import (
     ScheduledSession,
     UserRecord,
 )
+from gbf_desktop.domain.progress import tally
+from gbf_desktop.domain.review import QueuedClip, SessionState
 
 
 @dataclass
@@ -77,12 +79,42 @@ class FakeMedia:
         )
 
 
+class FakeReview:
+    """The listings' reads of progress: each row's stored status beside its entries' tally."""
+
+    def __init__(self, store: FakeStore) -> None:
+        self._store = store
+
+    def session_states(self, coach_id: str, student_ids: Sequence[str]) -> Sequence[SessionState]:
+        return [
+            SessionState(
+                student_id=p.student_id,
+                session_id=p.session_id,
+                status=p.status,
+                tally=tally(p.progress),
+                saved_at=p.updated_at,
+                updated_at=p.updated_at,
+            )
+            for p in self._store.progress
+            if p.student_id in student_ids
+        ]
+
+
+class FakeClipReviews:
+    """No clip waits for review (the dashboard's service tests are about sessions)."""
+
+    def queue(self, coach_id: str, limit: int | None = None) -> tuple[int, Sequence[QueuedClip]]:
+        return 0, ()
+
+
 class FakeUnitOfWork:
     def __init__(self, store: FakeStore) -> None:
         self.users = FakeUsers(store)
         self.programs = FakePrograms(store)
         self.progress = FakeProgress(store)
         self.media = FakeMedia(store)
+        self.review = FakeReview(store)
+        self.clip_reviews = FakeClipReviews()
         self.committed = False
 
     def __enter__(self) -> Self:

@@ -1,7 +1,7 @@
 """The coach's dashboard: where each student stands, and how much room their clips take.
 
-`load_coach_dashboard` (what the Backend serves) adds the students who need attention, the clips
-waiting for this coach's review and today's sessions; `load_dashboard` reads only the first part.
+`load_coach_dashboard` (what the Backend serves) reads it in one unit of work, with the students
+who need attention, the clips waiting for this coach's review and this week's sessions.
 """
 
 from __future__ import annotations
@@ -12,17 +12,15 @@ from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from typing import Protocol
 
-from gbf_desktop.domain.model import ClipStorage, ProgressRecord, ScheduledSession, UserRecord
-from gbf_desktop.domain.progress import NO_ENTRIES, session_is_complete, tally_is_complete
-from gbf_desktop.domain.review import QueuedClip, SessionStatus, session_status, tallied_status
+from gbf_desktop.domain.model import ClipStorage, ScheduledSession, UserRecord
+from gbf_desktop.domain.progress import NO_ENTRIES, tally_is_complete
+from gbf_desktop.domain.review import QueuedClip, SessionStatus, tallied_status
 from gbf_desktop.services.clip_reviews import ClipReviewStore
 from gbf_desktop.services.ports import (
     MediaRepository,
     ProgramRepository,
     ProgressRepository,
-    UnitOfWork,
     UnitOfWorkBase,
-    UnitOfWorkFactory,
     UserRepository,
 )
 from gbf_desktop.services.review import (
@@ -128,41 +126,6 @@ def _next_session(
     )
 
 
-@dataclass(frozen=True)
-class _Read:
-    students: list[UserRecord]
-    schedule: Sequence[ScheduledSession]
-    progress: Sequence[ProgressRecord]
-    clips: ClipStorage
-
-
-def _read(uow: UnitOfWork | CoachDashboardUnitOfWork, coach_id: str) -> _Read:
-    students = list(uow.users.students_of(coach_id))
-    ids = [s.id for s in students]
-    return _Read(
-        students=students,
-        schedule=uow.programs.scheduled_sessions(ids),
-        progress=uow.progress.for_students(ids),
-        clips=uow.media.storage_for_students(coach_id, ids),
-    )
-
-
-def load_dashboard(
-    uow_factory: UnitOfWorkFactory, coach_id: str, *, today: date | None = None
-) -> DashboardView:
-    with uow_factory() as uow:
-        read = _read(uow, coach_id)
-    return _view(read, today)
-
-
-def _view(read: _Read, today: date | None = None) -> DashboardView:
-    done: dict[str, set[str]] = defaultdict(set)
-    for row in read.progress:
-        if session_is_complete(row.status, row.progress):
-            done[row.student_id].add(row.session_id)
-    return _view_of(read.students, read.schedule, done, read.clips, today)
-
-
 def _view_of(
     students: Sequence[UserRecord],
     schedule: Sequence[ScheduledSession],
@@ -200,26 +163,10 @@ class CoachDashboardUnitOfWork(UnitOfWorkBase, Protocol):
     def clip_reviews(self) -> ClipReviewStore: ...
 
 
-def today_sessions(read: _Read, today: date) -> tuple[TodaySession, ...]:
-    """Sessions dated `today` for the coach's students, by student then program order."""
-    return sessions_between(read, today, today)
-
-
 def week_of(day: date) -> tuple[date, date]:
     """Monday and Sunday of the week `day` falls in."""
     monday = day - timedelta(days=day.weekday())
     return monday, monday + timedelta(days=6)
-
-
-def sessions_between(read: _Read, first: date, last: date) -> tuple[TodaySession, ...]:
-    """Sessions dated from `first` to `last` (included), by day, then student, then program."""
-    logs = {(p.student_id, p.session_id): p for p in read.progress}
-
-    def status(key: tuple[str, str]) -> SessionStatus:
-        log = logs.get(key)
-        return session_status(log.status if log else None, log.progress if log else None)
-
-    return _sessions_between(read.students, read.schedule, first, last, status)
 
 
 def _sessions_between(

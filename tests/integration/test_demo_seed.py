@@ -25,7 +25,7 @@ from gbf_desktop.demo import (
     seed,
 )
 from gbf_desktop.services.auth import hash_password, sign_in
-from gbf_desktop.services.dashboard import load_dashboard
+from gbf_desktop.services.dashboard import load_coach_dashboard
 
 pytestmark = pytest.mark.db
 
@@ -285,7 +285,7 @@ def test_the_demo_coach_signs_in_and_sees_a_student_due_in_week_nine(engine: Eng
     user = sign_in(make_uow, DEMO_COACH_EMAIL, DEMO_COACH_PASSWORD)
     assert user.role == "coach"
 
-    view = load_dashboard(make_uow, user.id)
+    view = load_coach_dashboard(make_uow, user.id, today=TODAY)
     assert len(view.students) == 6
     weeks = {row.student_name: row.week_number for row in view.students}
     # Camille logs every session: her next one opens week 9, the current week.

@@ -11,13 +11,7 @@ import pytest
 from gbf_desktop.domain.model import Credentials, ProgressRecord, ScheduledSession, UserRecord
 from gbf_desktop.errors import AuthError
 from gbf_desktop.services.auth import hash_password, sign_in
-from gbf_desktop.services.dashboard import (
-    _read,
-    load_dashboard,
-    sessions_between,
-    today_sessions,
-    week_of,
-)
+from gbf_desktop.services.dashboard import load_coach_dashboard, week_of
 from tests.fakes import FakeStore, FakeUnitOfWork
 
 # Cost 4 keeps the unit tests quick; the cost-10 platform format is checked separately.
@@ -115,7 +109,7 @@ def test_dashboard_next_session_uses_logged_exercises_not_the_stored_status() ->
     store.progress.append(_progress("bob", "s0", "completed", ["completed", "in_progress"]))
     store.clip_sizes = {"ann": [1_000, 5_000], "bob": [2_000], "stranger": [9_999_999]}
 
-    view = load_dashboard(lambda: FakeUnitOfWork(store), "coach")
+    view = load_coach_dashboard(lambda: FakeUnitOfWork(store), "coach")
 
     rows = {r.student_id: r for r in view.students}
     assert rows["ann"].session_title == "Session s1"
@@ -130,7 +124,7 @@ def test_dashboard_student_who_finished_everything() -> None:
     store.coach_of["ann"] = "coach"
     store.schedule = [_session("ann", "s0", 0)]
     store.progress = [_progress("ann", "s0", "partial", ["completed"])]
-    (row,) = load_dashboard(lambda: FakeUnitOfWork(store), "coach").students
+    (row,) = load_coach_dashboard(lambda: FakeUnitOfWork(store), "coach").students
     assert row.state == "all sessions complete"
     assert row.program_title is None
 
@@ -147,7 +141,7 @@ def test_sessions_done_counts_the_next_sessions_program_only_and_old_dates_are_o
     store.progress = [_progress("ann", f"a{i}", "completed", ["completed"]) for i in range(3)]
     store.progress.append(_progress("ann", "b0", "completed", ["completed"]))
 
-    (row,) = load_dashboard(
+    (row,) = load_coach_dashboard(
         lambda: FakeUnitOfWork(store), "coach", today=date(2026, 1, 24)
     ).students
 
@@ -156,7 +150,7 @@ def test_sessions_done_counts_the_next_sessions_program_only_and_old_dates_are_o
     # b1 was due on 3 January: three weeks before the 24th.
     assert row.overdue
     assert row.overdue_days == 21
-    (on_time,) = load_dashboard(
+    (on_time,) = load_coach_dashboard(
         lambda: FakeUnitOfWork(store), "coach", today=date(2026, 1, 3)
     ).students
     assert not on_time.overdue
@@ -167,13 +161,12 @@ def test_this_week_lists_the_sessions_dated_monday_to_sunday() -> None:
     store.coach_of["ann"] = "coach"
     # Dated 1, 3, 5, 7, 9 January 2026 (a Thursday first).
     store.schedule = [_session("ann", f"s{i}", i) for i in range(5)]
-    read = _read(FakeUnitOfWork(store), "coach")
+    view = load_coach_dashboard(lambda: FakeUnitOfWork(store), "coach", today=date(2026, 1, 7))
 
     assert week_of(date(2026, 1, 7)) == (date(2026, 1, 5), date(2026, 1, 11))
-    week = sessions_between(read, *week_of(date(2026, 1, 7)))
-    assert [(s.session_id, s.session_date) for s in week] == [
+    assert [(s.session_id, s.session_date) for s in view.week_sessions] == [
         ("s2", date(2026, 1, 5)),
         ("s3", date(2026, 1, 7)),
         ("s4", date(2026, 1, 9)),
     ]
-    assert [s.session_id for s in today_sessions(read, date(2026, 1, 7))] == ["s3"]
+    assert [s.session_id for s in view.today_sessions] == ["s3"]
