@@ -160,7 +160,11 @@ class BarPathChart(QWidget):
         analysis = self.analysis
         if analysis is None or not analysis.samples:
             painter.setPen(QColor("#6b7785"))
-            painter.drawText(plot, Qt.AlignmentFlag.AlignCenter, "Track the plate to see its path")
+            painter.drawText(
+                plot,
+                int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap),
+                "Track the plate to see its height and speed",
+            )
             return
         times = [s.t_s for s in analysis.samples]
         top_h = max(10.0, max(analysis.heights_cm) * 1.1)

@@ -20,7 +20,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.workers.tasks import TaskRunner
-from tests.gui.clips.test_drawings import at, move
+from tests.gui.clips.test_drawings import at, move, screenshot_dir
 from tests.gui.clips.test_player import store_clip
 from tests.gui.conftest import Seed
 from tests.synthetic_lift import LiftScene, RepPlan, render_clip
@@ -133,7 +133,7 @@ def test_mark_track_read_seek_export_and_see_it_again(
     target_x = round(chart.x_of(3.0))
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(target_x, 60))
     qtbot.waitUntil(lambda: abs(player.position - 3000) <= 60)
-    window.grab().save("/tmp/i13_bar_path.png")
+    window.grab().save(str(screenshot_dir(tmp_path) / "player_bar_path.png"))
 
     rows = panel.export_csv(tmp_path / "path.csv")
     with (tmp_path / "path.csv").open(encoding="utf-8") as handle:

@@ -5,6 +5,7 @@ each clip makes them meet."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 import shiboken6
@@ -20,7 +21,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.onion import alignment_offset_ms
 from gbf_desktop.workers.tasks import TaskRunner
-from tests.gui.clips.test_drawings import near
+from tests.gui.clips.test_drawings import near, screenshot_dir
 from tests.gui.conftest import Seed, SessionSpec
 from tests.synthetic_lift import LiftScene, RepPlan, render_clip
 
@@ -129,7 +130,9 @@ def test_each_clip_shows_its_drawings_side_by_side_and_overlaid(
     )
 
 
-def test_a_chosen_frame_in_each_clip_makes_them_meet(qtbot: QtBot, window: CompareWindow) -> None:
+def test_a_chosen_frame_in_each_clip_makes_them_meet(
+    qtbot: QtBot, window: CompareWindow, tmp_path: Path
+) -> None:
     assert alignment_offset_ms(1000, 1500) == 500
     window.set_overlaid(True)
     # The left clip's lift starts descending at 0.4 s, the right one's at 0.9 s: a coach picks
@@ -155,4 +158,4 @@ def test_a_chosen_frame_in_each_clip_makes_them_meet(qtbot: QtBot, window: Compa
     hub = shot.pixelColor(round(rect.x() + x * scale), round(rect.y() + y * scale))
     assert hub.lightness() > 200  # the sleeve's bright end, at the left clip's plate centre
     window.opacity_slider.setValue(50)
-    window.grab().save("/tmp/i13_onion.png")
+    window.grab().save(str(screenshot_dir(tmp_path) / "compare_overlaid.png"))

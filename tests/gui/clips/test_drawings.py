@@ -5,6 +5,7 @@ hand-computed values; select, move, delete, undo and redo by the keyboard."""
 from __future__ import annotations
 
 import math
+import os
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -66,6 +67,13 @@ def stored(
 
 
 Opener = Callable[[], PlayerWindow]
+
+
+def screenshot_dir(tmp_path: Path) -> Path:
+    """Where screenshots go to be looked at: $GBF_SCREENSHOT_DIR, or the test's own folder."""
+    folder = Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
 
 
 @pytest.fixture
@@ -192,7 +200,11 @@ PROBES = [  # (picture point on the drawing, colour)
 
 
 def test_every_tool_draws_stores_and_comes_back_after_a_restart(
-    qtbot: QtBot, open_window: Opener, backend: Backend, stored: tuple[SignedInUser, ClipRow]
+    qtbot: QtBot,
+    open_window: Opener,
+    backend: Backend,
+    stored: tuple[SignedInUser, ClipRow],
+    tmp_path: Path,
 ) -> None:
     window = open_window()
     draw_everything(qtbot, window)
@@ -231,7 +243,7 @@ def test_every_tool_draws_stores_and_comes_back_after_a_restart(
     again.player.seek(500)
     qtbot.waitUntil(lambda: again.player.view.frame_start_us >= 400_000)
     shot = again.player.view.grab().toImage()
-    again.grab().save("/tmp/i13_drawings_window.png")
+    again.grab().save(str(screenshot_dir(tmp_path) / "player_drawings.png"))
     view_editor = again.review.editor
     for (x, y), colour in PROBES:
         p = view_editor.to_view((x, y))

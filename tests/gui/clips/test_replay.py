@@ -16,6 +16,7 @@ from gbf_desktop.ui.clips.recorder import RecorderDialog
 from gbf_desktop.video.camera import CameraSource, TestPatternCamera
 from gbf_desktop.workers.tasks import TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, clip_facts
+from tests.gui.clips.test_drawings import screenshot_dir
 from tests.integration.test_delay_replay import FakeClock
 
 pytestmark = [pytest.mark.gui, pytest.mark.db, pytest.mark.ffmpeg]
@@ -56,8 +57,7 @@ def test_delay_mode_shows_every_picture_late_and_keeps_the_last_15_s(
     assert update.delay_s == 3
     assert update.dropped == 0
     assert "memory" in replay.counts_label.text()
-    replay.grab().save(str(tmp_path / "replay.png"))
-    replay.grab().save("/tmp/i13_replay.png")
+    replay.grab().save(str(screenshot_dir(tmp_path) / "replay.png"))
 
     with qtbot.waitSignal(replay.kept, timeout=60_000) as kept:
         qtbot.mouseClick(replay.keep_button, LEFT)
