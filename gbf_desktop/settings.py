@@ -7,6 +7,7 @@ options. Nothing is read at import time: `Settings.load()` is called by the comp
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -102,7 +103,9 @@ class Settings:
                 f"not {self.database_url[:12]!r}….",
                 hint="Example: postgresql://coach:secret@db.example.org:5432/gobeyondfit",
             )
-        if self.ffmpeg_path is not None and not Path(self.ffmpeg_path).is_file():
+        # A path, or a program name found on PATH (GBF_FFMPEG=ffmpeg for the system's).
+        ffmpeg = self.ffmpeg_path
+        if ffmpeg is not None and not Path(ffmpeg).is_file() and shutil.which(ffmpeg) is None:
             raise ConfigError(
                 f"The configured ffmpeg {self.ffmpeg_path!r} does not exist.",
                 hint="Unset GBF_FFMPEG to use the bundled ffmpeg, or point it at an ffmpeg binary.",

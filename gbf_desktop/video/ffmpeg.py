@@ -31,6 +31,7 @@ import ctypes
 import os
 import queue
 import re
+import shutil
 import signal
 import subprocess
 import sys
@@ -124,23 +125,30 @@ class Progress:
 
 
 def find_ffmpeg(configured: str | None = None) -> str:
-    """The ffmpeg to run: the configured one (Settings.ffmpeg_path), else imageio-ffmpeg's."""
+    """The ffmpeg to run, as a full path: the configured one (Settings.ffmpeg_path), else
+    imageio-ffmpeg's own, else the system's on PATH (what a .deb that depends on ffmpeg has).
+
+    A bare name (`GBF_FFMPEG=ffmpeg`, or imageio-ffmpeg's answer when it found the system's) is
+    looked up on PATH, so every caller gets a path it can check and pass on.
+    """
     if configured:
-        if not Path(configured).is_file():
+        resolved = configured if Path(configured).is_file() else shutil.which(configured)
+        if resolved is None:
             raise MediaError(
                 f"The configured ffmpeg {configured!r} does not exist.",
                 hint="Unset GBF_FFMPEG to use the bundled ffmpeg, or point it at an ffmpeg binary.",
             )
-        return configured
+        return resolved
     try:
         import imageio_ffmpeg  # noqa: PLC0415 (its lookup touches the disk; only when needed)
 
-        return str(imageio_ffmpeg.get_ffmpeg_exe())
+        found = str(imageio_ffmpeg.get_ffmpeg_exe())
     except (ImportError, RuntimeError) as err:
         raise MediaError(
             "No ffmpeg was found, so videos cannot be recorded or imported.",
             hint="Reinstall GoBeyondFit Desktop, or set GBF_FFMPEG to an ffmpeg binary.",
         ) from err
+    return found if Path(found).is_file() else shutil.which(found) or found
 
 
 def _number(text: str | None) -> float | None:

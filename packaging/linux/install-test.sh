@@ -6,11 +6,12 @@
 set -euo pipefail
 deb=$(readlink -f "$1")
 export DEBIAN_FRONTEND=noninteractive
-marker=$(mktemp /tmp/gbf-install-marker.XXXXXX)
 data=$(mktemp -d /tmp/gbf-installed-data.XXXXXX)
-trap 'rm -rf "$data" "$marker"' EXIT
-
 apt-get install -y -qq --no-install-recommends "$deb" >/dev/null
+# From here on, anything written outside the data folder is the app's doing (the packages apt
+# brought for Depends are the system's, and stay).
+marker=$(mktemp /tmp/gbf-install-marker.XXXXXX)
+trap 'rm -rf "$data" "$marker" "$marker.files"' EXIT
 dpkg -L gbf-desktop > "$marker.files"
 command -v gbf-desktop >/dev/null || { echo "FAIL: gbf-desktop is not on PATH" >&2; exit 1; }
 test -f /usr/share/applications/gbf-desktop.desktop
@@ -29,7 +30,8 @@ while read -r path; do
   if [ -e "$path" ] && [ ! -d "$path" ]; then left+=("$path"); fi
 done < "$marker.files"
 [ ! -e /opt/gbf-desktop ] || left+=(/opt/gbf-desktop)
-# Anything else the run wrote outside its data folder, the package manager's own books aside.
+# Anything else the run (or the removal) wrote outside its data folder, the package manager's
+# own books aside.
 while read -r path; do left+=("$path"); done < <(
   find /opt /usr /etc /var/lib /var/tmp -xdev -newer "$marker" -not -type d 2>/dev/null \
     | grep -vE '^/var/lib/(dpkg|apt|ucf)/|^/etc/ld.so.cache$|^/usr/share/(applications|icons/hicolor)/.*cache|^/usr/share/mime/' || true)

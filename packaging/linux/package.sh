@@ -47,11 +47,15 @@ deb=$out/gbf-desktop_${version}_${arch}.deb
 dpkg-deb --root-owner-group -Zxz -z6 --threads-max="$(nproc)" --build "$pkg" "$deb" >/dev/null 2>&1 \
   || dpkg-deb --root-owner-group -Zxz -z6 --build "$pkg" "$deb" >/dev/null
 
-# --- portable tar.xz
-tarball=$out/gbf-desktop-${version}-linux-${arch}.tar.xz
-tar -C "$(dirname "$bundle")" -cf - "$(basename "$bundle")" | xz -T0 -6 > "$tarball"
-
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
-unpacked=$(du -sb "$bundle" | cut -f1)
-echo "sizes: unpacked bundle $(mb "$unpacked"); $(basename "$deb") $(mb "$(stat -c %s "$deb")");" \
-  "$(basename "$tarball") $(mb "$(stat -c %s "$tarball")")"
+echo "sizes: $(basename "$deb") $(mb "$(stat -c %s "$deb")"), unpacked under /opt" \
+  "$(mb "$(du -sb "$pkg/opt/gbf-desktop" | cut -f1)")"
+
+# --- portable tar.xz (GBF_PACKAGES=deb leaves it out: CI checks the .deb, and xz over the whole
+# folder costs minutes)
+if [ "${GBF_PACKAGES:-deb tar}" != deb ]; then
+  tarball=$out/gbf-desktop-${version}-linux-${arch}.tar.xz
+  tar -C "$(dirname "$bundle")" -cf - "$(basename "$bundle")" | xz -T0 -6 > "$tarball"
+  echo "sizes: $(basename "$tarball") $(mb "$(stat -c %s "$tarball")"), unpacked" \
+    "$(mb "$(du -sb "$bundle" | cut -f1)")"
+fi

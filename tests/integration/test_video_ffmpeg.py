@@ -142,3 +142,19 @@ def test_an_older_ffmpeg_without_statistics_still_has_its_damage_counted() -> No
         log.add(line)
     assert log.decode_stats() == DecodeStats(packets=0, frames=0, errors=1, corrupt=1)
     assert not log.disk_full
+
+
+def test_a_bare_program_name_is_found_on_path_and_returned_as_a_path(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # What a .deb that depends on Debian's ffmpeg gives: no bundled binary, `ffmpeg` on PATH.
+    program = tmp_path / "bin" / "ffmpeg"
+    program.parent.mkdir()
+    program.write_text("#!/bin/sh\nexit 0\n")
+    program.chmod(0o755)
+    monkeypatch.setenv("PATH", str(program.parent))
+    assert find_ffmpeg("ffmpeg") == str(program)
+    # Passing the answer on (as the self-check and the encoders do) finds the same program.
+    assert find_ffmpeg(find_ffmpeg("ffmpeg")) == str(program)
+    with pytest.raises(MediaError, match="'no-such-ffmpeg' does not exist"):
+        find_ffmpeg("no-such-ffmpeg")
