@@ -61,6 +61,7 @@ from gbf_desktop.services.library import (
     LibraryEntry,
     Scope,
 )
+from gbf_desktop.ui.kit.prompts import discard_typed
 from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -403,6 +404,26 @@ class ExerciseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
+        self._typed_at_open = self._typed()
+
+    def _typed(self) -> tuple[object, ...]:
+        return (
+            self.name_edit.text(),
+            self.type_combo.currentIndex(),
+            self.description_edit.toPlainText(),
+            self.difficulty_combo.currentIndex(),
+            self.muscles_edit.text(),
+            self.instructions_edit.toPlainText(),
+            self.video_edit.text(),
+        )
+
+    def reject(self) -> None:
+        """Esc, Cancel and the close button ask first when something was typed."""
+        if self._typed() != self._typed_at_open and not discard_typed(
+            self, "Discard this exercise?", "What you typed is not saved. Discard it?"
+        ):
+            return
+        super().reject()
 
     def draft(self) -> ExerciseDraft:
         return ExerciseDraft(
