@@ -26,6 +26,10 @@ from gbf_desktop.workers.tasks import TaskRunner
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 PASSWORD = "correct horse battery staple"
+# How long a GUI test waits for the media pipeline (a seek, a decoded frame, playback reaching a
+# point): pytest-qt's 5 s default is easily outlasted by a seek or a pipeline start on a CI
+# machine shared by other jobs. The waits are on conditions, so a healthy run never sits it out.
+MEDIA_WAIT_MS = 20_000
 
 
 @pytest.fixture(autouse=True)

@@ -22,7 +22,7 @@ from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.clips.test_drawings import at, move, screenshot_dir
 from tests.gui.clips.test_player import store_clip
-from tests.gui.conftest import Seed
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed
 from tests.synthetic_lift import LiftScene, RepPlan, render_clip
 
 pytestmark = [
@@ -128,11 +128,11 @@ def test_mark_track_read_seek_export_and_see_it_again(
     # The chart's cursor follows the frame on screen; a click on the chart seeks there.
     player = window.player
     player.seek(2000)
-    qtbot.waitUntil(lambda: abs(panel.chart.cursor_s - 2.0) < 0.05)
+    qtbot.waitUntil(lambda: abs(panel.chart.cursor_s - 2.0) < 0.05, timeout=MEDIA_WAIT_MS)
     chart = panel.chart
     target_x = round(chart.x_of(3.0))
     qtbot.mouseClick(chart, Qt.MouseButton.LeftButton, pos=QPoint(target_x, 60))
-    qtbot.waitUntil(lambda: abs(player.position - 3000) <= 60)
+    qtbot.waitUntil(lambda: abs(player.position - 3000) <= 60, timeout=MEDIA_WAIT_MS)
     window.grab().save(str(screenshot_dir(tmp_path) / "player_bar_path.png"))
 
     rows = panel.export_csv(tmp_path / "path.csv")
@@ -193,12 +193,12 @@ def test_a_lost_plate_names_its_frame_and_is_marked_again_there(
 
     qtbot.mouseClick(panel.remark_button, Qt.MouseButton.LeftButton)
     lost_ms = round(panel.lost.time_s * 1000)
-    qtbot.waitUntil(lambda: abs(window.player.position - lost_ms) <= 60)
+    qtbot.waitUntil(lambda: abs(window.player.position - lost_ms) <= 60, timeout=MEDIA_WAIT_MS)
     assert panel.mark_button.isChecked()
     # The board still hides the plate there: the coach steps on to where it shows again.
     again = panel.lost.time_s + 1.0
     window.player.seek(round(again * 1000))
-    qtbot.waitUntil(lambda: abs(window.player.view.time_s - again) < 0.05)
+    qtbot.waitUntil(lambda: abs(window.player.view.time_s - again) < 0.05, timeout=MEDIA_WAIT_MS)
     t = window.player.view.time_s
     panel.mark_button.setChecked(False)
     mark_plate(qtbot, window, HIDDEN, t)

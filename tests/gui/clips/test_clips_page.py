@@ -24,7 +24,7 @@ from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.ui.kit.delegates import DETAIL_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
-from tests.gui.conftest import Seed
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed
 
 pytestmark = [
     pytest.mark.gui,
@@ -218,7 +218,8 @@ def test_enter_on_a_clip_opens_the_player_and_plays_it(qtbot: QtBot, page: Clips
     qtbot.waitUntil(lambda: window.player.duration > 0, timeout=15_000)
     window.player.play()
     qtbot.waitUntil(
-        lambda: window.player.position >= 500 and window.player.view.frames_received > 5
+        lambda: window.player.position >= 500 and window.player.view.frames_received > 5,
+        timeout=MEDIA_WAIT_MS,
     )
     assert window.player.view.frame_size.width() == 854
 
@@ -239,7 +240,10 @@ def test_two_selected_clips_open_side_by_side_older_on_the_left(
     qtbot.waitUntil(lambda: window.ready, timeout=15_000)
     assert window.left_pane.row.created_at < window.right_pane.row.created_at
     window.play()
-    qtbot.waitUntil(lambda: window.left.position > 300 and window.right.view.frames_received > 3)
+    qtbot.waitUntil(
+        lambda: window.left.position > 300 and window.right.view.frames_received > 3,
+        timeout=MEDIA_WAIT_MS,
+    )
 
 
 def test_delete_from_the_page_confirms_then_the_list_updates(

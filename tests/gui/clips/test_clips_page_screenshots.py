@@ -19,6 +19,7 @@ from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.ui.clips.clips_page import ClipsState
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
+from tests.gui.conftest import MEDIA_WAIT_MS
 
 pytestmark = [
     pytest.mark.gui,
@@ -96,7 +97,9 @@ def test_clips_page_player_and_compare_screenshots(
     compare.play()
     qtbot.waitUntil(lambda: compare.left.position >= 900, timeout=10_000)
     compare.pause()
-    qtbot.waitUntil(lambda: compare.right.position == compare.left.position + 250)
-    qtbot.waitUntil(lambda: not compare.right.view.image.isNull())
+    qtbot.waitUntil(
+        lambda: compare.right.position == compare.left.position + 250, timeout=MEDIA_WAIT_MS
+    )
+    qtbot.waitUntil(lambda: not compare.right.view.image.isNull(), timeout=MEDIA_WAIT_MS)
     _save(compare, shots / "compare.png")
     compare.close()

@@ -17,7 +17,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.workers.tasks import TaskRunner
-from tests.gui.conftest import Seed, SessionSpec
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed, SessionSpec
 
 pytestmark = [
     pytest.mark.gui,
@@ -89,7 +89,7 @@ def test_space_plays_both_and_pauses_both_at_the_offset(
 ) -> None:
     window.set_offset(500)
     left, right = window.left, window.right
-    qtbot.waitUntil(lambda: right.position == 500)
+    qtbot.waitUntil(lambda: right.position == 500, timeout=MEDIA_WAIT_MS)
 
     qtbot.keyClick(window, Qt.Key.Key_Space)
     qtbot.waitUntil(lambda: left.position >= 1200, timeout=10_000)
@@ -101,26 +101,30 @@ def test_space_plays_both_and_pauses_both_at_the_offset(
     assert abs(right.position - (left.position + 500)) <= 2 * 1000 / 24 + 40
 
     qtbot.keyClick(window, Qt.Key.Key_Space)
-    qtbot.waitUntil(lambda: not left.is_playing and not right.is_playing)
-    qtbot.waitUntil(lambda: right.position == left.position + 500)
+    qtbot.waitUntil(lambda: not left.is_playing and not right.is_playing, timeout=MEDIA_WAIT_MS)
+    qtbot.waitUntil(lambda: right.position == left.position + 500, timeout=MEDIA_WAIT_MS)
 
 
 def test_seek_speed_and_frame_step_apply_to_both(qtbot: QtBot, window: CompareWindow) -> None:
     left, right = window.left, window.right
     window.set_offset(-250)
     window.seek(2000)
-    qtbot.waitUntil(lambda: left.position == 2000 and right.position == 1750)
+    qtbot.waitUntil(lambda: left.position == 2000 and right.position == 1750, timeout=MEDIA_WAIT_MS)
 
     window.speed_combo.setCurrentIndex(window.speed_combo.findData(0.5))
     assert left.rate == right.rate == 0.5
 
-    qtbot.waitUntil(lambda: left.view.frame_start_us > 0 and right.view.frame_start_us > 0)
+    qtbot.waitUntil(
+        lambda: left.view.frame_start_us > 0 and right.view.frame_start_us > 0,
+        timeout=MEDIA_WAIT_MS,
+    )
     left_before, right_before = left.view.frame_start_us, right.view.frame_start_us
     qtbot.keyClick(window, Qt.Key.Key_Right)
     qtbot.waitUntil(
         lambda: (
             left.view.frame_start_us != left_before and right.view.frame_start_us != right_before
-        )
+        ),
+        timeout=MEDIA_WAIT_MS,
     )
     assert left.view.frame_start_us - left_before == pytest.approx(FRAME_US, abs=2)
     assert right.view.frame_start_us - right_before == pytest.approx(FRAME_US, abs=2)
@@ -133,13 +137,13 @@ def test_the_right_clip_waits_until_the_offset_brings_it_in(
     # The right clip starts one second after the left one.
     window.set_offset(-1000)
     window.seek(0)
-    qtbot.waitUntil(lambda: right.position == 0)
+    qtbot.waitUntil(lambda: right.position == 0, timeout=MEDIA_WAIT_MS)
 
     window.play()
-    qtbot.waitUntil(lambda: left.position >= 500)
+    qtbot.waitUntil(lambda: left.position >= 500, timeout=MEDIA_WAIT_MS)
     assert not right.is_playing
     assert right.position == 0
     qtbot.waitUntil(lambda: right.is_playing and right.position > 200, timeout=10_000)
     window.pause()
-    qtbot.waitUntil(lambda: right.position == left.position - 1000)
+    qtbot.waitUntil(lambda: right.position == left.position - 1000, timeout=MEDIA_WAIT_MS)
     assert window.offset_frames_label.text() == "(-24.0 frames)"

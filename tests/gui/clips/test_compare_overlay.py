@@ -22,7 +22,7 @@ from gbf_desktop.ui.clips.compare import CompareWindow
 from gbf_desktop.ui.clips.onion import alignment_offset_ms
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.clips.test_drawings import near, screenshot_dir
-from tests.gui.conftest import Seed, SessionSpec
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed, SessionSpec
 from tests.synthetic_lift import LiftScene, RepPlan, render_clip
 
 pytestmark = [
@@ -103,7 +103,7 @@ def test_each_clip_shows_its_drawings_side_by_side_and_overlaid(
     qtbot: QtBot, window: CompareWindow
 ) -> None:
     window.seek(500)
-    qtbot.waitUntil(lambda: window.right.view.frame_start_us >= 400_000)
+    qtbot.waitUntil(lambda: window.right.view.frame_start_us >= 400_000, timeout=MEDIA_WAIT_MS)
     assert window.width() <= 1366
     assert probe(window, "left", 180, 60, "#ff3b30")
     assert not probe(window, "left", 180, 400, "#0a84ff")
@@ -138,16 +138,16 @@ def test_a_chosen_frame_in_each_clip_makes_them_meet(
     # The left clip's lift starts descending at 0.4 s, the right one's at 0.9 s: a coach picks
     # 1.0 s in the left clip and the same moment of the movement, 1.5 s, in the right one.
     window.seek(1000)
-    qtbot.waitUntil(lambda: abs(window.left.position - 1000) <= 42)
+    qtbot.waitUntil(lambda: abs(window.left.position - 1000) <= 42, timeout=MEDIA_WAIT_MS)
     qtbot.mouseClick(window.left_pane.align_button, Qt.MouseButton.LeftButton)
     window.seek(1500)
-    qtbot.waitUntil(lambda: abs(window.right.position - 1500) <= 42)
+    qtbot.waitUntil(lambda: abs(window.right.position - 1500) <= 42, timeout=MEDIA_WAIT_MS)
     qtbot.mouseClick(window.right_pane.align_button, Qt.MouseButton.LeftButton)
     assert window.offset_ms == 500
     assert window.left_pane.align_button.text() == "Aligned 0:01.00"
 
     window.seek(1200)
-    qtbot.waitUntil(lambda: abs(window.right.view.time_s - 1.7) < 0.05)
+    qtbot.waitUntil(lambda: abs(window.right.view.time_s - 1.7) < 0.05, timeout=MEDIA_WAIT_MS)
     # The plates coincide: where the left clip's plate is, the right clip's is too.
     x, y = EARLY.position(1.2)
     assert LATE.position(1.7)[1] == pytest.approx(y, abs=0.5)

@@ -30,7 +30,7 @@ from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.workers.tasks import TaskRunner
 from gbf_desktop.workers.video_jobs import clip_facts
 from tests.gui.clips.test_player import store_clip
-from tests.gui.conftest import Seed
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed
 from tests.synthetic_lift import LiftScene, RepPlan, render_clip
 
 pytestmark = [
@@ -241,7 +241,7 @@ def test_every_tool_draws_stores_and_comes_back_after_a_restart(
     again = open_window()
     assert again.review.editor.drawings == editor.drawings
     again.player.seek(500)
-    qtbot.waitUntil(lambda: again.player.view.frame_start_us >= 400_000)
+    qtbot.waitUntil(lambda: again.player.view.frame_start_us >= 400_000, timeout=MEDIA_WAIT_MS)
     shot = again.player.view.grab().toImage()
     again.grab().save(str(screenshot_dir(tmp_path) / "player_drawings.png"))
     view_editor = again.review.editor

@@ -19,7 +19,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.clips.player import PlayerWindow
 from gbf_desktop.workers.tasks import TaskRunner
-from tests.gui.conftest import Seed, SessionSpec
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed, SessionSpec
 
 pytestmark = [
     pytest.mark.gui,
@@ -162,16 +162,16 @@ def test_speed_changes_how_fast_the_clip_advances(qtbot: QtBot, window: PlayerWi
 def test_arrow_keys_step_one_frame(qtbot: QtBot, window: PlayerWindow) -> None:
     view = window.player.view
     window.player.seek(1000)
-    qtbot.waitUntil(lambda: view.frame_start_us >= 900_000)
+    qtbot.waitUntil(lambda: view.frame_start_us >= 900_000, timeout=MEDIA_WAIT_MS)
     start = view.frame_start_us
 
-    with qtbot.waitSignal(view.frame_received):
+    with qtbot.waitSignal(view.frame_received, timeout=MEDIA_WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_Right)
     assert view.frame_start_us - start == pytest.approx(FRAME_US, abs=2)
 
-    with qtbot.waitSignal(view.frame_received):
+    with qtbot.waitSignal(view.frame_received, timeout=MEDIA_WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_Left)
-    with qtbot.waitSignal(view.frame_received):
+    with qtbot.waitSignal(view.frame_received, timeout=MEDIA_WAIT_MS):
         qtbot.keyClick(window, Qt.Key.Key_Left)
     assert start - view.frame_start_us == pytest.approx(FRAME_US, abs=2)
     assert not window.player.is_playing
@@ -180,10 +180,10 @@ def test_arrow_keys_step_one_frame(qtbot: QtBot, window: PlayerWindow) -> None:
 def test_loop_plays_between_the_in_and_out_points(qtbot: QtBot, window: PlayerWindow) -> None:
     player = window.player
     player.seek(1000)
-    qtbot.waitUntil(lambda: player.position == 1000)
+    qtbot.waitUntil(lambda: player.position == 1000, timeout=MEDIA_WAIT_MS)
     qtbot.keyClick(window, Qt.Key.Key_I)
     player.seek(1600)
-    qtbot.waitUntil(lambda: player.position == 1600)
+    qtbot.waitUntil(lambda: player.position == 1600, timeout=MEDIA_WAIT_MS)
     qtbot.keyClick(window, Qt.Key.Key_O)
     assert (player.in_ms, player.out_ms) == (1000, 1600)
     assert "Loop 0:01.00 to 0:01.60" in player.loop_label.text()

@@ -23,7 +23,7 @@ from gbf_desktop.workers.tasks import TaskRunner
 from gbf_desktop.workers.video_jobs import clip_facts
 from tests import video_inputs
 from tests.gui.clips.test_player import LOAD_MS, store_clip
-from tests.gui.conftest import Seed
+from tests.gui.conftest import MEDIA_WAIT_MS, Seed
 
 pytestmark = [
     pytest.mark.gui,
@@ -71,7 +71,10 @@ def test_a_40_s_web_clip_plays(qtbot: QtBot, window: PlayerWindow) -> None:
     assert player.time_label.text().endswith("/ 0:40.00")
     player.seek(30_000)
     player.play()
-    qtbot.waitUntil(lambda: player.position >= 30_500 and player.view.frames_received >= 5)
+    qtbot.waitUntil(
+        lambda: player.position >= 30_500 and player.view.frames_received >= 5,
+        timeout=MEDIA_WAIT_MS,
+    )
     player.pause()
 
 
