@@ -392,9 +392,12 @@ class ProgramBuilderPage(QWidget):
         self.library_view.setDragEnabled(True)
         self.library_view.setDragDropMode(QAbstractItemView.DragDropMode.DragOnly)
         self.library_view.setShowGrid(False)
-        self.library_view.setWordWrap(False)
+        # Names wrap onto a second line rather than being cut ("Barbell Bench Pr…"): every row
+        # has room for two lines, so the 3,000-row library never measures each row.
+        self.library_view.setWordWrap(True)
+        self.library_view.setTextElideMode(Qt.TextElideMode.ElideNone)
         self.library_view.verticalHeader().hide()
-        self.library_view.verticalHeader().setDefaultSectionSize(30)
+        self.library_view.verticalHeader().setDefaultSectionSize(44)
         for column in (Column.STAR, Column.MUSCLES, Column.DIFFICULTY, Column.SCOPE):
             self.library_view.hideColumn(column)
         header = self.library_view.horizontalHeader()
@@ -433,6 +436,12 @@ class ProgramBuilderPage(QWidget):
         )
         self.tree.setUniformRowHeights(True)
         self.tree.setIndentation(18)
+        # A prescription cut to "Circuit 4 rounds …" hides the numbers that matter: the column
+        # sizes to its content and the tree scrolls sideways instead.
+        self.tree.setTextElideMode(Qt.TextElideMode.ElideNone)
+        self.tree.header().setStretchLastSection(False)
+        self.tree.header().setSectionResizeMode(0, QHeaderView.ResizeMode.ResizeToContents)
+        self.tree.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAsNeeded)
         panel = QWidget()
         layout = QVBoxLayout(panel)
         layout.setContentsMargins(6, 0, 6, 0)

@@ -13,11 +13,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QSize, Qt
 from pytestqt.qtbot import QtBot
+from sqlalchemy import Engine
 
 from gbf_desktop import demo
 from gbf_desktop.domain.program_edit import SessionDoc
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.app.main_window import Area, MainWindow
+from gbf_desktop.ui.library.library_page import Column
+from gbf_desktop.ui.programs.program_builder import ProgramBuilderPage
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
 
@@ -83,3 +86,49 @@ def test_builder_screenshot(
     # closes it rather than opening the unsaved-changes prompt over a window being deleted.
     page.editor.undo_stack.setClean()
     assert not page.editor.dirty
+
+
+def test_library_names_and_prescriptions_are_not_cut_at_1366x768(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, engine: Engine
+) -> None:
+    demo.seed(engine, make_clip=lambda seconds, n: b"x")
+    coach = backend.sign_in(demo.DEMO_COACH_EMAIL, demo.DEMO_COACH_PASSWORD)
+    page = ProgramBuilderPage(backend, runner, coach)
+    qtbot.addWidget(page)
+    page.resize(1366 - 190, 768 - 60)
+    page.show()
+    page.refresh()
+    qtbot.waitUntil(
+        lambda: (
+            not page.busy
+            and page.library.catalog is not None
+            and page.programs_model.rowCount() > 0
+        ),
+        timeout=10_000,
+    )
+    with qtbot.waitSignal(page.editor.opened, timeout=10_000):
+        page.open_program(page.programs_model.summary(0).id)
+    qtbot.waitUntil(lambda: not page.busy, timeout=10_000)
+    page.tree.expandAll()
+
+    view = page.library_view
+    metrics = view.fontMetrics()
+    for row in range(min(40, page.library_model.rowCount())):
+        index = page.library_model.index(row, Column.NAME)
+        rect = view.visualRect(index)
+        needed = metrics.boundingRect(
+            0, 0, rect.width() - 8, 10_000, int(Qt.TextFlag.TextWordWrap), index.data()
+        )
+        assert needed.height() <= rect.height(), f"{index.data()!r} is cut"
+    tree = page.tree
+    column = tree.columnWidth(0)
+    model = page.editor.model
+    stack = [model.index(r, 0) for r in range(model.rowCount())]
+    while stack:
+        index = stack.pop()
+        text = index.data()
+        depth, parent = 0, index.parent()
+        while parent.isValid():
+            depth, parent = depth + 1, parent.parent()
+        assert column >= metrics.horizontalAdvance(text) + tree.indentation() * depth, text
+        stack += [model.index(r, 0, index) for r in range(model.rowCount(index))]
