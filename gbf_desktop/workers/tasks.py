@@ -28,7 +28,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal, Slot
+from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, QTimer, Signal, Slot
 
 from gbf_desktop.errors import KnownError
 
@@ -112,25 +112,40 @@ class Task(QObject):
 
 
 class _Runnable(QRunnable):
-    def __init__(self, task: Task, fn: Callable[..., Any], args: tuple[Any, ...], kwargs: Any):
+    def __init__(
+        self,
+        task: Task,
+        fn: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: Any,
+        released: threading.Event,
+    ):
         super().__init__()
-        self._task = task
+        self._task: Task | None = task
         self._fn = fn
         self._args = args
         self._kwargs = kwargs
+        self._released = released
 
     def run(self) -> None:
-        outcome = self._execute()
-        self._task._worker_done.emit(outcome)
-
-    def _execute(self) -> _Outcome:
         task = self._task
+        assert task is not None
+        outcome = self._execute(task)
+        task._worker_done.emit(outcome)
+        # Let go of the handle here, then say so: the runner keeps its own reference until then,
+        # so the last reference to the Task (a QObject of the GUI thread) is never dropped, and
+        # the object never deleted, in this worker thread.
+        self._task = None
+        del task, outcome
+        self._released.set()
+
+    def _execute(self, task: Task) -> _Outcome:
         if task.cancel_requested:
             return _Outcome(_Kind.CANCELLED)
         try:
             result = self._fn(*self._args, **self._kwargs)
             if inspect.isgenerator(result):
-                return self._drive(result)
+                return self._drive(task, result)
             return _Outcome(_Kind.SUCCEEDED, result)
         except KnownError as err:
             return _Outcome(_Kind.FAILED, err)
@@ -139,8 +154,7 @@ class _Runnable(QRunnable):
             log.error("Task %r failed with a bug", task.name, exc_info=err)
             return _Outcome(_Kind.CRASHED, err)
 
-    def _drive(self, gen: Any) -> _Outcome:
-        task = self._task
+    def _drive(self, task: Task, gen: Any) -> _Outcome:
         while True:
             if task.cancel_requested:
                 gen.close()
@@ -167,8 +181,18 @@ class TaskRunner(QObject):
         self._write_pool = QThreadPool(self)
         self._write_pool.setMaxThreadCount(1)
         # Handles stay referenced until they report, so Python cannot collect a QObject that a
-        # worker thread is about to emit on.
-        self._active: set[Task] = set()
+        # worker thread is about to emit on. The event is set once the worker let go of it.
+        self._active: dict[Task, threading.Event] = {}
+        # Finished handles, let go of a turn of the event loop later. A Task is a QObject that
+        # Python owns: dropped inside its own `finished` (a page clearing `self._task`, the
+        # runner's bookkeeping), it would be deleted while Qt is still delivering that very
+        # signal's queued event to it, and Qt then reads freed memory (a segfault in a later
+        # processEvents). Dropped by a worker thread, it would be deleted off the GUI thread.
+        self._retired: list[tuple[Task, threading.Event]] = []
+        self._release_timer = QTimer(self)
+        self._release_timer.setSingleShot(True)
+        self._release_timer.setInterval(0)
+        self._release_timer.timeout.connect(self._on_release_timer_timeout)
 
     def read(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Task:
         """Run `fn(*args, **kwargs)` on the read pool; reads may run side by side."""
@@ -196,8 +220,9 @@ class TaskRunner(QObject):
         task = Task(getattr(fn, "__qualname__", repr(fn)))
         task.crashed.connect(self._on_task_crashed)
         task.finished.connect(self._on_task_finished)
-        self._active.add(task)
-        pool.start(_Runnable(task, fn, args, kwargs))
+        released = threading.Event()
+        self._active[task] = released
+        pool.start(_Runnable(task, fn, args, kwargs, released))
         return task
 
     @Slot(object)
@@ -207,5 +232,16 @@ class TaskRunner(QObject):
     @Slot()
     def _on_task_finished(self) -> None:
         task = self.sender()
-        if isinstance(task, Task):
-            self._active.discard(task)
+        if isinstance(task, Task) and task in self._active:
+            self._retired.append((task, self._active.pop(task)))
+            self._release_timer.start()
+
+    @Slot()
+    def _on_release_timer_timeout(self) -> None:
+        # Runs from the timer's event, not the task's: a Task whose last reference goes here is
+        # deleted safely. One whose worker has not yet let go waits for the next turn.
+        self._retired = [
+            (task, released) for task, released in self._retired if not released.is_set()
+        ]
+        if self._retired:
+            self._release_timer.start()

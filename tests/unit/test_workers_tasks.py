@@ -9,7 +9,7 @@ import threading
 from collections.abc import Callable, Generator, Iterator
 
 import pytest
-from PySide6.QtCore import QThread
+from PySide6.QtCore import QThread, QTimer
 from pytestqt.qtbot import QtBot
 
 from gbf_desktop.errors import AuthError
@@ -216,3 +216,45 @@ def test_many_signals_leave_the_interpreter_intact(qtbot: QtBot, runner: TaskRun
     with qtbot.waitSignal(task.finished, timeout=10_000):
         pass
     assert sys.getrefcount(True) - before > -200
+
+
+def test_a_task_let_go_when_it_finishes_is_deleted_later_in_the_gui_thread(
+    qtbot: QtBot, runner: TaskRunner
+) -> None:
+    # A page keeps its task until `finished`, then clears it. Were that the last reference, Qt
+    # would still be delivering the finish to the freed Task (a segfault a few tests later); and
+    # were the worker's reference the last, the Task would be deleted off the GUI thread. Either
+    # way, "deleted" would come before the turn of the event loop queued before the finish.
+    count = 20
+    events: list[tuple[int, str]] = []
+    gui_thread = QThread.currentThread()
+    off_thread: list[int] = []
+    held: dict[int, Task] = {}
+
+    def start(n: int) -> None:
+        task = runner.read(lambda: n)
+        held[n] = task
+
+        def on_succeeded(_value: object) -> None:
+            QTimer.singleShot(0, lambda: events.append((n, "loop turned")))
+
+        def on_finished() -> None:
+            events.append((n, "finished"))
+            del held[n]
+
+        def on_destroyed() -> None:
+            if QThread.currentThread() is not gui_thread:
+                off_thread.append(n)
+            events.append((n, "deleted"))
+
+        task.succeeded.connect(on_succeeded)
+        task.finished.connect(on_finished)
+        task.destroyed.connect(on_destroyed)
+
+    for n in range(count):
+        start(n)
+    qtbot.waitUntil(lambda: [what for _n, what in events].count("deleted") == count, timeout=10_000)
+
+    assert off_thread == []
+    for n in range(count):
+        assert [what for m, what in events if m == n] == ["finished", "loop turned", "deleted"]
