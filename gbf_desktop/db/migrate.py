@@ -8,17 +8,22 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Connection, Engine, inspect, text
 
 from gbf_desktop.db.engine import mask_url
 from gbf_desktop.db.foreign import refuse_foreign
 from gbf_desktop.db.models import DESKTOP_SCHEMA
 from gbf_desktop.errors import MigrationRefused
+
+if TYPE_CHECKING:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+# Alembic is imported inside the functions that use it: loading it (command machinery, every
+# dialect's DDL module) costs the GUI's start about a second, and most imports of this module
+# (the app, the CLI) only need it once a migration actually runs.
 
 # Any constant: two workstations upgrading one server at once take turns instead of colliding.
 _MIGRATION_LOCK_KEY = 0x6762_6664_6573_6B
@@ -35,6 +40,8 @@ def migrations_dir() -> Path:
 
 
 def _config(connection: Connection | None = None) -> Config:
+    from alembic.config import Config  # noqa: PLC0415 (deferred: see the module's top)
+
     cfg = Config()
     cfg.set_main_option("script_location", str(migrations_dir()))
     if connection is not None:
@@ -43,6 +50,8 @@ def _config(connection: Connection | None = None) -> Config:
 
 
 def script_directory() -> ScriptDirectory:
+    from alembic.script import ScriptDirectory  # noqa: PLC0415 (deferred: see the module's top)
+
     return ScriptDirectory.from_config(_config())
 
 
@@ -54,6 +63,8 @@ def head_revision() -> str:
 
 def current_revision(connection: Connection) -> str | None:
     """The revision recorded in the database, or None for a database Alembic never touched."""
+    from alembic.runtime.migration import MigrationContext  # noqa: PLC0415 (deferred)
+
     context = MigrationContext.configure(connection, opts={"version_table_schema": DESKTOP_SCHEMA})
     return context.get_current_revision()
 
@@ -71,6 +82,8 @@ def take_migration_lock(connection: Connection) -> None:
 
 def run_in(connection: Connection, action: str, target: str) -> MigrationOutcome:
     """Upgrade or downgrade inside the caller's transaction (which must hold the lock)."""
+    from alembic import command  # noqa: PLC0415 (deferred: see the module's top)
+
     before = current_revision(connection)
     cfg = _config(connection)
     if action == "upgrade":
@@ -110,5 +123,7 @@ def downgrade(engine: Engine, target: str) -> MigrationOutcome:
 
 def stamp(connection: Connection, revision: str) -> None:
     """Record `revision` without running anything (adoption of a platform-made database)."""
+    from alembic import command  # noqa: PLC0415 (deferred: see the module's top)
+
     connection.execute(text(f'CREATE SCHEMA IF NOT EXISTS "{DESKTOP_SCHEMA}"'))
     command.stamp(_config(connection), revision)

@@ -36,23 +36,28 @@ from PySide6.QtWidgets import (
 
 from gbf_desktop.domain import bar_path as bp
 from gbf_desktop.errors import KnownError
-from gbf_desktop.video import bar_tracker
-from gbf_desktop.video.bar_tracker import PlateMark, TrackingLost, TrackProgress
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
     # Types only: the player module builds on this one.
     from gbf_desktop.ui.clips.player import FrameView
+    from gbf_desktop.video import bar_tracker
+    from gbf_desktop.video.bar_tracker import PlateMark, TrackProgress
 
 PATH_COLOUR = QColor("#00e0ff")
 HEIGHT_COLOUR = QColor("#2f6fed")
 VELOCITY_COLOUR = QColor("#e8590c")
+
+# The tracker (video/bar_tracker.py) is imported where it is used, not here: it loads OpenCV, NumPy
+# and PyAV, which the GUI's start does not need (about 1.5 s before the dashboard shows otherwise).
 
 
 def track_job(
     clip: Path, marks: Sequence[PlateMark], plate_cm: float
 ) -> Generator[TrackProgress, None, dict[str, Any]]:
     """Track and analyse; the JSON stored with the clip (the marks included, to redo it)."""
+    from gbf_desktop.video import bar_tracker  # noqa: PLC0415 (deferred: see PATH_COLOUR's note)
+
     tracked = yield from bar_tracker.iter_track(clip, marks)
     analysis = bp.analyse(tracked.samples, tracked.radius_px, plate_cm)
     result = bar_tracker.analysis_json(tracked, analysis)
@@ -68,6 +73,8 @@ def analysis_from_json(result: dict[str, Any]) -> bp.BarPathAnalysis:
 
 def recalibrated(result: dict[str, Any], plate_cm: float) -> dict[str, Any]:
     """A stored result measured again for another plate diameter (the path stays as tracked)."""
+    from gbf_desktop.video import bar_tracker  # noqa: PLC0415 (deferred: see PATH_COLOUR's note)
+
     analysis = bp.analyse(
         [bp.PathSample(float(t), float(x), float(y)) for t, x, y in result["path"]],
         float(result["radius_px"]),
@@ -244,7 +251,7 @@ class BarPathPanel(QWidget):
         self.marks: list[PlateMark] = []
         self.analysis: bp.BarPathAnalysis | None = None
         self.result: dict[str, Any] | None = None
-        self.lost: TrackingLost | None = None
+        self.lost: bar_tracker.TrackingLost | None = None
         self._task: Task | None = None
         self._press: QPointF | None = None
         self._drag: tuple[float, float, float] | None = None
@@ -353,6 +360,8 @@ class BarPathPanel(QWidget):
     def show_stored(self, result: dict[str, Any] | None) -> None:
         if result is None:
             return
+        from gbf_desktop.video.bar_tracker import PlateMark  # noqa: PLC0415 (deferred)
+
         try:
             self.marks = [PlateMark(*map(float, m)) for m in result.get("marks", [])]
             self.plate_spin.blockSignals(True)
@@ -369,6 +378,8 @@ class BarPathPanel(QWidget):
 
     def mark(self, x_px: float, y_px: float, radius_px: float, time_s: float) -> None:
         """Add a mark (what a drag on the picture does); after a loss it resumes from there."""
+        from gbf_desktop.video.bar_tracker import PlateMark  # noqa: PLC0415 (deferred)
+
         mark = PlateMark(x_px, y_px, radius_px, time_s)
         if self.lost is None:
             self.marks = [mark]
@@ -472,6 +483,8 @@ class BarPathPanel(QWidget):
 
     @Slot(object)
     def _on_track_task_failed(self, error: KnownError) -> None:
+        from gbf_desktop.video.bar_tracker import TrackingLost  # noqa: PLC0415 (deferred)
+
         if isinstance(error, TrackingLost):
             self.lost = error
             self.remark_button.show()

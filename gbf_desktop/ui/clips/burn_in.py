@@ -12,9 +12,8 @@ from __future__ import annotations
 import threading
 from collections.abc import Generator, Iterator, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import av
-import numpy as np
 from PySide6.QtCore import QRectF, QSize
 from PySide6.QtGui import QImage, QPainter
 
@@ -22,17 +21,24 @@ from gbf_desktop.domain import clips
 from gbf_desktop.domain.drawings import Drawing
 from gbf_desktop.errors import MediaError
 from gbf_desktop.ui.clips.drawing_paint import paint_drawings
-from gbf_desktop.video.camera import Image
-from gbf_desktop.video.delay import encode_pictures
 from gbf_desktop.video.ffmpeg import Cancelled
 from gbf_desktop.video.probe import probe
 from gbf_desktop.workers.video_jobs import ReadyClip, check_clip
+
+if TYPE_CHECKING:
+    from gbf_desktop.video.camera import Image
+
+# PyAV, NumPy and the encoder (OpenCV) are imported inside the job, not here: the review tools
+# import this module when the GUI starts, long before (if ever) a clip is burned in.
 
 _POLL_S = 0.1
 
 
 def painted_frames(clip: Path, drawings: Sequence[Drawing]) -> Iterator[Image]:
     """The clip's frames (BGR) with the drawings shown at each frame's time painted on."""
+    import av  # noqa: PLC0415 (deferred: see the module's top)
+    import numpy as np  # noqa: PLC0415
+
     with av.open(str(clip)) as container:
         stream = container.streams.video[0]
         first: float | None = None
@@ -54,6 +60,8 @@ def burn_in_job(
     clip: Path, drawings: Sequence[Drawing], output: Path, ffmpeg_path: str | None = None
 ) -> Generator[float, None, ReadyClip]:
     """Encode `clip` with `drawings` burned in to `output`; yields progress (0-1)."""
+    from gbf_desktop.video.delay import encode_pictures  # noqa: PLC0415 (deferred: module's top)
+
     info = probe(clip)
     size = clips.Size(info.width, info.height)
     if clips.output_size(info.width, info.height) != size or info.rotation:
