@@ -77,6 +77,8 @@ def open_window(
         window.resize(1366, 768)
         with qtbot.waitSignal(window.review.loaded, timeout=15_000):
             window.show()
+        # The plate is marked on the picture, which can arrive well after the clip loaded.
+        qtbot.waitUntil(lambda: not window.player.view.image.isNull(), timeout=MEDIA_WAIT_MS)
         opened.append(window)
         return window
 

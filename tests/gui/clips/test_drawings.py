@@ -88,6 +88,9 @@ def open_window(
         window.resize(1366, 768)
         with qtbot.waitSignal(window.review.loaded, timeout=LOAD_MS):
             window.show()
+        # The editor takes the pointer only over a picture: on a busy machine the first decoded
+        # frame can arrive well after the clip loaded, and a drag before it draws nothing.
+        qtbot.waitUntil(lambda: not window.player.view.image.isNull(), timeout=MEDIA_WAIT_MS)
         # Everything fits a 1366x768 screen: the tools do not widen the window.
         assert window.width() <= 1366
         window.activateWindow()
