@@ -189,10 +189,10 @@ class TaskRunner(QObject):
         # signal's queued event to it, and Qt then reads freed memory (a segfault in a later
         # processEvents). Dropped by a worker thread, it would be deleted off the GUI thread.
         self._retired: list[tuple[Task, threading.Event]] = []
-        self._release_timer = QTimer(self)
-        self._release_timer.setSingleShot(True)
-        self._release_timer.setInterval(0)
-        self._release_timer.timeout.connect(self._on_release_timer_timeout)
+        # A one-off timer per sweep, not a child QTimer wired to this runner: a runner whose
+        # last reference goes in Python's cyclic GC must have no connection left to undo then
+        # (undoing one there can wait forever on a signal-slot lock Qt already holds).
+        self._release_scheduled = False
 
     def read(self, fn: Callable[..., Any], /, *args: Any, **kwargs: Any) -> Task:
         """Run `fn(*args, **kwargs)` on the read pool; reads may run side by side."""
@@ -234,14 +234,20 @@ class TaskRunner(QObject):
         task = self.sender()
         if isinstance(task, Task) and task in self._active:
             self._retired.append((task, self._active.pop(task)))
-            self._release_timer.start()
+            self._schedule_release()
+
+    def _schedule_release(self) -> None:
+        if not self._release_scheduled:
+            self._release_scheduled = True
+            QTimer.singleShot(0, self._on_release_timer_timeout)
 
     @Slot()
     def _on_release_timer_timeout(self) -> None:
+        self._release_scheduled = False
         # Runs from the timer's event, not the task's: a Task whose last reference goes here is
         # deleted safely. One whose worker has not yet let go waits for the next turn.
         self._retired = [
             (task, released) for task, released in self._retired if not released.is_set()
         ]
         if self._retired:
-            self._release_timer.start()
+            self._schedule_release()

@@ -236,7 +236,7 @@ def test_a_task_let_go_when_it_finishes_is_deleted_later_in_the_gui_thread(
         held[n] = task
 
         def on_succeeded(_value: object) -> None:
-            QTimer.singleShot(0, lambda: events.append((n, "loop turned")))
+            QTimer.singleShot(0, runner, lambda: events.append((n, "loop turned")))
 
         def on_finished() -> None:
             events.append((n, "finished"))
@@ -251,9 +251,10 @@ def test_a_task_let_go_when_it_finishes_is_deleted_later_in_the_gui_thread(
         task.finished.connect(on_finished)
         task.destroyed.connect(on_destroyed)
 
+    # One at a time, so that each task's own order is the whole story.
     for n in range(count):
         start(n)
-    qtbot.waitUntil(lambda: [what for _n, what in events].count("deleted") == count, timeout=10_000)
+        qtbot.waitUntil(lambda n=n: (n, "deleted") in events, timeout=10_000)
 
     assert off_thread == []
     for n in range(count):
