@@ -3,6 +3,7 @@ helper that writes the rows a test needs through the ORM models."""
 
 from __future__ import annotations
 
+import gc
 import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
 from gbf_desktop.services.auth import hash_password
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.app.application import apply_look
+from gbf_desktop.ui.kit.collector import MainThreadCollector
 from gbf_desktop.workers.tasks import TaskRunner
 
 # Importing Qt creates no QApplication; pytest-qt makes it at the first test that asks, so this
@@ -36,6 +38,18 @@ MEDIA_WAIT_MS = 20_000
 def _app_look(qapp: QApplication) -> None:
     # Tests see the widgets as users do, style sheet included (it changes sizes and wrapping).
     apply_look(qapp)
+
+
+@pytest.fixture(autouse=True)
+def _collect_on_gui_thread(qapp: QApplication) -> Iterator[None]:
+    # Garbage is collected as the app's is, on the GUI thread only; what a test left in cycles is
+    # collected here, at a safe point, before the collector is back to its usual ways.
+    collector = MainThreadCollector()
+    collector.install()
+    yield
+    collector.uninstall()
+    gc.collect()
+    collector.deleteLater()
 
 
 @pytest.fixture

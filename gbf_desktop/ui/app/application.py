@@ -38,6 +38,7 @@ from gbf_desktop.ui.app.main_window import MainWindow
 from gbf_desktop.ui.app.sign_in import EmailStore, QSettingsEmailStore, SignInDialog
 from gbf_desktop.ui.app.tour import PageTour, PageVisit
 from gbf_desktop.ui.clips.takes_dialog import offer_takes
+from gbf_desktop.ui.kit.collector import collect_on_gui_thread
 from gbf_desktop.ui.kit.resources import app_icon, style_sheet
 from gbf_desktop.workers.tasks import TaskRunner
 
@@ -69,6 +70,8 @@ def application() -> QApplication:
     # The task bar and Wayland match the window to the menu entry (gbf-desktop.desktop) by this.
     app.setDesktopFileName(APP_SLUG)
     app.setWindowIcon(app_icon())
+    # Cycles holding Qt objects are freed on this thread only, never inside a worker.
+    collect_on_gui_thread(app)
     # The remembered email and window state are the user's alone (see private_files).
     tighten_file(Path(QSettings().fileName()))
     apply_look(app)
