@@ -1,17 +1,142 @@
-"""Questions asked before something typed is lost (Esc, Cancel, the close button)."""
+"""Questions asked before something typed is lost (Esc, Cancel, the close button).
+
+Every dialog where a coach types or picks mixes in `AsksBeforeDiscard`. Esc, a Cancel or Close
+button wired to `reject()` and the window's close button (QDialog's close event calls `reject()`)
+all end in its `reject()`, which compares what the dialog shows now with what it showed when it
+opened: unchanged, it closes at once; changed, it asks, naming what would be lost, with "Keep
+editing" as the default (and Esc's) answer.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtWidgets import QMessageBox, QWidget
+from typing import TYPE_CHECKING
+
+from PySide6.QtGui import QShowEvent
+from PySide6.QtWidgets import (
+    QAbstractSpinBox,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QInputDialog,
+    QLineEdit,
+    QMessageBox,
+    QPlainTextEdit,
+    QRadioButton,
+    QTextEdit,
+    QWidget,
+)
+
+DISCARD_TITLE = "Discard changes?"
+KEEP_EDITING = "Keep editing"
+DISCARD = "Discard"
+
+if TYPE_CHECKING:
+    _DialogBase = QDialog
+else:
+    # At run time the mixin is a plain class: Qt's side comes from the dialog class it is mixed
+    # into (QDialog, QInputDialog), whose virtual reject() and showEvent() it overrides.
+    _DialogBase = object
 
 
-def discard_typed(parent: QWidget, title: str, text: str) -> bool:
-    """Ask whether to drop what was typed; True only when the coach chose Discard."""
-    answer = QMessageBox.question(
-        parent,
-        title,
-        text,
+def ask_discard(parent: QWidget, what: str, detail: str) -> bool:
+    """Ask whether to drop `what` (a phrase: "the exercise “Farmer carry”"); True only when the
+    coach chose Discard. Keep editing is the default button and what Esc answers."""
+    box = QMessageBox(
+        QMessageBox.Icon.Question,
+        DISCARD_TITLE,
+        f"Discard {what}?",
         QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-        QMessageBox.StandardButton.Cancel,
+        parent,
     )
-    return answer == QMessageBox.StandardButton.Discard
+    box.setInformativeText(detail)
+    keep = box.button(QMessageBox.StandardButton.Cancel)
+    keep.setText(KEEP_EDITING)
+    box.button(QMessageBox.StandardButton.Discard).setText(DISCARD)
+    box.setDefaultButton(QMessageBox.StandardButton.Cancel)
+    box.setEscapeButton(keep)
+    box.exec()
+    return box.clickedButton() is box.button(QMessageBox.StandardButton.Discard)
+
+
+def field_values(root: QWidget) -> tuple[object, ...]:
+    """What can be typed or picked in `root`'s fields, in a form that compares by value.
+
+    Positions on a slider or a list's selection are left out: they are where the coach looks,
+    not what the coach enters. A dialog whose data lives elsewhere overrides `entered()`.
+    """
+    values: list[object] = []
+    for widget in root.findChildren(QWidget):
+        if isinstance(widget, QAbstractSpinBox):
+            values.append(widget.text())
+        elif isinstance(widget, QLineEdit):
+            if not widget.isReadOnly():
+                values.append(widget.text())
+        elif isinstance(widget, QComboBox):
+            values.append((widget.currentIndex(), widget.currentText()))
+        elif isinstance(widget, QPlainTextEdit | QTextEdit):
+            if not widget.isReadOnly():
+                values.append(widget.toPlainText())
+        elif isinstance(widget, QCheckBox | QRadioButton):
+            values.append(widget.isChecked())
+    return tuple(values)
+
+
+class AsksBeforeDiscard(_DialogBase):
+    """Mixed in before the Qt dialog class: `class MyDialog(AsksBeforeDiscard, QDialog)`.
+
+    A dialog names what would be lost (`unsaved_text`), and calls `mark_unchanged()` once it
+    shows what it opened with (the end of `__init__`, or when its data arrived) and after each
+    save that keeps it open. Without a call, the first show is taken as the opening state.
+    """
+
+    _entered_at_open: object | None = None
+    _has_baseline = False
+
+    def unsaved_text(self) -> str:
+        """What would be lost, as a phrase that follows "Discard …"."""
+        return "what you entered"
+
+    def unsaved_detail(self) -> str:
+        """A line under the question: why it would be lost."""
+        return "It is not saved anywhere yet."
+
+    def entered(self) -> object:
+        """Everything the coach can type or pick, compared with its value at opening."""
+        return field_values(self)
+
+    def mark_unchanged(self) -> None:
+        """Take what the dialog shows now as its opening state (nothing to lose)."""
+        self._entered_at_open = self.entered()
+        self._has_baseline = True
+
+    @property
+    def has_typed_data(self) -> bool:
+        return self._has_baseline and self.entered() != self._entered_at_open
+
+    def showEvent(self, event: QShowEvent) -> None:
+        if not self._has_baseline:
+            self.mark_unchanged()
+        super().showEvent(event)
+
+    def reject(self) -> None:
+        """Esc, Cancel and the close button: ask first when something was changed."""
+        if self.has_typed_data and not ask_discard(
+            self, self.unsaved_text(), self.unsaved_detail()
+        ):
+            return
+        super().reject()
+
+
+class GuardedInputDialog(AsksBeforeDiscard, QInputDialog):
+    """A one-field QInputDialog that asks before dropping what was typed in it."""
+
+    def __init__(self, parent: QWidget | None = None, *, lost: str = "what you typed") -> None:
+        super().__init__(parent)
+        self._lost = lost
+
+    def unsaved_text(self) -> str:
+        return self._lost
+
+    def entered(self) -> object:
+        # The input dialog builds its line edit lazily: its value is the one that counts.
+        return self.textValue()

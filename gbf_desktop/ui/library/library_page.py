@@ -61,7 +61,7 @@ from gbf_desktop.services.library import (
     LibraryEntry,
     Scope,
 )
-from gbf_desktop.ui.kit.prompts import discard_typed
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.ui.kit.views import row_table
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -346,7 +346,7 @@ def details_html(d: ExerciseDetails) -> str:
     return "".join(parts)
 
 
-class ExerciseDialog(QDialog):
+class ExerciseDialog(AsksBeforeDiscard, QDialog):
     """Create or edit one of the coach's own exercises; validates with the service's rules."""
 
     submitted = Signal(object)  # ExerciseDraft
@@ -404,26 +404,16 @@ class ExerciseDialog(QDialog):
         layout.addWidget(self.buttons)
         self.buttons.accepted.connect(self._on_buttons_accepted)
         self.buttons.rejected.connect(self.reject)
-        self._typed_at_open = self._typed()
+        self._editing = details.name if details else None
+        self.mark_unchanged()
 
-    def _typed(self) -> tuple[object, ...]:
-        return (
-            self.name_edit.text(),
-            self.type_combo.currentIndex(),
-            self.description_edit.toPlainText(),
-            self.difficulty_combo.currentIndex(),
-            self.muscles_edit.text(),
-            self.instructions_edit.toPlainText(),
-            self.video_edit.text(),
-        )
-
-    def reject(self) -> None:
-        """Esc, Cancel and the close button ask first when something was typed."""
-        if self._typed() != self._typed_at_open and not discard_typed(
-            self, "Discard this exercise?", "What you typed is not saved. Discard it?"
-        ):
-            return
-        super().reject()
+    def unsaved_text(self) -> str:
+        name = self.name_edit.text().strip()
+        if self._editing is not None:
+            return f'your changes to the exercise "{self._editing}"'
+        if name:
+            return f'the new exercise "{name}"'
+        return "the new exercise you started"
 
     def draft(self) -> ExerciseDraft:
         return ExerciseDraft(

@@ -25,7 +25,6 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QLineEdit,
-    QMessageBox,
     QPlainTextEdit,
     QPushButton,
     QScrollArea,
@@ -60,6 +59,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.logging_on_behalf import EXERCISE_STATUSES, ExerciseLog, SavedLog
 from gbf_desktop.services.review import SessionDetail, StudentProgress
 from gbf_desktop.ui.kit.prescription_text import prescription_line
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 _BLANK = "\N{EN DASH}"
@@ -410,7 +410,7 @@ def _performed_edit() -> QDateEdit:
     return edit
 
 
-class LogSessionDialog(QDialog):
+class LogSessionDialog(AsksBeforeDiscard, QDialog):
     """Enter a session for a student; `saved(SavedLog)` after the service wrote it."""
 
     saved = Signal(object)
@@ -540,7 +540,7 @@ class LogSessionDialog(QDialog):
         if not self.forms:
             self.save_button.setEnabled(False)
             self._show_error("This session has no exercises to log.")
-        self._entered_at_open = self.entered()
+        self.mark_unchanged()
 
     @property
     def performed_on(self) -> date:
@@ -555,24 +555,17 @@ class LogSessionDialog(QDialog):
         texts = tuple(edit.toPlainText() for edit in self.findChildren(QPlainTextEdit))
         return (boxes, lines, combos, texts, len(self.forms))
 
-    @property
-    def has_typed_data(self) -> bool:
-        return self.entered() != self._entered_at_open
+    def unsaved_text(self) -> str:
+        title = self.detail.title or "this session"
+        return f"the log you entered for {title} ({self.student.display_name})"
+
+    def unsaved_detail(self) -> str:
+        return "Its figures and notes are not saved."
 
     def reject(self) -> None:
         """Esc, Cancel and the window's close button: ask before dropping what was typed."""
         if self.busy:
             return  # a save under way finishes (or fails) first
-        if self.has_typed_data:
-            answer = QMessageBox.question(
-                self,
-                "Discard this log?",
-                "You entered figures that are not saved. Discard them?",
-                QMessageBox.StandardButton.Discard | QMessageBox.StandardButton.Cancel,
-                QMessageBox.StandardButton.Cancel,
-            )
-            if answer != QMessageBox.StandardButton.Discard:
-                return
         super().reject()
 
     def _wire(self) -> None:

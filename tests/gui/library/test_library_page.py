@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QDialogButtonBox, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as OrmSession
@@ -17,6 +17,7 @@ from gbf_desktop.services.library import fold
 from gbf_desktop.ui.library.library_page import READ_ONLY_TIP, Column, LibraryPage
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
+from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -229,34 +230,31 @@ def test_delete_refused_names_the_programs(qtbot: QtBot, page: LibraryPage, engi
 def test_esc_with_a_typed_exercise_asks_before_dropping_it(
     qtbot: QtBot, page: LibraryPage, engine: Engine
 ) -> None:
+    # Untouched: Esc closes at once, no question.
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
     qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
     dialog = page.dialog
     assert dialog is not None
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.name_edit, "Farmer carry")
-    asked: list[str] = []
-
-    def answer(button: QMessageBox.StandardButton) -> None:
-        def click() -> None:
-            box = QApplication.activeModalWidget()
-            if not isinstance(box, QMessageBox):
-                QTimer.singleShot(20, click)
-                return
-            asked.append(box.text())
-            qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-        QTimer.singleShot(0, click)
-
-    answer(QMessageBox.StandardButton.Cancel)
+    asked = Asked()
+    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == ["What you typed is not saved. Discard it?"]
+    assert asked.texts == ['Discard the new exercise "Farmer carry"?']
+    assert asked.default_buttons == ["Keep editing"]
     assert dialog.isVisible()
     assert dialog.name_edit.text() == "Farmer carry"
 
-    answer(QMessageBox.StandardButton.Discard)
+    answer_next_question(qtbot, DISCARD, asked)
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    assert len(asked) == 2
+    assert len(asked.texts) == 2
     assert not dialog.isVisible()
     with OrmSession(engine) as s:
         assert s.scalars(select(m.Exercise).where(m.Exercise.name == "Farmer carry")).all() == []

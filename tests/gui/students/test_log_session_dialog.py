@@ -8,8 +8,8 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QDate, Qt, QTimer
-from PySide6.QtWidgets import QAbstractSpinBox, QApplication, QMessageBox
+from PySide6.QtCore import QDate, Qt
+from PySide6.QtWidgets import QAbstractSpinBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, text
 
@@ -20,6 +20,7 @@ from gbf_desktop.ui.students.log_session_dialog import LogSessionDialog
 from gbf_desktop.ui.students.progress_page import session_detail_text
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed
+from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
 from tests.gui.students.test_progress_page import messy_student, open_page
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
@@ -76,22 +77,6 @@ def test_every_number_box_shows_its_value(  # noqa: PLR0917 - pytest fixtures
         assert dialog.grab().save(str(shots / "log-dialog-with-values.png"))
 
 
-def _answer_next_question(
-    qtbot: QtBot, button: QMessageBox.StandardButton, seen: list[str]
-) -> None:
-    """Click `button` on the next message box once it shows, noting its text."""
-
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            QTimer.singleShot(20, click)
-            return
-        seen.append(box.text())
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
-
-    QTimer.singleShot(0, click)
-
-
 def test_esc_with_typed_figures_asks_first_and_the_performed_day_is_saved(
     qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, engine: Engine
 ) -> None:
@@ -114,12 +99,29 @@ def test_esc_with_typed_figures_asks_first_and_the_performed_day_is_saved(
     box = dialog.forms[1].set_fields[0][0]
     box.lineEdit().selectAll()
     qtbot.keyClicks(box.lineEdit(), "9")
-    asked: list[str] = []
-    _answer_next_question(qtbot, QMessageBox.StandardButton.Cancel, asked)
+    asked = Asked()
+    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked == ["You entered figures that are not saved. Discard them?"]
+    assert asked.texts == ["Discard the log you entered for Light day (Rita Sousa)?"]
+    assert asked.default_buttons == ["Keep editing"]
     assert dialog.isVisible(), "keeping on editing keeps the dialog and the figure"
     assert box.lineEdit().text() == "9"
+
+    # The window's close button asks the same; Discard closes and writes nothing.
+    before = backend.student_progress(rows.coach.id, rows.student_id).logs.get(rows.light_day)
+    answer_next_question(qtbot, DISCARD, asked)
+    dialog.close()
+    assert len(asked.texts) == 2
+    assert not dialog.isVisible()
+    after = backend.student_progress(rows.coach.id, rows.student_id).logs.get(rows.light_day)
+    assert after == before
+
+    dialog = page.open_log_dialog()
+    assert dialog is not None
+    qtbot.waitExposed(dialog)
+    box = dialog.forms[1].set_fields[0][0]
+    box.lineEdit().selectAll()
+    qtbot.keyClicks(box.lineEdit(), "9")
 
     # Two days ago, then save: the timeline says a coach entered it, on that day.
     performed = datetime.now(UTC).date() - timedelta(days=2)
