@@ -6,14 +6,21 @@ as `BUG_MESSAGE`, the one sentence every page shows, while the task runner has a
 the bug to the crash handler and its log. The callbacks run in the GUI thread, through a small
 QObject owned by the page: when the page goes, the wiring goes with it, so a task finishing after
 its page closed calls nothing.
+
+The callbacks are usually the page's own bound methods, so the wiring may hold the last Python
+reference to its page (a dialog closed while its load ran, a test's page once the test returned).
+That reference must never be dropped while the wiring itself is being destroyed: the page would
+then be deleted from inside its child's destructor, delete that half-destroyed child a second time
+and crash the process. A finished wiring therefore parks its callbacks and lets go of them from a
+zero-delay timer, a point where nothing of the page is being torn down.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
+from typing import Any, ClassVar
 
-from PySide6.QtCore import QObject, Slot
+from PySide6.QtCore import QObject, QTimer, Slot
 
 from gbf_desktop.errors import KnownError
 from gbf_desktop.workers.tasks import Task
@@ -26,6 +33,9 @@ OnError = Callable[[KnownError], None]
 
 
 class _Wiring(QObject):
+    # Callbacks of finished wirings, waiting for the timer that lets go of them (GUI thread only).
+    _parked: ClassVar[list[tuple[object, ...]]] = []
+
     def __init__(
         self, owner: QObject, done: Done | None, failed: Failed | None, on_error: OnError | None
     ) -> None:
@@ -53,7 +63,19 @@ class _Wiring(QObject):
 
     @Slot()
     def _on_task_finished(self) -> None:
+        # Not dropped here either: this slot runs inside the task's signal, on this very object.
+        if not _Wiring._parked:
+            QTimer.singleShot(0, _release_parked)
+        _Wiring._parked.append((self._done, self._failed, self._on_error))
+        self._done = self._failed = self._on_error = None
         self.deleteLater()
+
+
+def _release_parked() -> None:
+    # Whatever page loses its last reference here is deleted from a timer's call, whole. A fresh
+    # list first, so that a wiring finishing meanwhile schedules its own release.
+    parked, _Wiring._parked = _Wiring._parked, []
+    del parked
 
 
 def follow(

@@ -4,6 +4,9 @@ nothing at all once the page that asked is gone."""
 from __future__ import annotations
 
 import logging
+import os
+import subprocess
+import sys
 import threading
 
 import pytest
@@ -74,3 +77,54 @@ def test_nothing_is_called_once_the_page_is_gone(qtbot: QtBot, runner: TaskRunne
     # is_done turns true in the same GUI-thread call that emits succeeded: a wrong call is seen.
     qtbot.waitUntil(lambda: task.is_done)
     assert seen == []
+
+
+# Run in a child process: before the fix this scenario crashed the interpreter outright, which in
+# the test process would end the whole run instead of failing one test.
+_LAST_REFERENCE_SCRIPT = """
+import sys, weakref
+from PySide6.QtCore import QCoreApplication, QEvent, QEventLoop
+from PySide6.QtWidgets import QApplication, QWidget
+from gbf_desktop.ui.kit.tasks import follow
+from gbf_desktop.workers.tasks import TaskRunner
+
+class Page(QWidget):
+    value = None
+    def on_done(self, value):
+        self.value = value
+
+app = QApplication([])
+runner = TaskRunner()
+refs = []
+for _ in range(20):
+    page = Page()
+    task = follow(runner.read(lambda: 42), page, done=page.on_done)
+    # Plain event processing delivers the result but leaves the wiring's deferred deletion
+    # pending, as a page's own callback returning before the loop comes round does.
+    while not task.is_done:
+        QCoreApplication.processEvents(QEventLoop.ProcessEventsFlag.WaitForMoreEvents)
+    assert page.value == 42
+    refs.append(weakref.ref(page))
+    del page, task
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+    QCoreApplication.processEvents()
+for _ in range(5):
+    QCoreApplication.processEvents()
+    QCoreApplication.sendPostedEvents(None, QEvent.Type.DeferredDelete.value)
+assert runner.shutdown(10_000)
+print("pages left:", sum(ref() is not None for ref in refs))
+"""
+
+
+def test_a_page_whose_last_reference_is_its_wiring_is_freed_without_a_crash() -> None:
+    result = subprocess.run(
+        [sys.executable, "-c", _LAST_REFERENCE_SCRIPT],
+        check=False,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "QT_QPA_PLATFORM": "offscreen"},
+    )
+    assert result.returncode == 0, result.stderr[-2000:]
+    # Freed, not kept alive forever by parked callbacks.
+    assert "pages left: 0" in result.stdout, result.stdout
