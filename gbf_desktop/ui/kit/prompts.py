@@ -9,6 +9,7 @@ editing" as the default (and Esc's) answer.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QShowEvent
@@ -128,14 +129,27 @@ class AsksBeforeDiscard(_DialogBase):
 
 
 class GuardedInputDialog(AsksBeforeDiscard, QInputDialog):
-    """A one-field QInputDialog that asks before dropping what was typed in it."""
+    """A one-field QInputDialog that asks before dropping what was typed in it.
 
-    def __init__(self, parent: QWidget | None = None, *, lost: str = "what you typed") -> None:
+    `lost` turns the typed text into what the question names ("the new program “Push”").
+    """
+
+    def __init__(
+        self,
+        parent: QWidget | None = None,
+        *,
+        lost: Callable[[str], str],
+        detail: str = "It is not saved anywhere yet.",
+    ) -> None:
         super().__init__(parent)
         self._lost = lost
+        self._detail = detail
 
     def unsaved_text(self) -> str:
-        return self._lost
+        return self._lost(self.textValue().strip())
+
+    def unsaved_detail(self) -> str:
+        return self._detail
 
     def entered(self) -> object:
         # The input dialog builds its line edit lazily: its value is the one that counts.

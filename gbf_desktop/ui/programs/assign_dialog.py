@@ -32,14 +32,15 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.programs import AssignmentReport, AssignmentView, SchedulePreview
 from gbf_desktop.services.review import StudentRow
 from gbf_desktop.ui.kit.formatting import short_date
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 STUDENT_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 ASSIGNMENT_ROLE = Qt.ItemDataRole.UserRole + 2
 
 
-class AssignDialog(QDialog):
-    def __init__(
+class AssignDialog(AsksBeforeDiscard, QDialog):
+    def __init__(  # noqa: PLR0915 - the whole dialog is built and laid out in one place
         self,
         backend: Backend,
         runner: TaskRunner,
@@ -61,6 +62,9 @@ class AssignDialog(QDialog):
         self._students: tuple[StudentRow, ...] | None = None
         self._assignments: tuple[AssignmentView, ...] | None = None
         self.confirm_box: QMessageBox | None = None
+        self._program_title = program_title
+        # After an assignment, the list reloads: what it shows then is the new opening state.
+        self._settle_after_fill = False
         self.setWindowTitle(f"Assign {program_title}")
         self.setMinimumSize(520, 460)
 
@@ -105,6 +109,24 @@ class AssignDialog(QDialog):
         self.list_view.selectionModel().currentChanged.connect(self._on_list_current_changed)
         close.rejected.connect(self.reject)
         self._update_buttons()
+        self.mark_unchanged()
+
+    def entered(self) -> object:
+        return (tuple(self.checked_students()), self.start)
+
+    def unsaved_text(self) -> str:
+        ticked = [
+            item.text()
+            for item in self._items()
+            if item.checkState() == Qt.CheckState.Checked and item.data(ASSIGNMENT_ROLE) is None
+        ]
+        start = f"{self.start:%a %d %b %Y}"
+        if not ticked:
+            return f"the start day you picked ({start})"
+        return f"the assignment of {self._program_title} to {', '.join(ticked)}, from {start}"
+
+    def unsaved_detail(self) -> str:
+        return "Nothing is assigned until you press Assign."
 
     def _build_schedule_fields(self, start: date) -> None:
         self._preview_task: Task | None = None
@@ -242,6 +264,9 @@ class AssignDialog(QDialog):
                 else "You have no students yet."
             )
         self._update_buttons()
+        if self._settle_after_fill:
+            self._settle_after_fill = False
+            self.mark_unchanged()
 
     def _update_buttons(self) -> None:
         self.assign_button.setEnabled(not self.busy and bool(self.checked_students()))
@@ -294,6 +319,7 @@ class AssignDialog(QDialog):
         if report.assigned:
             text += f" Sessions dated from {self.start:%a %d %b %Y}."
         self.message_label.setText(text)
+        self._settle_after_fill = True
         self._load_assignments()
 
     @Slot()

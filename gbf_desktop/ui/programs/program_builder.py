@@ -35,7 +35,6 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QHBoxLayout,
     QHeaderView,
-    QInputDialog,
     QLabel,
     QLineEdit,
     QListView,
@@ -65,6 +64,7 @@ from gbf_desktop.services.programs import (
     SavedProgram,
 )
 from gbf_desktop.ui.kit.formatting import short_date
+from gbf_desktop.ui.kit.prompts import GuardedInputDialog
 from gbf_desktop.ui.kit.tasks import follow
 from gbf_desktop.ui.library.library_page import (
     VIEW_STYLE,
@@ -710,7 +710,11 @@ class ProgramBuilderPage(QWidget):
 
     @Slot()
     def _on_new_button_clicked(self) -> None:
-        dialog = QInputDialog(self)
+        dialog = GuardedInputDialog(
+            self,
+            lost=lambda typed: f'the new program "{typed}"' if typed else "the new program",
+            detail="No program is created yet.",
+        )
         dialog.setWindowTitle("New program")
         dialog.setLabelText("Title of the new program:")
         dialog.textValueSelected.connect(self._on_new_title_chosen)

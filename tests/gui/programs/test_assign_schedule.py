@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialogButtonBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as OrmSession
@@ -18,6 +19,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.programs.assign_dialog import AssignDialog
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed, SessionSpec
+from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -83,3 +85,60 @@ def test_assign_from_a_start_day_with_an_overlap_warning(  # noqa: PLR0917 - pyt
     assert [dates[sid] for sid in sessions] == [
         datetime.combine(date(2026, 4, d), time(12, 0)) for d in (13, 15, 17)
     ]
+
+
+def test_esc_after_ticking_a_student_asks_before_dropping_the_assignment(
+    qtbot: QtBot, backend: Backend, runner: TaskRunner, seed: Seed, engine: Engine
+) -> None:
+    coach = seed.user("maya@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    bob = seed.user("bob@example.org", first="Bob", last="Ng", coach=coach)
+    seed.program(coach, "Conditioning", [("Engine", [[SessionSpec("Intervals")]])])
+    program_id = seed.program_ids["Conditioning"]
+
+    def opened() -> AssignDialog:
+        dialog = AssignDialog(backend, runner, coach, (program_id, "Conditioning"), today=TODAY)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        dialog.refresh()
+        qtbot.waitUntil(lambda: not dialog.busy and dialog.model.rowCount() == 1, timeout=10_000)
+        return dialog
+
+    # Untouched: Esc closes at once.
+    asked = Asked()
+    dialog = opened()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    dialog = opened()
+    dialog.set_checked(bob, True)
+    answer_next_question(qtbot, KEEP, asked)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert asked.texts == [
+        "Discard the assignment of Conditioning to Bob Ng, from Mon 16 Mar 2026?"
+    ]
+    assert asked.details == ["Nothing is assigned until you press Assign."]
+    assert asked.default_buttons == ["Keep editing"]
+    assert dialog.isVisible()
+    assert dialog.checked_students() == [bob]
+
+    # The Close button asks too; Discard closes and nothing is assigned.
+    close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
+    answer_next_question(qtbot, DISCARD, asked)
+    qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
+    assert len(asked.texts) == 2
+    assert not dialog.isVisible()
+    with OrmSession(engine) as session:
+        assert (
+            session.scalars(
+                select(m.ProgramAssignment).where(m.ProgramAssignment.program_id == program_id)
+            ).all()
+            == []
+        )
+
+    # A start day picked alone is named as such.
+    dialog = opened()
+    dialog.set_start(date(2026, 4, 13))
+    answer_next_question(qtbot, DISCARD, asked)
+    dialog.close()
+    assert asked.texts[-1] == "Discard the start day you picked (Mon 13 Apr 2026)?"
+    assert not dialog.isVisible()

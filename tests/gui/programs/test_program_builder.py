@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 from PySide6.QtCore import QDate, Qt
-from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QMessageBox
+from PySide6.QtWidgets import QComboBox, QDialog, QInputDialog, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select, text, update
 from sqlalchemy.orm import Session as OrmSession
@@ -24,6 +24,7 @@ from gbf_desktop.ui.programs.program_builder import ConflictDialog, ProgramBuild
 from gbf_desktop.ui.programs.program_tree_model import INVALID_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
+from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -606,6 +607,45 @@ def test_unsaved_changes_prompt_when_leaving(qtbot: QtBot, page: ProgramBuilderP
     box.button(QMessageBox.StandardButton.Discard).click()
     assert page.views.currentIndex() == page.LIST
     settle(qtbot, page)
+
+
+def test_esc_on_a_typed_new_program_title_asks_first(
+    qtbot: QtBot, page: ProgramBuilderPage, engine: Engine
+) -> None:
+    def count() -> int:
+        with OrmSession(engine) as s:
+            return len(s.scalars(select(m.Program.id)).all())
+
+    before = count()
+    # Untouched: Esc closes at once.
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, QInputDialog)
+    qtbot.waitExposed(dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    qtbot.mouseClick(page.new_button, Qt.MouseButton.LeftButton)
+    dialog = page.dialog
+    assert isinstance(dialog, QInputDialog)
+    qtbot.waitExposed(dialog)
+    edit = dialog.findChild(QLineEdit)
+    assert edit is not None
+    qtbot.keyClicks(edit, "Push week")
+    asked = Asked()
+    answer_next_question(qtbot, KEEP, asked)
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert asked.texts == ['Discard the new program "Push week"?']
+    assert asked.default_buttons == ["Keep editing"]
+    assert dialog.isVisible()
+    assert dialog.textValue() == "Push week"
+
+    answer_next_question(qtbot, DISCARD, asked)
+    qtbot.keyClick(edit, Qt.Key.Key_Escape)
+    assert len(asked.texts) == 2
+    assert not dialog.isVisible()
+    assert page.views.currentIndex() == page.LIST
+    assert count() == before
 
 
 def test_a_new_program_writes_nothing_until_its_first_save(
