@@ -79,9 +79,20 @@ def load_queue(
     return ReviewQueue(total, tuple(clips))
 
 
-# The web's notification centre declares this type for messages (`notification-center.tsx`);
-# its list renders `assignment` rows only today, while its sidebar badge counts every unread row.
-FEEDBACK_NOTIFICATION = "message"
+# The web's notification centre (`notification-center.tsx`) lists `assignment` rows only, as the
+# card "Programme assigné: <coachPseudo> vous a assigné le programme "<programTitle>"" dated by
+# `assignedAt`, and only those rows can be marked read or deleted there; its sidebar badge counts
+# every unread row. A row of any other type would raise a badge the student can never clear and
+# show nothing. So feedback rides on that card: `programTitle` carries the program and the
+# comment, and `kind` tells a feedback row from a real assignment for any reader that cares.
+FEEDBACK_NOTIFICATION = "assignment"
+FEEDBACK_KIND = "clipReview"
+
+
+def feedback_card_text(program_title: str | None, about: str, comment: str) -> str:
+    """The card's program slot: the program, then the coach's words and what they are about."""
+    lead = f"{program_title} — " if program_title else ""
+    return f"{lead}retour sur votre vidéo ({about}) : « {comment} »"
 
 
 @dataclass(frozen=True)
@@ -136,8 +147,8 @@ def mark_reviewed(
 
     A comment reaches the student unless `private`: it is added to the notes of the clip's
     exercise entry (where the web's workout page shows an exercise's notes) and a notification
-    row tells the student (`FEEDBACK_NOTIFICATION`, with a payload in the centre's fields: title,
-    message, senderName, plus the ids a later screen needs). A private review stays in the
+    row tells the student (`FEEDBACK_NOTIFICATION`, with a payload in the fields the web's centre
+    renders, plus the ids a later screen needs). A private review stays in the
     desktop's own table. A clip the coach stored (reviewed without comment on storing) takes
     its first comment here.
     """
@@ -195,23 +206,23 @@ def _share(
         "lastModifiedBy": coach_id,
     }
     store.write_progress(target["progressId"], feedback.progress, moment)
-    about = feedback.exercise_name or target["sessionTitle"] or "your session"
+    about = feedback.exercise_name or target["sessionTitle"] or "votre séance"
     store.notify(
         new_id(),
         target["studentId"],
         FEEDBACK_NOTIFICATION,
         {
-            # The fields the web centre's Notification shows: title, message, senderName.
-            "title": "Retour de votre coach",
-            "message": f"{coach} a commenté votre vidéo ({about}) : « {text} »",
-            "senderName": coach,
+            # The fields the web centre's card reads: coachPseudo, programTitle, assignedAt.
             "coachPseudo": coach,
+            "programTitle": feedback_card_text(target["programTitle"], about, text),
+            "assignedAt": js_iso(moment),
+            "kind": FEEDBACK_KIND,
             "comment": text,
             "mediaId": media_id,
             "progressId": target["progressId"],
             "sessionId": target["sessionId"],
             "sessionTitle": target["sessionTitle"],
-            "programTitle": target["programTitle"],
+            "program": target["programTitle"],
             "exerciseName": feedback.exercise_name,
             "reviewedAt": js_iso(moment),
         },

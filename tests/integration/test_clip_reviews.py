@@ -71,13 +71,34 @@ def test_queue_then_mark_reviewed(engine: Engine, factory: Factory, coach: str) 
 
 
 def _notifications(engine: Engine, user_id: str) -> list[dict[str, object]]:
+    """The student's feedback notifications (their real assignments' rows left out)."""
     with engine.connect() as conn:
         rows = conn.execute(
             select(m.Notification.type, m.Notification.payload, m.Notification.read).where(
-                m.Notification.user_id == user_id, m.Notification.type != "assignment"
+                m.Notification.user_id == user_id
             )
         ).all()
-    return [{"type": t, "payload": p, "read": r} for t, p, r in rows]
+    return [
+        {"type": t, "payload": p, "read": r}
+        for t, p, r in rows
+        if isinstance(p, dict) and p.get("kind") == "clipReview"
+    ]
+
+
+def _web_card(payload: dict[str, object]) -> tuple[str, str, object]:
+    """What notification-center.tsx shows for an `assignment` row: title, message, date.
+
+    Written from that file's mapping (the fixed title, the sentence built from `coachPseudo` and
+    `programTitle` with its fallbacks, `assignedAt` for the date), so a payload missing a field
+    it reads shows here as the web would show it.
+    """
+    coach = payload.get("coachPseudo") or "Un coach"
+    program = payload.get("programTitle") or "Programme"
+    return (
+        "Programme assigné",
+        f'{coach} vous a assigné le programme "{program}"',
+        payload.get("assignedAt"),
+    )
 
 
 def _log_of(engine: Engine, progress_id: str) -> dict[str, object]:
@@ -114,16 +135,23 @@ def test_a_comment_reaches_the_student_in_the_entry_notes_and_a_notification(
     assert after["updated_at"] > before["updated_at"]
 
     (note,) = _notifications(engine, clip.student_id)
-    assert note["type"] == "message"
+    # `assignment` is the only type the web's centre lists, and the only one the student can mark
+    # read there: any other type would raise a badge that never clears and show no card.
+    assert note["type"] == "assignment"
     assert note["read"] is False
     payload = note["payload"]
     assert isinstance(payload, dict)
     assert payload["comment"] == "Knees track the toes now, well done."
     assert payload["mediaId"] == clip.id
-    assert payload["title"]
-    assert "Knees track the toes now" in payload["message"]
-    assert payload["senderName"] == payload["coachPseudo"]
     assert str(payload["reviewedAt"]).endswith("Z")
+    _title, message, when = _web_card(payload)
+    coach_pseudo = payload["coachPseudo"]
+    assert isinstance(coach_pseudo, str)
+    assert coach_pseudo not in {"", "Un coach"}
+    assert message.startswith(f"{coach_pseudo} vous a assigné le programme ")
+    assert "« Knees track the toes now, well done. »" in message
+    assert str(payload["program"]) in message, "the card names the program of the clip"
+    assert when == payload["reviewedAt"]
 
 
 def test_a_private_review_stays_on_the_desktop(
