@@ -1,48 +1,48 @@
-"""Answering the "Discard …?" question a dialog asks, as a coach would, without blocking a test.
+"""Answering the "Discard …?" question a dialog asks, as a coach would.
 
-The question runs its own modal loop; `answer_next_question` arms a timer first that waits for
-the box, notes what it shows and clicks the chosen button. A step budget stops the wait, so a
-question that never comes fails the test's assertions instead of leaving a timer behind.
+The question is window-modal and open while the test goes on (`dialog.discard_box`): a test presses
+Esc (or Cancel, or closes the window), then answers it here and reads what it said.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
-from PySide6.QtCore import Qt, QTimer
-from PySide6.QtWidgets import QApplication, QMessageBox
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QMessageBox
 from pytestqt.qtbot import QtBot
+
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 
 KEEP = QMessageBox.StandardButton.Cancel  # labelled "Keep editing"
 DISCARD = QMessageBox.StandardButton.Discard
-_STEP_MS = 20
-_MAX_STEPS = 500  # ten seconds
 
 
-@dataclass
+@dataclass(frozen=True)
 class Asked:
     """What the question showed: its text, the line under it, and the default button's label."""
 
-    texts: list[str] = field(default_factory=list)
-    details: list[str] = field(default_factory=list)
-    default_buttons: list[str] = field(default_factory=list)
+    text: str
+    detail: str
+    default_button: str
 
 
-def answer_next_question(qtbot: QtBot, button: QMessageBox.StandardButton, asked: Asked) -> None:
-    """Click `button` on the next message box once it shows, noting what it says."""
-    budget = [_MAX_STEPS]
+def answer_question(
+    qtbot: QtBot, dialog: AsksBeforeDiscard, button: QMessageBox.StandardButton
+) -> Asked:
+    """Wait for `dialog`'s question on screen, note what it says, then click `button`."""
+    qtbot.waitUntil(
+        lambda: dialog.discard_box is not None and dialog.discard_box.isVisible(), timeout=5_000
+    )
+    box = dialog.discard_box
+    assert box is not None
+    default = box.defaultButton()
+    asked = Asked(box.text(), box.informativeText(), default.text() if default else "")
+    qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
+    assert dialog.discard_box is None, "the answer closes the question"
+    return asked
 
-    def click() -> None:
-        box = QApplication.activeModalWidget()
-        if not isinstance(box, QMessageBox):
-            budget[0] -= 1
-            if budget[0] > 0:
-                QTimer.singleShot(_STEP_MS, click)
-            return
-        asked.texts.append(box.text())
-        asked.details.append(box.informativeText())
-        default = box.defaultButton()
-        asked.default_buttons.append(default.text() if default is not None else "")
-        qtbot.mouseClick(box.button(button), Qt.MouseButton.LeftButton)
 
-    QTimer.singleShot(0, click)
+def no_question(dialog: AsksBeforeDiscard) -> bool:
+    """True when the dialog is not asking anything."""
+    return dialog.discard_box is None

@@ -39,6 +39,7 @@ from gbf_desktop.ui.app.sign_in import EmailStore, QSettingsEmailStore, SignInDi
 from gbf_desktop.ui.app.tour import PageTour, PageVisit
 from gbf_desktop.ui.clips.takes_dialog import offer_takes
 from gbf_desktop.ui.kit.collector import collect_on_gui_thread
+from gbf_desktop.ui.kit.prompts import GuardedInputDialog
 from gbf_desktop.ui.kit.resources import app_icon, style_sheet
 from gbf_desktop.workers.tasks import TaskRunner
 
@@ -216,7 +217,10 @@ def _warn(title: str, message: str) -> None:
 def ask_password(where: str, reason: str) -> str | None:
     """Ask for the server's password (hidden), at start-up; None when the person cancels."""
     application()
-    dialog = QInputDialog()
+    dialog = GuardedInputDialog(
+        lost=lambda _typed: f"the password you typed for {where}",
+        detail="Without it the app cannot open the database.",
+    )
     dialog.setWindowTitle(f"{APP_NAME}: password")
     dialog.setLabelText(f"{reason}\n\nPassword for {where}:")
     dialog.setTextEchoMode(QLineEdit.EchoMode.Password)

@@ -38,6 +38,7 @@ from gbf_desktop.connections import (
     stored_password,
 )
 from gbf_desktop.errors import KnownError
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 
 # (value, what the combo says)
 TLS_CHOICES = (
@@ -56,7 +57,7 @@ class ConnectionChoice:
     password: str | None
 
 
-class ConnectDialog(QDialog):
+class ConnectDialog(AsksBeforeDiscard, QDialog):
     """Accepted with `choice` set when the coach presses Connect."""
 
     def __init__(
@@ -71,12 +72,24 @@ class ConnectDialog(QDialog):
         self._saved = saved
         self._keyring = keyring or keyring_status()
         self.choice: ConnectionChoice | None = None
+        # The saved connection the form was filled from, if any (what the question names).
+        self._filled_from: str | None = None
 
         self._build_fields()
         self._layout()
         self._reload_list()
         self._on_form_changed()
         self._wire()
+        self.mark_unchanged()
+
+    def unsaved_text(self) -> str:
+        if self._filled_from:
+            return f'your changes to the connection "{self._filled_from}"'
+        label = self.name_edit.text().strip() or self.host_edit.text().strip()
+        return f'the connection you typed ("{label}")' if label else "the connection you typed"
+
+    def unsaved_detail(self) -> str:
+        return "It is not saved: press Save or Connect to keep it."
 
     def _build_fields(self) -> None:
         self.saved_list = QListWidget()
@@ -212,6 +225,9 @@ class ConnectDialog(QDialog):
             self.password_edit.setPlaceholderText("Saved in the keyring")
         else:
             self.password_edit.setPlaceholderText("Leave empty to use ~/.pgpass")
+        # A saved connection shown as it is saved: nothing to lose yet.
+        self._filled_from = target.name
+        self.mark_unchanged()
 
     def _reload_list(self) -> None:
         self.saved_list.clear()
@@ -240,6 +256,8 @@ class ConnectDialog(QDialog):
         self._saved = saved
         self._show_error("")
         self._reload_list()
+        self._filled_from = target.name
+        self.mark_unchanged()
         return target
 
     @property

@@ -27,6 +27,7 @@ from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.settings import APP_NAME
 from gbf_desktop.ui.app.connect_dialog import ConnectDialog, ConnectionChoice
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 
@@ -64,7 +65,7 @@ class MemoryEmailStore:
         self.email = email
 
 
-class SignInDialog(QDialog):
+class SignInDialog(AsksBeforeDiscard, QDialog):
     """Accepted once a coach or admin signed in; `signed_in_user` then says who.
 
     With `connections`, a "Connect to a server…" button opens the saved-connections dialog; the
@@ -73,7 +74,7 @@ class SignInDialog(QDialog):
 
     CONNECT = 2
 
-    def __init__(
+    def __init__(  # noqa: PLR0915 - the whole dialog is built and laid out in one place
         self,
         backend: Backend,
         runner: TaskRunner,
@@ -145,6 +146,25 @@ class SignInDialog(QDialog):
 
         (self.password_edit if self.email_edit.text() else self.email_edit).setFocus()
         self._wire()
+        self._opened_email = self.email_edit.text()
+        self.mark_unchanged()
+
+    def entered(self) -> object:
+        return (self.email_edit.text(), self.password_edit.text())
+
+    def unsaved_text(self) -> str:
+        typed = [
+            what
+            for what, changed in (
+                ("email", self.email_edit.text() != self._opened_email),
+                ("password", bool(self.password_edit.text())),
+            )
+            if changed
+        ]
+        return f"the {' and '.join(typed)} you typed"
+
+    def unsaved_detail(self) -> str:
+        return "You are not signed in yet."
 
     @property
     def signed_in_user(self) -> SignedInUser | None:

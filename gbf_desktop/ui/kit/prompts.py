@@ -39,9 +39,9 @@ else:
     _DialogBase = object
 
 
-def ask_discard(parent: QWidget, what: str, detail: str) -> bool:
-    """Ask whether to drop `what` (a phrase: "the exercise “Farmer carry”"); True only when the
-    coach chose Discard. Keep editing is the default button and what Esc answers."""
+def discard_question(parent: QWidget, what: str, detail: str) -> QMessageBox:
+    """The question, not shown yet: "Discard `what`?" (a phrase: the exercise "Farmer carry"),
+    `detail` under it; Keep editing is the default button and what Esc answers."""
     box = QMessageBox(
         QMessageBox.Icon.Question,
         DISCARD_TITLE,
@@ -55,8 +55,7 @@ def ask_discard(parent: QWidget, what: str, detail: str) -> bool:
     box.button(QMessageBox.StandardButton.Discard).setText(DISCARD)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setEscapeButton(keep)
-    box.exec()
-    return box.clickedButton() is box.button(QMessageBox.StandardButton.Discard)
+    return box
 
 
 def field_values(root: QWidget) -> tuple[object, ...]:
@@ -92,6 +91,7 @@ class AsksBeforeDiscard(_DialogBase):
 
     _entered_at_open: object | None = None
     _has_baseline = False
+    discard_box: QMessageBox | None = None
 
     def unsaved_text(self) -> str:
         """What would be lost, as a phrase that follows "Discard …"."""
@@ -120,12 +120,29 @@ class AsksBeforeDiscard(_DialogBase):
         super().showEvent(event)
 
     def reject(self) -> None:
-        """Esc, Cancel and the close button: ask first when something was changed."""
-        if self.has_typed_data and not ask_discard(
-            self, self.unsaved_text(), self.unsaved_detail()
-        ):
+        """Esc, Cancel and the close button: ask first when something was changed.
+
+        The question is window-modal and answered later (`discard_box`): no nested event loop,
+        and a close event meanwhile is refused because the dialog is still open.
+        """
+        if self.discard_box is not None:
+            return  # already asking
+        if not self.has_typed_data:
+            super().reject()
             return
-        super().reject()
+        box = discard_question(self, self.unsaved_text(), self.unsaved_detail())
+        box.finished.connect(self._on_discard_box_finished)
+        self.discard_box = box
+        box.open()
+
+    def _on_discard_box_finished(self, _result: int) -> None:
+        box, self.discard_box = self.discard_box, None
+        if box is None:
+            return
+        box.deleteLater()
+        if box.clickedButton() is box.button(QMessageBox.StandardButton.Discard):
+            # Past any override's own checks: the coach has answered.
+            super().reject()
 
 
 class GuardedInputDialog(AsksBeforeDiscard, QInputDialog):

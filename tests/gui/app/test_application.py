@@ -7,17 +7,21 @@ what was recorded once `run_gui` has returned. A step budget ends a stuck run in
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtCore import Qt
+from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QApplication, QMessageBox
 
 from gbf_desktop.db import models as m
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
-from gbf_desktop.ui.app.application import run_gui
+from gbf_desktop.ui.app.application import ask_password, run_gui
 from gbf_desktop.ui.app.sign_in import MemoryEmailStore, SignInDialog
 from gbf_desktop.ui.dashboard.dashboard import DashboardState
+from gbf_desktop.ui.kit.prompts import GuardedInputDialog
 from tests.gui.conftest import PASSWORD, Seed
 from tests.gui.driving import drive, main_window, record_and_close_main_window
 
@@ -85,3 +89,73 @@ def test_closing_the_sign_in_dialog_quits_without_a_window(
     assert run_gui(backend, log_dir=tmp_path / "logs", email_store=MemoryEmailStore()) == 0
     assert "timed_out" not in seen
     assert main_window() is None
+
+
+def test_the_start_up_password_asks_before_dropping_what_was_typed() -> None:
+    seen: dict[str, object] = {}
+
+    def asking() -> GuardedInputDialog | None:
+        dialog = QApplication.activeModalWidget()
+        if isinstance(dialog, GuardedInputDialog):
+            return dialog
+        parent = dialog.parentWidget() if dialog is not None else None
+        return parent if isinstance(parent, GuardedInputDialog) else None
+
+    def type_and_press_esc() -> bool:
+        dialog = asking()
+        if dialog is None or not dialog.isVisible():
+            return False
+        dialog.setTextValue("half a passw")
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        return True
+
+    def answer(button: QMessageBox.StandardButton, key: str) -> Callable[[], bool]:
+        def step() -> bool:
+            dialog = asking()
+            box = dialog.discard_box if dialog is not None else None
+            if dialog is None or box is None or not box.isVisible():
+                return False
+            seen[key] = box.text()
+            box.button(button).click()
+            seen[f"{key} open after"] = dialog.isVisible()
+            seen[f"{key} typed after"] = dialog.textValue()
+            if button == QMessageBox.StandardButton.Cancel:
+                QTest.keyClick(dialog, Qt.Key.Key_Escape)
+            return True
+
+        return step
+
+    drive(
+        [
+            type_and_press_esc,
+            answer(QMessageBox.StandardButton.Cancel, "kept"),
+            answer(QMessageBox.StandardButton.Discard, "dropped"),
+        ],
+        seen,
+    )
+    typed = ask_password("db.gym.example:5432", "The server wants a password.")
+
+    assert "timed_out" not in seen
+    assert seen["kept"] == "Discard the password you typed for db.gym.example:5432?"
+    assert seen["kept open after"] is True
+    assert seen["kept typed after"] == "half a passw"
+    assert seen["dropped open after"] is False
+    assert typed is None
+
+
+def test_the_start_up_password_untouched_closes_at_once() -> None:
+    seen: dict[str, object] = {}
+
+    def press_esc() -> bool:
+        dialog = QApplication.activeModalWidget()
+        if not isinstance(dialog, GuardedInputDialog) or not dialog.isVisible():
+            return False
+        QTest.keyClick(dialog, Qt.Key.Key_Escape)
+        seen["open after"] = dialog.isVisible()
+        seen["asked"] = dialog.discard_box is not None
+        return True
+
+    drive([press_esc], seen)
+    assert ask_password("db.gym.example:5432", "The server wants a password.") is None
+    assert "timed_out" not in seen
+    assert seen == {"open after": False, "asked": False}

@@ -22,6 +22,7 @@ from gbf_desktop.ui.app.main_window import MainWindow
 from gbf_desktop.ui.app.sign_in import MemoryEmailStore, SignInDialog
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed
+from tests.gui.questions import DISCARD, KEEP, answer_question
 from tests.keyring_backends import MemoryKeyring
 
 pytestmark = pytest.mark.gui
@@ -205,3 +206,49 @@ def test_the_status_bar_warns_of_a_plain_connection(
     qtbot.addWidget(plain)
     plain.show()
     assert not plain.connection_warning.isVisible()
+
+
+def test_esc_with_a_typed_connection_asks_first_and_a_chosen_one_closes_at_once(
+    qtbot: QtBot, tmp_path: Path, memory_keyring: MemoryKeyring
+) -> None:
+    path = tmp_path / "connections.json"
+    # Untouched: Esc closes at once.
+    dialog = _dialog(qtbot, path)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    dialog = _dialog(qtbot, path)
+    _fill(qtbot, dialog)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == 'Discard the connection you typed ("Gym server")?'
+    assert asked.detail == "It is not saved: press Save or Connect to keep it."
+    assert asked.default_button == "Keep editing"
+    assert dialog.isVisible()
+    assert dialog.host_edit.text() == "db.gym.example"
+
+    qtbot.mouseClick(dialog.cancel_button, Qt.MouseButton.LeftButton)
+    answer_question(qtbot, dialog, DISCARD)
+    assert not dialog.isVisible()
+    assert not path.exists(), "nothing saved"
+    assert memory_keyring.entries == {}
+
+    # A saved connection picked from the list is not something typed: Esc closes at once; a
+    # change to it is named as a change to that connection.
+    saved = _dialog(qtbot, path)
+    _fill(qtbot, saved)
+    qtbot.mouseClick(saved.save_button, Qt.MouseButton.LeftButton)
+    qtbot.keyClick(saved, Qt.Key.Key_Escape)
+    assert not saved.isVisible()
+    again = _dialog(qtbot, path)
+    again.saved_list.setCurrentRow(0)
+    qtbot.keyClick(again, Qt.Key.Key_Escape)
+    assert not again.isVisible()
+    again = _dialog(qtbot, path)
+    again.saved_list.setCurrentRow(0)
+    qtbot.keyClicks(again.user_edit, "_2")
+    again.close()
+    asked = answer_question(qtbot, again, DISCARD)
+    assert asked.text == 'Discard your changes to the connection "Gym server"?'
+    assert not again.isVisible()
+    assert SavedConnections.load(path).targets[0].user == "gbf_coach_ana_1a2b3c"

@@ -17,6 +17,7 @@ from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.ui.app.sign_in import MemoryEmailStore, SignInDialog
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import PASSWORD, Seed
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = pytest.mark.gui
 
@@ -182,3 +183,31 @@ def test_a_pasted_nul_character_is_refused_at_the_form(
     assert dialog.error_label.text().startswith(
         "Email contains a NUL character (\\0), which the database cannot store."
     )
+
+
+def test_esc_with_a_typed_password_asks_first(
+    qtbot: QtBot, unreachable_backend: Backend, runner: TaskRunner
+) -> None:
+    store = MemoryEmailStore("coach@example.org")
+    # The remembered email is what it opened with: Esc closes at once.
+    dialog = _dialog(qtbot, unreachable_backend, runner, store)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    dialog = _dialog(qtbot, unreachable_backend, runner, store)
+    qtbot.keyClicks(dialog.password_edit, "half typed")
+    qtbot.keyClick(dialog.password_edit, Qt.Key.Key_Escape)
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == "Discard the password you typed?"
+    assert asked.detail == "You are not signed in yet."
+    assert asked.default_button == "Keep editing"
+    assert dialog.isVisible()
+    assert dialog.password_edit.text() == "half typed"
+
+    dialog.email_edit.setText("other@example.org")
+    dialog.close()
+    asked = answer_question(qtbot, dialog, DISCARD)
+    assert asked.text == "Discard the email and password you typed?"
+    assert not dialog.isVisible()
+    assert dialog.signed_in_user is None
+    assert store.email == "coach@example.org"

@@ -17,7 +17,7 @@ from gbf_desktop.services.library import fold
 from gbf_desktop.ui.library.library_page import READ_ONLY_TIP, Column, LibraryPage
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
-from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -243,18 +243,17 @@ def test_esc_with_a_typed_exercise_asks_before_dropping_it(
     assert dialog is not None
     qtbot.waitExposed(dialog)
     qtbot.keyClicks(dialog.name_edit, "Farmer carry")
-    asked = Asked()
-    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked.texts == ['Discard the new exercise "Farmer carry"?']
-    assert asked.default_buttons == ["Keep editing"]
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == 'Discard the new exercise "Farmer carry"?'
+    assert asked.default_button == "Keep editing"
     assert dialog.isVisible()
     assert dialog.name_edit.text() == "Farmer carry"
 
-    answer_next_question(qtbot, DISCARD, asked)
     cancel = dialog.buttons.button(QDialogButtonBox.StandardButton.Cancel)
     qtbot.mouseClick(cancel, Qt.MouseButton.LeftButton)
-    assert len(asked.texts) == 2
+    assert dialog.isVisible(), "still open while it asks"
+    answer_question(qtbot, dialog, DISCARD)
     assert not dialog.isVisible()
     with OrmSession(engine) as s:
         assert s.scalars(select(m.Exercise).where(m.Exercise.name == "Farmer carry")).all() == []

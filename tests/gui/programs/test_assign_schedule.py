@@ -19,7 +19,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.ui.programs.assign_dialog import AssignDialog
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed, SessionSpec
-from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -104,28 +104,24 @@ def test_esc_after_ticking_a_student_asks_before_dropping_the_assignment(
         return dialog
 
     # Untouched: Esc closes at once.
-    asked = Asked()
     dialog = opened()
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
     assert not dialog.isVisible()
 
     dialog = opened()
     dialog.set_checked(bob, True)
-    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked.texts == [
-        "Discard the assignment of Conditioning to Bob Ng, from Mon 16 Mar 2026?"
-    ]
-    assert asked.details == ["Nothing is assigned until you press Assign."]
-    assert asked.default_buttons == ["Keep editing"]
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == "Discard the assignment of Conditioning to Bob Ng, from Mon 16 Mar 2026?"
+    assert asked.detail == "Nothing is assigned until you press Assign."
+    assert asked.default_button == "Keep editing"
     assert dialog.isVisible()
     assert dialog.checked_students() == [bob]
 
     # The Close button asks too; Discard closes and nothing is assigned.
     close = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Close)
-    answer_next_question(qtbot, DISCARD, asked)
     qtbot.mouseClick(close, Qt.MouseButton.LeftButton)
-    assert len(asked.texts) == 2
+    answer_question(qtbot, dialog, DISCARD)
     assert not dialog.isVisible()
     with OrmSession(engine) as session:
         assert (
@@ -138,7 +134,7 @@ def test_esc_after_ticking_a_student_asks_before_dropping_the_assignment(
     # A start day picked alone is named as such.
     dialog = opened()
     dialog.set_start(date(2026, 4, 13))
-    answer_next_question(qtbot, DISCARD, asked)
     dialog.close()
-    assert asked.texts[-1] == "Discard the start day you picked (Mon 13 Apr 2026)?"
+    asked = answer_question(qtbot, dialog, DISCARD)
+    assert asked.text == "Discard the start day you picked (Mon 13 Apr 2026)?"
     assert not dialog.isVisible()

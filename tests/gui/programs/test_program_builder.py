@@ -24,7 +24,7 @@ from gbf_desktop.ui.programs.program_builder import ConflictDialog, ProgramBuild
 from gbf_desktop.ui.programs.program_tree_model import INVALID_ROLE
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
-from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
 
@@ -632,17 +632,16 @@ def test_esc_on_a_typed_new_program_title_asks_first(
     edit = dialog.findChild(QLineEdit)
     assert edit is not None
     qtbot.keyClicks(edit, "Push week")
-    asked = Asked()
-    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(edit, Qt.Key.Key_Escape)
-    assert asked.texts == ['Discard the new program "Push week"?']
-    assert asked.default_buttons == ["Keep editing"]
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == 'Discard the new program "Push week"?'
+    assert asked.detail == "No program is created yet."
+    assert asked.default_button == "Keep editing"
     assert dialog.isVisible()
     assert dialog.textValue() == "Push week"
 
-    answer_next_question(qtbot, DISCARD, asked)
     qtbot.keyClick(edit, Qt.Key.Key_Escape)
-    assert len(asked.texts) == 2
+    answer_question(qtbot, dialog, DISCARD)
     assert not dialog.isVisible()
     assert page.views.currentIndex() == page.LIST
     assert count() == before

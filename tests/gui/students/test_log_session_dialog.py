@@ -20,7 +20,7 @@ from gbf_desktop.ui.students.log_session_dialog import LogSessionDialog
 from gbf_desktop.ui.students.progress_page import session_detail_text
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.gui.conftest import Seed
-from tests.gui.questions import DISCARD, KEEP, Asked, answer_next_question
+from tests.gui.questions import DISCARD, KEEP, answer_question
 from tests.gui.students.test_progress_page import messy_student, open_page
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
@@ -99,19 +99,18 @@ def test_esc_with_typed_figures_asks_first_and_the_performed_day_is_saved(
     box = dialog.forms[1].set_fields[0][0]
     box.lineEdit().selectAll()
     qtbot.keyClicks(box.lineEdit(), "9")
-    asked = Asked()
-    answer_next_question(qtbot, KEEP, asked)
     qtbot.keyClick(dialog, Qt.Key.Key_Escape)
-    assert asked.texts == ["Discard the log you entered for Light day (Rita Sousa)?"]
-    assert asked.default_buttons == ["Keep editing"]
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == "Discard the log you entered for Light day (Rita Sousa)?"
+    assert asked.detail == "Its figures and notes are not saved."
+    assert asked.default_button == "Keep editing"
     assert dialog.isVisible(), "keeping on editing keeps the dialog and the figure"
     assert box.lineEdit().text() == "9"
 
     # The window's close button asks the same; Discard closes and writes nothing.
     before = backend.student_progress(rows.coach.id, rows.student_id).logs.get(rows.light_day)
-    answer_next_question(qtbot, DISCARD, asked)
     dialog.close()
-    assert len(asked.texts) == 2
+    assert answer_question(qtbot, dialog, DISCARD).text == asked.text
     assert not dialog.isVisible()
     after = backend.student_progress(rows.coach.id, rows.student_id).logs.get(rows.light_day)
     assert after == before
