@@ -200,17 +200,18 @@ def ensure_ready(db: Database) -> None:
     changed behind anyone's back: the user is told which command brings it up to date.
     """
     if db.embedded is not None:
-        migrate.upgrade(db.engine)
+        migrate.upgrade_if_behind(db.engine)
         return
     try:
         with db.engine.connect() as connection:
-            current = migrate.current_revision(connection)
+            # Plain SQL and the scripts' text: Alembic is loaded only when a migration runs.
+            current = migrate.recorded_revision(connection)
             has_platform_tables = inspect(connection).has_table("users")
             if current is None:
                 refuse_foreign(connection, db.label, doing="the app did not use it")
     except (OperationalError, InterfaceError) as err:
         raise connection_problem(db.engine.url, err) from err
-    head = migrate.head_revision()
+    head = migrate.schema_head()
     if current == head:
         return
     if current is None and has_platform_tables:

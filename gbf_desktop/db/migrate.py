@@ -6,6 +6,7 @@ installed package (`gbf_desktop/_migrations`); `migrations_dir()` finds whicheve
 
 from __future__ import annotations
 
+import ast
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -59,6 +60,93 @@ def head_revision() -> str:
     head = script_directory().get_current_head()
     assert head is not None, "the migration history has no head"
     return head
+
+
+def declared_head() -> str | None:
+    """The head revision the migration scripts declare, read without importing Alembic.
+
+    Each script's module-level `revision` and `down_revision` literals are read (not run); the head
+    is the one revision no other names as its parent. None when that is not plain (no script, a
+    branch, a value that is not a literal): the caller then asks Alembic (`head_revision`).
+    """
+    try:
+        folder = migrations_dir() / "versions"
+    except FileNotFoundError:
+        return None
+    # The files Alembic itself reads as scripts (it skips packages' __init__ and editor locks).
+    scripts = [p for p in sorted(folder.glob("*.py")) if not p.name.startswith(("__init__", ".#"))]
+    if not scripts:
+        return None
+    revisions: set[str] = set()
+    parents: set[str] = set()
+    for script in scripts:
+        try:
+            values = _module_literals(script, ("revision", "down_revision"))
+        except (OSError, SyntaxError, ValueError):
+            return None  # Alembic says what is wrong with it
+        revision, parent = values.get("revision"), values.get("down_revision")
+        if not isinstance(revision, str):
+            return None
+        revisions.add(revision)
+        if isinstance(parent, str):
+            parents.add(parent)
+        elif isinstance(parent, tuple | list):
+            parents.update(str(p) for p in parent)
+        elif parent is not None:
+            return None
+    heads = revisions - parents
+    return heads.pop() if len(heads) == 1 else None
+
+
+_NOT_A_LITERAL = object()
+
+
+def _module_literals(script: Path, names: tuple[str, ...]) -> dict[str, object]:
+    """The literal values `script` assigns to `names` at its top level (`_NOT_A_LITERAL` else)."""
+    found: dict[str, object] = {}
+    for node in ast.parse(script.read_text(encoding="utf-8"), str(script)).body:
+        target = value = None
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target, value = node.targets[0], node.value
+        elif isinstance(node, ast.AnnAssign):
+            target, value = node.target, node.value
+        if isinstance(target, ast.Name) and target.id in names and value is not None:
+            try:
+                found[target.id] = ast.literal_eval(value)
+            except (ValueError, TypeError, SyntaxError):
+                found[target.id] = _NOT_A_LITERAL
+    return found
+
+
+def recorded_revision(connection: Connection) -> str | None:
+    """The revision the database's version table holds, by plain SQL (no Alembic loaded).
+
+    None when the table does not exist or is empty; several rows (branches, which this history
+    never has) come back joined, so they never equal a single head.
+    """
+    table = f"{DESKTOP_SCHEMA}.alembic_version"
+    if connection.execute(text("SELECT to_regclass(:t)"), {"t": table}).scalar() is None:
+        return None
+    rows = connection.execute(text(f"SELECT version_num FROM {table} ORDER BY 1")).scalars()
+    return ", ".join(rows) or None
+
+
+def schema_head() -> str:
+    """The head revision: from the scripts' text when plain, else from Alembic itself."""
+    return declared_head() or head_revision()
+
+
+def upgrade_if_behind(engine: Engine) -> MigrationOutcome | None:
+    """Upgrade to head only when the database is not there already; None when nothing ran.
+
+    An app start checks with one query instead of loading Alembic (about half a second) and taking
+    the migration lock each time; a database behind head (or not yet built) is upgraded as before.
+    """
+    with engine.connect() as connection:
+        current = recorded_revision(connection)
+    if current is not None and current == schema_head():
+        return None
+    return upgrade(engine)
 
 
 def current_revision(connection: Connection) -> str | None:

@@ -55,6 +55,12 @@ AUDIO_CODEC = "aac"
 AUDIO_BITRATE = 96_000
 AUDIO_MAX_CHANNELS = 2
 
+# Instant replay (video/delay.py): how far behind the camera the screen may run, and how much of
+# what was just shown a take keeps (one clip's worth).
+REPLAY_MIN_DELAY_S, REPLAY_MAX_DELAY_S = 0.0, 30.0
+REPLAY_DEFAULT_DELAY_S = 8.0
+REPLAY_KEEP_S = MAX_DURATION_S
+
 # Sub-frame slack for floating-point durations: 15.000000001 s is still a 15 s clip.
 _EPSILON_S = 1e-6
 

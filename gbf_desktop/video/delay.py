@@ -44,9 +44,9 @@ from gbf_desktop.video.compress import (
 )
 from gbf_desktop.video.ffmpeg import CancelCheck, Cancelled, complete, find_ffmpeg, run
 
-MIN_DELAY_S, MAX_DELAY_S = 0.0, 30.0
-DEFAULT_DELAY_S = 8.0
-KEEP_S = clips.MAX_DURATION_S
+MIN_DELAY_S, MAX_DELAY_S = clips.REPLAY_MIN_DELAY_S, clips.REPLAY_MAX_DELAY_S
+DEFAULT_DELAY_S = clips.REPLAY_DEFAULT_DELAY_S
+KEEP_S = clips.REPLAY_KEEP_S
 JPEG_QUALITY = 85
 # Half a second of raw pictures between the camera and the compressor (40 MB at 720p).
 _QUEUE_PICTURES = 15

@@ -14,13 +14,17 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-
-import av
-import av.error
+from typing import TYPE_CHECKING
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import MediaError
 from gbf_desktop.video import mp4
+
+if TYPE_CHECKING:
+    import av.error
+
+# PyAV is imported by the functions that read a file, not here: the UI names `MediaInfo` (a plain
+# value) on pages the GUI builds at its start, long before a file is probed.
 
 
 @dataclass(frozen=True)
@@ -80,6 +84,8 @@ def _scan_duration(path: Path, index: int) -> tuple[float | None, int]:
 
     The web recorder's WebM files carry no duration at all. Demuxing without decoding is cheap.
     """
+    import av  # noqa: PLC0415 (deferred: see the imports)
+
     first: float | None = None
     last = 0.0
     packets = 0
@@ -102,6 +108,8 @@ def _scan_duration(path: Path, index: int) -> tuple[float | None, int]:
 
 def probe(path: Path) -> MediaInfo:
     """Describe the video in `path`, or raise `MediaError` saying why it cannot be used."""
+    import av.error  # noqa: PLC0415 (deferred: see the imports)
+
     path = Path(path)
     if not path.exists():
         raise _reject(path, "was not found.", hint=f"Check the path {str(path)!r}.")
@@ -137,6 +145,10 @@ def _describe(err: av.error.FFmpegError) -> str:
 
 
 def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
+    import av  # noqa: PLC0415 (deferred: see the imports)
+    import av.error  # noqa: PLC0415
+    import av.stream  # noqa: PLC0415
+
     with av.open(str(path)) as container:
         videos = [
             stream

@@ -14,22 +14,27 @@ import threading
 from collections.abc import Generator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from gbf_desktop.domain import clips
 from gbf_desktop.errors import MediaError
-from gbf_desktop.video.camera import parse_camera_spec
-from gbf_desktop.video.delay import (
-    DEFAULT_DELAY_S,
-    KEEP_S,
-    MAX_DELAY_S,
-    MIN_DELAY_S,
-    DelayedReplay,
-    Stored,
-    encode_take,
+from gbf_desktop.workers.video_jobs import (
+    CameraFactory,
+    ReadyClip,
+    _Latest,
+    check_clip,
+    open_camera,
 )
-from gbf_desktop.workers.video_jobs import CameraFactory, ReadyClip, _Latest, check_clip
 
-# The replay's limits, for the dialog (which reaches video only through workers).
-__all__ = ["DEFAULT_DELAY_S", "KEEP_S", "MAX_DELAY_S", "MIN_DELAY_S"]
+if TYPE_CHECKING:
+    from gbf_desktop.video.delay import Stored
+
+# The replay's limits, for the dialog (which reaches video only through workers). They are the
+# domain's numbers, so naming them here loads none of video.delay's OpenCV and NumPy: the delayed
+# camera and the encoder are imported by the jobs that run them.
+MIN_DELAY_S, MAX_DELAY_S = clips.REPLAY_MIN_DELAY_S, clips.REPLAY_MAX_DELAY_S
+DEFAULT_DELAY_S = clips.REPLAY_DEFAULT_DELAY_S
+KEEP_S = clips.REPLAY_KEEP_S
 
 
 class ReplayControl:
@@ -98,13 +103,15 @@ class ReplayStats:
 
 
 def replay_job(
-    spec: str, control: ReplayControl, *, camera_factory: CameraFactory = parse_camera_spec
+    spec: str, control: ReplayControl, *, camera_factory: CameraFactory = open_camera
 ) -> Generator[ReplayUpdate | KeptPictures | None, None, ReplayStats]:
     """Show `spec`'s camera delayed until closed; yields what the screen shows and kept takes.
 
     A bare None is yielded for pictures the screen is too busy for, so a cancel is seen at each
     picture. Returns the counts when closed or when a finite source ends.
     """
+    from gbf_desktop.video.delay import DelayedReplay  # noqa: PLC0415 (deferred: see the imports)
+
     source = camera_factory(spec)
     start: float | None = None
     with source, DelayedReplay(source, delay_s=control.delay_s) as replay:
@@ -143,6 +150,8 @@ def replay_job(
 
 def keep_job(pictures: Sequence[Stored], output: Path, ffmpeg_path: str | None = None) -> ReadyClip:
     """The kept pictures as a checked contract clip at `output`."""
+    from gbf_desktop.video.delay import encode_take  # noqa: PLC0415 (deferred: see the imports)
+
     if not pictures:
         raise MediaError(
             "Nothing has been shown yet, so there is nothing to keep.",

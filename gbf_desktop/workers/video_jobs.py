@@ -16,6 +16,7 @@ import uuid
 from collections.abc import Callable, Generator
 from dataclasses import dataclass, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtGui import QImage
 
@@ -25,22 +26,18 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import Thumbnail as ClipThumbnail
 from gbf_desktop.services.media import StoredClip, StoreProgress
 from gbf_desktop.services.takes import IMPORTED, RECORDED, TRIMMED, TakeStore
-
-# compress's own reader of an encoded clip: the facts its contract check judged, read the same way.
-from gbf_desktop.video.camera import (
-    CameraSource,
-    Frame,
-    Image,
-    list_cameras,
-    parse_camera_spec,
-)
-from gbf_desktop.video.compress import EncodedClip, _facts, check_source, iter_compress
 from gbf_desktop.video.digest import sha256_file
-from gbf_desktop.video.ffmpeg import Progress
-from gbf_desktop.video.frames import Decoder, fit_rgb
-from gbf_desktop.video.probe import MediaInfo, probe
-from gbf_desktop.video.recorder import Recorder
-from gbf_desktop.video.still import still_from_bytes
+
+if TYPE_CHECKING:
+    from gbf_desktop.video.camera import CameraSource, Frame, Image
+    from gbf_desktop.video.compress import EncodedClip
+    from gbf_desktop.video.ffmpeg import Progress
+    from gbf_desktop.video.probe import MediaInfo
+    from gbf_desktop.video.recorder import Recorder
+
+# The video modules (PyAV, OpenCV, NumPy behind them) are imported inside the jobs that use them:
+# the clips pages import this module when the GUI starts, and loading them then cost the start
+# about a second before the window showed. `tests/integration/test_startup_imports.py` holds it.
 
 
 @dataclass(frozen=True)
@@ -59,6 +56,9 @@ class ReadyClip:
 
 def clip_facts(path: Path) -> clips.ClipFacts:
     """What the contract is judged on, for `Backend.iter_store_clip(inspect=...)`."""
+    # compress's own reader of an encoded clip: the facts its contract check judged, read alike.
+    from gbf_desktop.video.compress import _facts  # noqa: PLC0415 (deferred: see the imports)
+
     facts, _info = _facts(Path(path))
     return facts
 
@@ -87,11 +87,16 @@ def clip_thumbnail_job(
     backend: Backend, coach_id: str, media_id: str, cache_dir: Path
 ) -> ClipThumbnail:
     """A stored clip's thumbnail for the clips page, from the cache or decoded from its bytes."""
+    from gbf_desktop.video.still import still_from_bytes  # noqa: PLC0415 (deferred)
+
     return backend.clip_thumbnail(coach_id, media_id, cache_dir, still_from_bytes)
 
 
 def probe_job(path: Path) -> MediaInfo:
     """Probe before anything else is done with a file; `MediaError` says why it is unusable."""
+    from gbf_desktop.video.compress import check_source  # noqa: PLC0415 (deferred)
+    from gbf_desktop.video.probe import probe  # noqa: PLC0415 (deferred)
+
     info = probe(Path(path))
     check_source(info)
     return info
@@ -111,6 +116,8 @@ def compress_job(
     With `takes`, the clip becomes a take instead (its own name in the takes folder, `output`
     unused): kept until stored or discarded, and offered at the next start if neither happens.
     """
+    from gbf_desktop.video.compress import iter_compress  # noqa: PLC0415 (deferred)
+
     source = Path(source)
     if takes is not None:
         output = takes.new_clip_path()
@@ -180,6 +187,8 @@ def to_qimage(image: Image, max_height: int) -> QImage:
 
     Made in the worker: scaling and converting here keeps the GUI thread to a pixmap swap.
     """
+    from gbf_desktop.video.frames import fit_rgb  # noqa: PLC0415 (deferred)
+
     rgb = fit_rgb(image, max_height)
     height, width = rgb.shape[:2]
     return QImage(rgb.data, width, height, 3 * width, QImage.Format.Format_RGB888).copy()
@@ -270,7 +279,14 @@ class CameraControl:
         return self._close.is_set()
 
 
-CameraFactory = Callable[[str], CameraSource]
+CameraFactory = Callable[[str], "CameraSource"]
+
+
+def open_camera(spec: str) -> CameraSource:
+    """The camera a spec names (`video.camera.parse_camera_spec`), imported only when one opens."""
+    from gbf_desktop.video.camera import parse_camera_spec  # noqa: PLC0415 (deferred)
+
+    return parse_camera_spec(spec)
 
 
 def camera_job(
@@ -278,7 +294,7 @@ def camera_job(
     control: CameraControl,
     output: Path,
     *,
-    camera_factory: CameraFactory = parse_camera_spec,
+    camera_factory: CameraFactory = open_camera,
     ffmpeg_path: str | None = None,
     max_duration_s: float = clips.MAX_DURATION_S,
     takes: TakeStore | None = None,
@@ -289,6 +305,8 @@ def camera_job(
     others, so the task runner sees its cancel flag at every picture even while the screen is
     busy. Returns the checked clip, or None when closed before recording.
     """
+    from gbf_desktop.video.recorder import Recorder  # noqa: PLC0415 (deferred)
+
     source = camera_factory(spec)
     with source:
         while not control.record_requested:
@@ -346,6 +364,8 @@ def _update(source: CameraSource, frame: Frame, recorder: Recorder | None) -> Ca
 
 def list_cameras_job() -> list[int]:
     """Webcam device numbers; opening devices can take a second, so never on the GUI thread."""
+    from gbf_desktop.video.camera import list_cameras  # noqa: PLC0415 (deferred)
+
     return list_cameras()
 
 
@@ -364,6 +384,8 @@ class Thumbnail:
 
 def thumbnails_job(info: MediaInfo, count: int) -> Generator[Thumbnail, None, int]:
     """`count` pictures spread over the video, for the timeline; yields each as it is decoded."""
+    from gbf_desktop.video.frames import Decoder  # noqa: PLC0415 (deferred)
+
     decoder = Decoder(info)
     try:
         for index in range(count):
@@ -436,6 +458,8 @@ def frames_job(
 
     Only the newest request counts, so scrubbing fast never builds a backlog of decodes.
     """
+    from gbf_desktop.video.frames import Decoder  # noqa: PLC0415 (deferred)
+
     decoder = Decoder(info)
     try:
         started: tuple[float, float] | None = None  # (clock, media time) when the loop (re)started

@@ -44,7 +44,6 @@ from gbf_desktop.ui.clips.attach import AttachDialog, JobProgress, named
 from gbf_desktop.ui.clips.replay import ReplayDialog
 from gbf_desktop.ui.clips.trim import PreviewLabel, TrimDialog
 from gbf_desktop.ui.kit.formatting import human_size
-from gbf_desktop.video.camera import parse_camera_spec
 from gbf_desktop.video.ffmpeg import Progress
 from gbf_desktop.video.probe import MediaInfo
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -57,6 +56,7 @@ from gbf_desktop.workers.video_jobs import (
     camera_job,
     compress_job,
     list_cameras_job,
+    open_camera,
     probe_job,
 )
 
@@ -121,7 +121,7 @@ class RecorderDialog(QDialog):
         *,
         camera_spec: str = "auto",
         ffmpeg_path: str | None = None,
-        camera_factory: CameraFactory = parse_camera_spec,
+        camera_factory: CameraFactory = open_camera,
         countdown_s: int = COUNTDOWN_S,
         max_duration_s: float = clips.MAX_DURATION_S,
         parent: QWidget | None = None,

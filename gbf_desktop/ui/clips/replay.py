@@ -26,7 +26,6 @@ from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import AttachDialog, named
 from gbf_desktop.ui.clips.trim import PreviewLabel
 from gbf_desktop.ui.kit.formatting import human_size
-from gbf_desktop.video.camera import parse_camera_spec
 from gbf_desktop.workers.replay_jobs import (
     DEFAULT_DELAY_S,
     KEEP_S,
@@ -40,7 +39,7 @@ from gbf_desktop.workers.replay_jobs import (
     replay_job,
 )
 from gbf_desktop.workers.tasks import Task, TaskRunner
-from gbf_desktop.workers.video_jobs import CameraFactory, ReadyClip
+from gbf_desktop.workers.video_jobs import CameraFactory, ReadyClip, open_camera
 
 
 def counts_text(update: ReplayUpdate) -> str:
@@ -64,7 +63,7 @@ class ReplayDialog(QDialog):
         takes: TakeStore,
         *,
         camera_spec: str = "auto",
-        camera_factory: CameraFactory = parse_camera_spec,
+        camera_factory: CameraFactory = open_camera,
         ffmpeg_path: str | None = None,
         delay_s: float = DEFAULT_DELAY_S,
         parent: QWidget | None = None,
