@@ -1,12 +1,18 @@
-"""The item roles and delegates the tables share: two-line cells and bars."""
+"""The item roles and delegates the tables share: two-line cells, bars and wrapped text."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, Qt
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QRectF, QSize, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetrics, QPainter, QPalette
-from PySide6.QtWidgets import QApplication, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import (
+    QApplication,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTableView,
+)
 
 AnyIndex = QModelIndex | QPersistentModelIndex
 
@@ -114,3 +120,25 @@ class BarDelegate(QStyledItemDelegate):
         text_rect = QRectF(rect.left(), rect.top(), rect.width(), bar.top() - rect.top() - 3)
         painter.drawText(text_rect, Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignBottom, text)
         painter.restore()
+
+
+class WrappingDelegate(QStyledItemDelegate):
+    """The cell's text wrapped onto as many lines as its column's width needs, never elided.
+
+    For a column whose text a coach must read whole (a session title) in a table whose other
+    columns stay on one line: the view keeps `wordWrap` off, and its rows size to contents, so
+    the row grows to the lines this delegate asks for.
+    """
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: AnyIndex) -> None:
+        super().initStyleOption(option, index)
+        option.features |= QStyleOptionViewItem.ViewItemFeature.WrapText
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: AnyIndex) -> QSize:
+        # A view without word wrap asks for a row's height without the column's width: given
+        # that width, the style counts the lines the text wraps to.
+        view = option.widget
+        if isinstance(view, QTableView):
+            option = QStyleOptionViewItem(option)
+            option.rect = QRect(0, 0, view.columnWidth(index.column()), 1)
+        return super().sizeHint(option, index)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
     QCheckBox,
     QFrame,
     QHBoxLayout,
+    QHeaderView,
     QLabel,
     QPlainTextEdit,
     QPushButton,
@@ -33,6 +34,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clip_reviews import COMMENT_LIMIT, ReviewQueue
 from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.ui.clips.player import PlayerWindow
+from gbf_desktop.ui.kit.delegates import WrappingDelegate
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.ui.kit.refresh import LiveRefresh
 from gbf_desktop.ui.kit.table import ColumnSpec, RowTableModel
@@ -172,13 +174,15 @@ class ReviewQueuePage(QWidget):
         self._wire()
 
     def _build_table(self) -> QTableView:
-        return row_table(
-            self.model,
-            name="studentsTable",
-            row_height=40,
-            stretch=Column.SESSION,
-            widths={Column.STUDENT: 170, Column.RECORDED: 170, Column.SIZE: 80},
-        )
+        table = row_table(self.model, name="studentsTable", row_height=40, stretch=Column.SESSION)
+        # The session is what a coach reads to pick a clip: never elided. The other columns take
+        # what their one line needs (`_fit_table`), the session the rest; a title longer than
+        # that wraps and its row grows (a 1366-wide screen leaves the list about 600 px).
+        table.setItemDelegateForColumn(Column.SESSION, WrappingDelegate(table))
+        rows = table.verticalHeader()
+        rows.setMinimumSectionSize(40)
+        rows.setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        return table
 
     def _build_panel(self) -> QWidget:
         panel = QFrame()
@@ -201,6 +205,8 @@ class ReviewQueuePage(QWidget):
 
     def _wire(self) -> None:
         self.table.selectionModel().selectionChanged.connect(self._on_table_selection_changed)
+        # A narrower session column wraps to more lines: the rows follow its width.
+        self.table.horizontalHeader().sectionResized.connect(self._on_table_section_resized)
         self.table.doubleClicked.connect(self._on_table_double_clicked)
         self.play_button.clicked.connect(self._on_play_button_clicked)
         self.mark_button.clicked.connect(self._on_mark_button_clicked)
@@ -299,6 +305,17 @@ class ReviewQueuePage(QWidget):
 
     # -- slots -------------------------------------------------------------------------------
 
+    def _fit_table(self) -> None:
+        """The one-line columns as wide as their text, the rows as tall as their titles wrap."""
+        for column in (Column.STUDENT, Column.RECORDED, Column.SIZE):
+            self.table.resizeColumnToContents(column)
+        self.table.resizeRowsToContents()
+
+    @Slot(int, int, int)
+    def _on_table_section_resized(self, column: int, _old: int, _new: int) -> None:
+        if column == Column.SESSION:
+            self.table.resizeRowsToContents()
+
     @Slot()
     def _on_table_selection_changed(self) -> None:
         rows = self.table.selectionModel().selectedRows()
@@ -335,6 +352,7 @@ class ReviewQueuePage(QWidget):
     def _on_live_loaded(self, queue: ReviewQueue) -> None:
         self.error_label.hide()
         self.model.set_rows(queue.clips)
+        self._fit_table()
         if self.current_id is not None and self.model.row_of(self.current_id) >= 0:
             self._describe(self.current_clip())
         self._set_count(queue.total)
@@ -360,6 +378,7 @@ class ReviewQueuePage(QWidget):
         else:
             self.outcome_label.setText("Marked reviewed.")
         self.model.set_rows([c for c in self.model.rows if c.id != review.media_id])
+        self._fit_table()
         self._set_count(max(self.total - 1, 0))
         self.reviewed.emit(review.media_id)
         # The next clip down (or the last one) is ready for the coach.

@@ -8,9 +8,10 @@ import os
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QModelIndex, QRect, QSize, Qt
+from PySide6.QtWidgets import QStyledItemDelegate, QStyleOptionViewItem, QTableView
 from pytestqt.qtbot import QtBot
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, select, text
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop import demo
@@ -19,11 +20,16 @@ from gbf_desktop.db.desktop_models import ClipReview
 from gbf_desktop.services.auth import SignedInUser
 from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow
-from gbf_desktop.ui.students.review_queue import ReviewQueuePage
+from gbf_desktop.ui.app.main_window import Area, MainWindow
+from gbf_desktop.ui.kit.delegates import CELL_PADDING
+from gbf_desktop.ui.students.review_queue import Column, ReviewQueuePage
+from gbf_desktop.ui.students.students_page import StudentsTab
 from gbf_desktop.workers.tasks import TaskRunner
 from tests.conftest import DemoLoader
 
 pytestmark = [pytest.mark.gui, pytest.mark.db]
+
+LONG_TITLE = "Day B - Strength & power: heavy triples, then the paused squats from week three"
 
 
 @pytest.fixture
@@ -152,3 +158,66 @@ def test_a_shared_comment_reaches_the_students_notifications_and_a_private_one_d
             select(m.Notification).where(m.Notification.user_id == private.student_id)
         ).all()
     assert all(n.payload.get("mediaId") != private.id for n in messages)
+
+
+def _shown_whole(table: QTableView, index: QModelIndex) -> bool:
+    """Whether the cell's text is all on screen: inside the viewport, and on one line that fits
+    between the cell's paddings, or wrapped (as the cell is drawn) in lines the row has room for."""
+    rect = table.visualRect(index)
+    if rect.left() < 0 or rect.right() > table.viewport().width():
+        return False
+    text = str(index.data())
+    metrics = table.fontMetrics()
+    room = rect.width() - 2 * CELL_PADDING
+    if metrics.horizontalAdvance(text) <= room:
+        return True
+    delegate = table.itemDelegateForIndex(index)
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    assert isinstance(delegate, QStyledItemDelegate)
+    delegate.initStyleOption(option, index)
+    if not option.features & QStyleOptionViewItem.ViewItemFeature.WrapText:
+        return False  # one line, too long: elided
+    lines = metrics.boundingRect(QRect(0, 0, room, 10_000), Qt.TextFlag.TextWordWrap, text)
+    return lines.width() <= room and lines.height() <= rect.height()
+
+
+@pytest.mark.parametrize("size", [QSize(1366, 768), QSize(1920, 1080)], ids=["1366", "1920"])
+def test_the_session_column_shows_every_title_whole(  # noqa: PLR0917 - pytest fixtures
+    qtbot: QtBot,
+    backend: Backend,
+    runner: TaskRunner,
+    demo_coach: SignedInUser,
+    engine: Engine,
+    size: QSize,
+    tmp_path: Path,
+) -> None:
+    # A title as long as a coach may write on the web: it wraps, whole, on both screens.
+    clip = backend.review_queue(demo_coach.id).clips[1]
+    with engine.begin() as conn:
+        conn.execute(
+            text("UPDATE sessions SET title = :t WHERE id = :i"),
+            {"t": LONG_TITLE, "i": clip.session_id},
+        )
+    window = MainWindow(backend, runner, demo_coach)
+    qtbot.addWidget(window)
+    window.resize(size)
+    window.show()
+    window.show_area(Area.STUDENTS)
+    window.students.tabs.setCurrentIndex(StudentsTab.REVIEW)
+    page = window.students.review_queue
+    qtbot.waitUntil(lambda: page.model.rowCount() > 0, timeout=10_000)
+    assert window.size() == size
+    shots = Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path)
+    shots.mkdir(parents=True, exist_ok=True)
+    assert window.grab().save(str(shots / f"review-queue-{size.width()}.png"))
+    table = page.table
+    # Every cell, the session's above all: the other columns are what the coach tells rows by.
+    cut = [
+        str(page.model.index(row, column).data())
+        for row in range(page.model.rowCount())
+        for column in Column
+        if not _shown_whole(table, page.model.index(row, column))
+    ]
+    assert cut == []
+    assert LONG_TITLE in [c.session_title for c in page.model.rows]
