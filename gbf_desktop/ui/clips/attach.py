@@ -35,6 +35,7 @@ from gbf_desktop.services.media import (
     nearest_session,
 )
 from gbf_desktop.ui.kit.formatting import human_size, short_date
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, store_job
 
@@ -119,7 +120,7 @@ def exercise_text(index: int, item: SessionExerciseContext) -> str:
     return f"{index + 1}. {item.exercise_name}"
 
 
-class AttachDialog(QDialog):
+class AttachDialog(AsksBeforeDiscard, QDialog):
     """Store `clip` on a session of one of the coach's students; `stored` carries the new row."""
 
     stored = Signal(object)  # StoredClip
@@ -241,6 +242,8 @@ class AttachDialog(QDialog):
         for student in choices.students:
             self.student_combo.addItem(f"{student.name}  ({student.email})", student.student_id)
         self.student_combo.setCurrentIndex(0)
+        # Opened on the first student's nearest session: what the coach changes from here counts.
+        self.mark_unchanged()
 
     @Slot(int)
     def _on_student_combo_changed(self, index: int) -> None:
@@ -444,8 +447,33 @@ class AttachDialog(QDialog):
         self.error_label.setText(text)
         self.error_label.show()
 
+    def entered(self) -> object:
+        """The student, the session and the exercise picked; the exercise the dialog picks by
+        itself (the session's first, once they load) is not the coach's pick."""
+        choice = self.selected_session()
+        automatic = 1 if self.exercise_combo.count() > 1 else 0
+        exercise = self.exercise_combo.currentIndex()
+        return (
+            self.student_combo.currentData(),
+            choice.session_id if choice is not None else None,
+            None if exercise == automatic else self.exercise_combo.currentData(),
+        )
+
+    def unsaved_text(self) -> str:
+        choice = self.selected_session()
+        if choice is None:
+            return "the session you picked for this clip"
+        exercise = self.exercise_combo.currentText()
+        where = session_text(choice) + ("" if exercise == WHOLE_SESSION else f", {exercise}")
+        return f"the session you picked for this clip ({where})"
+
+    def unsaved_detail(self) -> str:
+        return "The clip is not stored yet."
+
     def reject(self) -> None:
         # Closing mid-store cancels it: the transaction rolls back, nothing half-written stays.
         if self._store_task is not None and not self._store_task.is_done:
             self._store_task.cancel()
+            QDialog.reject(self)  # the coach stopped it: no question on top
+            return
         super().reject()

@@ -39,6 +39,7 @@ from gbf_desktop.domain import clips
 from gbf_desktop.errors import ValidationError
 from gbf_desktop.services.takes import TakeStore
 from gbf_desktop.ui.clips.attach import JobProgress, named
+from gbf_desktop.ui.kit.prompts import AsksBeforeDiscard
 from gbf_desktop.video.ffmpeg import Progress
 from gbf_desktop.video.probe import MediaInfo
 from gbf_desktop.workers.tasks import Task, TaskRunner
@@ -184,7 +185,7 @@ class TimelineStrip(QWidget):
             self.scrubbed.emit(max(0.0, min(1.0, x / self.width())) * self.duration_s)
 
 
-class TrimDialog(QDialog):
+class TrimDialog(AsksBeforeDiscard, QDialog):
     """Choose in and out points on `source` and cut that part into a clip.
 
     `info` is the source's probe when the caller already has it (otherwise it is probed here).
@@ -331,6 +332,8 @@ class TrimDialog(QDialog):
         self._thumbs_task.progressed.connect(self._on_thumbnails_progressed)
         self._show_position()
         self._control.seek(0.0)
+        # The first 15 s are what the view opens with; in and out points set after that count.
+        self.mark_unchanged()
 
     @Slot(object)
     def _on_frames_progressed(self, shown: ShownFrame | None) -> None:
@@ -432,6 +435,18 @@ class TrimDialog(QDialog):
         event.accept()
 
     # --- the chosen range --------------------------------------------------------------------
+
+    def entered(self) -> object:
+        return (round(self.in_s, 4), round(self.out_s, 4))
+
+    def unsaved_text(self) -> str:
+        return (
+            f"the part you chose ({format_clock(self.in_s)} to {format_clock(self.out_s)}) "
+            f"of {self.source.name}"
+        )
+
+    def unsaved_detail(self) -> str:
+        return "Nothing is cut yet."
 
     def validation_error(self) -> str | None:
         """Why the chosen range cannot be cut, or None when it can."""

@@ -24,6 +24,7 @@ from gbf_desktop.video.compress import encode_test_pattern
 from gbf_desktop.workers.tasks import TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, check_clip
 from tests.gui.conftest import Seed, SessionSpec
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db, pytest.mark.ffmpeg]
 
@@ -141,3 +142,69 @@ def test_the_dialog_opens_on_todays_session_grouped_by_program_and_week_newest_f
     nearest = other.selected_session()
     assert nearest is not None
     assert nearest.session_title == "W1 Thu"
+
+
+def test_esc_after_picking_another_session_asks_before_dropping_the_pick(
+    qtbot: QtBot,
+    seed: Seed,
+    engine: Engine,
+    backend: Backend,
+    *,
+    runner: TaskRunner,
+    clip: ReadyClip,
+) -> None:
+    coach = seed.user("coach@example.org", role=m.Role.coach, first="Maya", last="Lind")
+    student = seed.user("alice@example.org", first="Alice", last="Moreau", coach=coach)
+    monday = datetime(2026, 3, 9, 12)
+    mon, thu = seed.program(
+        coach,
+        "Strength base",
+        [("Base", [[SessionSpec("Mon", monday), SessionSpec("Thu", monday + timedelta(3))]])],
+    )
+    seed.assign("Strength base", student, coach)
+    with OrmSession(engine) as s:
+        squat = m.Exercise(
+            id=m.new_id(), name="Back Squat", type=m.ExerciseType.standard, scope=m.Scope.global_
+        )
+        s.add(squat)
+        s.flush()
+        config = {"sets": 3, "reps": 5, "format": "standard"}
+        s.add(
+            m.SessionExercise(
+                id=m.new_id(), session_id=mon, exercise_id=squat.id, position=0, config=config
+            )
+        )
+        s.commit()
+
+    def opened() -> AttachDialog:
+        dialog = AttachDialog(backend, runner, coach, clip, today=monday.date())
+        qtbot.addWidget(dialog)
+        dialog.show()
+        qtbot.waitUntil(lambda: not dialog.loading and dialog.session_count() == 2)
+        # The dialog picks the session's first exercise by itself: that is no change either.
+        qtbot.waitUntil(lambda: dialog.exercise_combo.count() == 2)
+        assert dialog.exercise_combo.currentText() == "1. Back Squat"
+        return dialog
+
+    # Untouched: Esc closes at once.
+    dialog = opened()
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    assert not dialog.isVisible()
+
+    dialog = opened()
+    dialog.select(student, thu)
+    qtbot.keyClick(dialog, Qt.Key.Key_Escape)
+    asked = answer_question(qtbot, dialog, KEEP)
+    assert asked.text == "Discard the session you picked for this clip (Thu · Week 1)?"
+    assert asked.detail == "The clip is not stored yet."
+    assert asked.default_button == "Keep editing"
+    assert dialog.isVisible()
+    chosen = dialog.selected_session()
+    assert chosen is not None
+    assert chosen.session_id == thu
+
+    qtbot.mouseClick(dialog.close_button, Qt.MouseButton.LeftButton)
+    answer_question(qtbot, dialog, DISCARD)
+    assert not dialog.isVisible()
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT count(*) FROM exercise_media")).scalar_one() == 0

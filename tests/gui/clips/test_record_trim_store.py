@@ -29,6 +29,7 @@ from gbf_desktop.workers.tasks import TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, RecordedClip, clip_facts
 from tests import video_inputs
 from tests.gui.conftest import Seed, SessionSpec, day
+from tests.gui.questions import DISCARD, KEEP, answer_question
 
 pytestmark = [pytest.mark.gui, pytest.mark.db, pytest.mark.ffmpeg]
 
@@ -246,5 +247,15 @@ def test_importing_a_40_s_clip_opens_the_trim_view_and_refuses_more_than_15_s(
     assert trim.out_s - trim.in_s == pytest.approx(10.0)
     assert trim.cut_button.isEnabled()
     assert not trim.error_label.isVisible()
-    trim.reject()
+    # The points were moved: closing asks first, naming the part that would be lost.
+    qtbot.keyClick(trim, Qt.Key.Key_Escape)
+    asked = answer_question(qtbot, trim, KEEP)
+    assert asked.text == "Discard the part you chose (0:30.00 to 0:40.00) of long.mp4?"
+    assert asked.default_button == "Keep editing"
+    assert trim.isVisible()
+    assert trim.out_s - trim.in_s == pytest.approx(10.0)
+    qtbot.mouseClick(trim.close_button, Qt.MouseButton.LeftButton)
+    answer_question(qtbot, trim, DISCARD)
+    assert not trim.isVisible()
+    assert dialog.attach_dialog is None, "nothing cut, nothing to attach"
     dialog.reject()
