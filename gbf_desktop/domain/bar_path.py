@@ -35,9 +35,9 @@ import csv
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import TextIO
+from typing import Any, TextIO
 
-from gbf_desktop.errors import ValidationError
+from gbf_desktop.errors import MediaError, ValidationError
 
 DEFAULT_PLATE_CM = 45.0
 MIN_PLATE_CM, MAX_PLATE_CM = 5.0, 60.0
@@ -97,6 +97,69 @@ class BarPathAnalysis:
         if best is None or best.mean_velocity_m_s <= 0:
             return 0.0
         return 100.0 * (best.mean_velocity_m_s - rep.mean_velocity_m_s) / best.mean_velocity_m_s
+
+
+# The tracker's plain values (video/bar_tracker.py runs it): the coach's mark, its progress and
+# its loss of the plate. Here so the bar-path panel names them without loading OpenCV.
+
+
+@dataclass(frozen=True)
+class PlateMark:
+    """The plate as the coach marked it: centre and radius in pixels of the upright picture."""
+
+    x_px: float
+    y_px: float
+    radius_px: float
+    time_s: float = 0.0
+
+
+@dataclass(frozen=True)
+class TrackProgress:
+    done_frames: int
+    total_frames: int
+
+    @property
+    def fraction(self) -> float:
+        return self.done_frames / self.total_frames if self.total_frames else 1.0
+
+
+class TrackingLost(MediaError):
+    """The plate could not be found for too long; `time_s`/`frame` say where to mark it again."""
+
+    def __init__(self, frame: int, time_s: float, samples: Sequence[PathSample]) -> None:
+        super().__init__(
+            f"The plate was lost at {time_s:.2f} s (frame {frame + 1}).",
+            hint="Mark the plate again on that frame, or on the first frame where it shows "
+            "clearly, and track again.",
+        )
+        self.frame = frame
+        self.time_s = time_s
+        self.samples = tuple(samples)
+
+
+def measures_json(analysis: BarPathAnalysis) -> dict[str, Any]:
+    """What depends on the calibration: the scale, the reps, the best rep and the loss (plain JSON
+    values, as the command line prints them and the app stores them with the clip)."""
+    best = analysis.best_rep
+    loss = analysis.velocity_loss_pct
+    return {
+        "plate_cm": analysis.plate_cm,
+        "cm_per_px": round(analysis.cm_per_px, 5),
+        "reps": [
+            {
+                "number": r.number,
+                "start_s": round(r.start_s, 3),
+                "end_s": round(r.end_s, 3),
+                "concentric_start_s": round(r.concentric_start_s, 3),
+                "rom_cm": round(r.rom_cm, 1),
+                "mean_velocity_m_s": round(r.mean_velocity_m_s, 3),
+                "peak_velocity_m_s": round(r.peak_velocity_m_s, 3),
+            }
+            for r in analysis.reps
+        ],
+        "best_rep": best.number if best else None,
+        "velocity_loss_pct": None if loss is None else round(loss, 1),
+    }
 
 
 def validate_plate_cm(plate_cm: float) -> float:

@@ -35,7 +35,18 @@ import cv2
 import numpy as np
 import numpy.typing as npt
 
-from gbf_desktop.domain.bar_path import BarPathAnalysis, PathSample, analyse, validate_plate_cm
+# The mark, the progress, the loss and the measures are plain values of the domain (the bar-path
+# panel names them without loading OpenCV); the tracker's callers still find them here.
+from gbf_desktop.domain.bar_path import (
+    BarPathAnalysis,
+    PathSample,
+    PlateMark,
+    TrackingLost,
+    TrackProgress,
+    analyse,
+    measures_json,
+    validate_plate_cm,
+)
 from gbf_desktop.errors import MediaError, ValidationError
 from gbf_desktop.video.probe import probe
 
@@ -54,26 +65,6 @@ _MIN_RADIUS_PX = 6.0
 
 
 @dataclass(frozen=True)
-class PlateMark:
-    """The plate as the coach marked it: centre and radius in pixels of the upright picture."""
-
-    x_px: float
-    y_px: float
-    radius_px: float
-    time_s: float = 0.0
-
-
-@dataclass(frozen=True)
-class TrackProgress:
-    done_frames: int
-    total_frames: int
-
-    @property
-    def fraction(self) -> float:
-        return self.done_frames / self.total_frames if self.total_frames else 1.0
-
-
-@dataclass(frozen=True)
 class TrackedPath:
     samples: tuple[PathSample, ...]
     radius_px: float  # of the first mark: the scale for `domain.bar_path.analyse`
@@ -82,20 +73,6 @@ class TrackedPath:
     width: int
     height: int
     fps: float
-
-
-class TrackingLost(MediaError):
-    """The plate could not be found for too long; `time_s`/`frame` say where to mark it again."""
-
-    def __init__(self, frame: int, time_s: float, samples: Sequence[PathSample]) -> None:
-        super().__init__(
-            f"The plate was lost at {time_s:.2f} s (frame {frame + 1}).",
-            hint="Mark the plate again on that frame, or on the first frame where it shows "
-            "clearly, and track again.",
-        )
-        self.frame = frame
-        self.time_s = time_s
-        self.samples = tuple(samples)
 
 
 class TrackingCancelled(Exception):
@@ -398,30 +375,6 @@ def analysis_json(path: TrackedPath, analysis: BarPathAnalysis) -> dict[str, Any
         "height": path.height,
         "path": [[round(s.t_s, 4), round(s.x_px, 2), round(s.y_px, 2)] for s in path.samples],
         **measures_json(analysis),
-    }
-
-
-def measures_json(analysis: BarPathAnalysis) -> dict[str, Any]:
-    """What depends on the calibration: the scale, the reps, the best rep and the loss."""
-    best = analysis.best_rep
-    loss = analysis.velocity_loss_pct
-    return {
-        "plate_cm": analysis.plate_cm,
-        "cm_per_px": round(analysis.cm_per_px, 5),
-        "reps": [
-            {
-                "number": r.number,
-                "start_s": round(r.start_s, 3),
-                "end_s": round(r.end_s, 3),
-                "concentric_start_s": round(r.concentric_start_s, 3),
-                "rom_cm": round(r.rom_cm, 1),
-                "mean_velocity_m_s": round(r.mean_velocity_m_s, 3),
-                "peak_velocity_m_s": round(r.peak_velocity_m_s, 3),
-            }
-            for r in analysis.reps
-        ],
-        "best_rep": best.number if best else None,
-        "velocity_loss_pct": None if loss is None else round(loss, 1),
     }
 
 

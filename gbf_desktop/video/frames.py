@@ -8,6 +8,7 @@ Plain numpy pictures in and out: making a QImage of one is the worker's last ste
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import av
@@ -34,6 +35,25 @@ def fit_rgb(image: Image, max_height: int) -> Image:
         width, height = max(2, round(width * max_height / height)), max_height
         image = np.asarray(cv2.resize(image, (width, height), interpolation=cv2.INTER_AREA))
     return np.ascontiguousarray(cv2.cvtColor(image, cv2.COLOR_BGR2RGB))
+
+
+def bgr_frames(path: Path) -> Iterator[tuple[float, Image]]:
+    """Every picture of the file's first video stream in order: its time from the first picture,
+    and the picture as contiguous BGR (for a stored clip, which is upright already).
+
+    A file PyAV cannot read raises `MediaError` naming it.
+    """
+    try:
+        with av.open(str(path)) as container:
+            stream = container.streams.video[0]
+            first: float | None = None
+            for index, frame in enumerate(container.decode(stream)):
+                t = float(frame.time) if frame.time is not None else index / clips.FPS
+                first = t if first is None else first
+                image: Image = np.ascontiguousarray(frame.to_ndarray(format="bgr24"), np.uint8)
+                yield t - first, image
+    except av.error.FFmpegError as err:
+        raise MediaError(f"{path.name} could not be decoded ({err}).") from err
 
 
 class Decoder:

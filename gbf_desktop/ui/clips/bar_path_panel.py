@@ -1,19 +1,19 @@
 """Bar path and bar speed beside the player: mark the plate, track it, read the reps.
 
 The coach presses "Mark plate" and drags on the picture from the plate's centre to its rim; "Track"
-runs the tracker (video/bar_tracker.py) as a background task with a progress bar and Cancel. The
-path is drawn over the picture (up to the frame on screen), a chart shows height and velocity over
-time with a cursor that follows the frame and seeks the clip where it is clicked, and a table
-gives each rep's range of motion, mean and peak concentric velocity and loss from the best rep.
-A lost plate is said with its frame; "Mark again there" goes to it for a new mark, and tracking
-resumes from there. The result is stored with the clip (`Backend.save_clip_bar_path`) and shown
-again when the clip is opened; "CSV…" exports the samples.
+runs the tracker (`workers.review_jobs.track_job`) as a background task with a progress bar and
+Cancel. The path is drawn over the picture (up to the frame on screen), a chart shows height and
+velocity over time with a cursor that follows the frame and seeks the clip where it is clicked, and
+a table gives each rep's range of motion, mean and peak concentric velocity and loss from the
+best rep. A lost plate is said with its frame; "Mark again there" goes to it for a new mark, and
+tracking resumes from there. The result is stored with the clip (`Backend.save_clip_bar_path`) and
+shown again when the clip is opened; "CSV…" exports the samples.
 """
 
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Generator, Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -35,35 +35,18 @@ from PySide6.QtWidgets import (
 )
 
 from gbf_desktop.domain import bar_path as bp
+from gbf_desktop.domain.bar_path import PlateMark, TrackingLost, TrackProgress
 from gbf_desktop.errors import KnownError
+from gbf_desktop.workers.review_jobs import track_job
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 if TYPE_CHECKING:
     # Types only: the player module builds on this one.
     from gbf_desktop.ui.clips.player import FrameView
-    from gbf_desktop.video import bar_tracker
-    from gbf_desktop.video.bar_tracker import PlateMark, TrackProgress
 
 PATH_COLOUR = QColor("#00e0ff")
 HEIGHT_COLOUR = QColor("#2f6fed")
 VELOCITY_COLOUR = QColor("#e8590c")
-
-# The tracker (video/bar_tracker.py) is imported where it is used, not here: it loads OpenCV, NumPy
-# and PyAV, which the GUI's start does not need (about 1.5 s before the dashboard shows otherwise).
-
-
-def track_job(
-    clip: Path, marks: Sequence[PlateMark], plate_cm: float
-) -> Generator[TrackProgress, None, dict[str, Any]]:
-    """Track and analyse; the JSON stored with the clip (the marks included, to redo it)."""
-    from gbf_desktop.video import bar_tracker  # noqa: PLC0415 (deferred: see PATH_COLOUR's note)
-
-    tracked = yield from bar_tracker.iter_track(clip, marks)
-    analysis = bp.analyse(tracked.samples, tracked.radius_px, plate_cm)
-    result = bar_tracker.analysis_json(tracked, analysis)
-    result["radius_px"] = tracked.radius_px
-    result["marks"] = [[m.x_px, m.y_px, m.radius_px, m.time_s] for m in marks]
-    return result
 
 
 def analysis_from_json(result: dict[str, Any]) -> bp.BarPathAnalysis:
@@ -73,14 +56,12 @@ def analysis_from_json(result: dict[str, Any]) -> bp.BarPathAnalysis:
 
 def recalibrated(result: dict[str, Any], plate_cm: float) -> dict[str, Any]:
     """A stored result measured again for another plate diameter (the path stays as tracked)."""
-    from gbf_desktop.video import bar_tracker  # noqa: PLC0415 (deferred: see PATH_COLOUR's note)
-
     analysis = bp.analyse(
         [bp.PathSample(float(t), float(x), float(y)) for t, x, y in result["path"]],
         float(result["radius_px"]),
         plate_cm,
     )
-    return {**result, **bar_tracker.measures_json(analysis)}
+    return {**result, **bp.measures_json(analysis)}
 
 
 def rep_rows(analysis: bp.BarPathAnalysis) -> list[tuple[str, ...]]:
@@ -251,7 +232,7 @@ class BarPathPanel(QWidget):
         self.marks: list[PlateMark] = []
         self.analysis: bp.BarPathAnalysis | None = None
         self.result: dict[str, Any] | None = None
-        self.lost: bar_tracker.TrackingLost | None = None
+        self.lost: TrackingLost | None = None
         self._task: Task | None = None
         self._press: QPointF | None = None
         self._drag: tuple[float, float, float] | None = None
@@ -360,8 +341,6 @@ class BarPathPanel(QWidget):
     def show_stored(self, result: dict[str, Any] | None) -> None:
         if result is None:
             return
-        from gbf_desktop.video.bar_tracker import PlateMark  # noqa: PLC0415 (deferred)
-
         try:
             self.marks = [PlateMark(*map(float, m)) for m in result.get("marks", [])]
             self.plate_spin.blockSignals(True)
@@ -378,8 +357,6 @@ class BarPathPanel(QWidget):
 
     def mark(self, x_px: float, y_px: float, radius_px: float, time_s: float) -> None:
         """Add a mark (what a drag on the picture does); after a loss it resumes from there."""
-        from gbf_desktop.video.bar_tracker import PlateMark  # noqa: PLC0415 (deferred)
-
         mark = PlateMark(x_px, y_px, radius_px, time_s)
         if self.lost is None:
             self.marks = [mark]
@@ -483,8 +460,6 @@ class BarPathPanel(QWidget):
 
     @Slot(object)
     def _on_track_task_failed(self, error: KnownError) -> None:
-        from gbf_desktop.video.bar_tracker import TrackingLost  # noqa: PLC0415 (deferred)
-
         if isinstance(error, TrackingLost):
             self.lost = error
             self.remark_button.show()

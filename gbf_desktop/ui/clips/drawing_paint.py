@@ -9,7 +9,7 @@ sees is what the student gets. Works on a QImage in a worker thread too.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QImage, QPainter, QPainterPath, QPen, QPolygonF
@@ -161,3 +161,20 @@ def still_with_drawings(image: QImage, drawings: Sequence[Drawing], t_s: float |
     paint_drawings(painter, drawings, QRectF(out.rect()), out.size(), t_s)
     painter.end()
     return out
+
+
+def frame_painter(drawings: Sequence[Drawing]) -> Callable[[QImage, float], None]:
+    """What burning drawings in paints on each frame (`workers.review_jobs.burn_in_job`): the
+    drawings shown at the frame's time, over the whole picture. Runs on the job's thread, over a
+    snapshot of the drawings (frozen values), never the editor's live list."""
+    shown = tuple(drawings)
+
+    def paint(canvas: QImage, t_s: float) -> None:
+        size = canvas.size()
+        painter = QPainter(canvas)
+        try:
+            paint_drawings(painter, shown, QRectF(0, 0, size.width(), size.height()), size, t_s)
+        finally:
+            painter.end()
+
+    return paint

@@ -28,10 +28,10 @@ from gbf_desktop.services.clips import ClipRow
 from gbf_desktop.services.media import StoredClip
 from gbf_desktop.services.review import StudentProgress
 from gbf_desktop.ui.clips.bar_path_panel import BarPathPanel
-from gbf_desktop.ui.clips.burn_in import burn_in_job
 from gbf_desktop.ui.clips.drawing_editor import TOOLS, DrawingBar, DrawingEditor
-from gbf_desktop.ui.clips.drawing_paint import still_with_drawings
+from gbf_desktop.ui.clips.drawing_paint import frame_painter, still_with_drawings
 from gbf_desktop.ui.students.log_session_dialog import LogSessionDialog
+from gbf_desktop.workers.review_jobs import burn_in_job
 from gbf_desktop.workers.tasks import Task, TaskRunner
 from gbf_desktop.workers.video_jobs import ReadyClip, store_job
 
@@ -285,7 +285,9 @@ class ReviewTools(QObject):
         self.burn_progress.setValue(0)
         self.burn_progress.show()
         self.burn_button.setEnabled(False)
-        task = self._runner.read(burn_in_job, self.clip, self.editor.drawings, output)
+        task = self._runner.read(
+            burn_in_job, self.clip, frame_painter(self.editor.drawings), output
+        )
         task.progressed.connect(self._on_burn_task_progressed)
         task.succeeded.connect(self._on_burn_task_stored if store else self._on_burn_task_succeeded)
         task.failed.connect(self._on_burn_task_failed)
