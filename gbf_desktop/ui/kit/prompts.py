@@ -5,6 +5,10 @@ button wired to `reject()` and the window's close button (QDialog's close event 
 all end in its `reject()`, which compares what the dialog shows now with what it showed when it
 opened: unchanged, it closes at once; changed, it asks, naming what would be lost, with "Keep
 editing" as the default (and Esc's) answer.
+
+Dialogs with nothing typed to lose do not mix it in: the about box, the builder's conflict choice
+(Cancel keeps the coach's edits in the builder), and the recorder, import, replay and takes
+dialogs, whose recordings are takes kept in the data folder until stored or discarded.
 """
 
 from __future__ import annotations
@@ -52,6 +56,8 @@ def discard_question(parent: QWidget, what: str, detail: str) -> QMessageBox:
     box.setInformativeText(detail)
     keep = box.button(QMessageBox.StandardButton.Cancel)
     keep.setText(KEEP_EDITING)
+    keep.setObjectName("primaryButton")  # the default answer looks like one
+    keep.style().polish(keep)  # the box styled its buttons already: again, with the new name
     box.button(QMessageBox.StandardButton.Discard).setText(DISCARD)
     box.setDefaultButton(QMessageBox.StandardButton.Cancel)
     box.setEscapeButton(keep)
