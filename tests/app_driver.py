@@ -5,17 +5,19 @@ unchanged and prints one line on stdout, flushed, each time a top-level window f
 
     shown CLASS loaded=NAME,NAME       the window's class, and which of HEAVY were imported then
 
-then `exit CODE loaded=...` when the app returns. A test waits on those lines (`wait_for_line`)
+then `exit CODE loaded=...` when the app returns. A test waits on those lines (`AppLines`)
 instead of polling the process: the sign-in dialog showing means the database was opened and
 checked; the main window showing, what the start had imported to get there.
 """
 
 from __future__ import annotations
 
-import selectors
+import queue
 import subprocess
 import sys
+import threading
 import time
+from typing import IO
 
 # The modules a start must not need (tests/integration/test_startup_imports.py): video decoding
 # and encoding, and Alembic, each loaded only when a clip job or a migration runs.
@@ -26,31 +28,42 @@ def loaded() -> str:
     return ",".join(name for name in HEAVY if name in sys.modules)
 
 
-def wait_for_line(process: subprocess.Popen[str], prefix: str, seconds: float) -> str:
-    """The first stdout line starting with `prefix`; fails if the process ends or time runs out.
+class AppLines:
+    """The stdout lines of the driver's process (started with text pipes), read on a thread.
 
-    Lines before it are skipped. The process must have been started with text pipes.
+    `wait_for(prefix, seconds)` blocks on the next lines until one starts with `prefix`: a wait on
+    the process's own output, never a poll of its state.
     """
-    assert process.stdout is not None
-    deadline = time.monotonic() + seconds
-    with selectors.DefaultSelector() as selector:
-        selector.register(process.stdout, selectors.EVENT_READ)
+
+    def __init__(self, process: subprocess.Popen[str]) -> None:
+        assert process.stdout is not None
+        self._process = process
+        self._lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, args=(process.stdout,), daemon=True).start()
+
+    def _read(self, stdout: IO[str]) -> None:
+        for line in stdout:
+            self._lines.put(line.rstrip("\n"))
+        self._lines.put(None)  # the process closed its output: it is ending
+
+    def wait_for(self, prefix: str, seconds: float) -> str:
+        """The first line from now on starting with `prefix` (the ones before it are skipped)."""
+        deadline = time.monotonic() + seconds
         while True:
-            left = deadline - time.monotonic()
-            if left <= 0:
-                raise AssertionError(f"no line {prefix!r} from the app within {seconds:g} s")
-            if not selector.select(timeout=left):
-                continue
-            # The driver prints whole lines and flushes each, so a readable pipe has one.
-            line = process.stdout.readline()
-            if not line:
-                _out, err = process.communicate()
+            try:
+                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise AssertionError(f"no line {prefix!r} from the app in {seconds:g} s") from None
+            if line is None:
+                self._lines.put(None)  # every later wait sees the end too
+                self._process.wait(timeout=60)
+                err = self._process.stderr.read() if self._process.stderr else ""
                 raise AssertionError(
-                    f"the app exited with {process.returncode} before {prefix!r}: "
-                    f"{(err or '')[-2000:]}"
+                    f"the app exited with {self._process.returncode} before {prefix!r}: "
+                    f"{err[-2000:]}"
                 )
             if line.startswith(prefix):
-                return line.rstrip("\n")
+                return line
 
 
 def main() -> int:

@@ -14,9 +14,8 @@ import signal
 import stat
 import subprocess
 import sys
-import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import psycopg
@@ -26,6 +25,7 @@ from sqlalchemy.engine import make_url
 from gbf_desktop.connections import KEYRING_SERVICE, ConnectionTarget
 from gbf_desktop.db import migrate
 from gbf_desktop.db.engine import build_engine, plain_libpq_url
+from tests.app_driver import AppLines
 from tests.password_server import PASSWORD, ROLE, PasswordServer, password_server
 
 pytestmark = [
@@ -62,20 +62,6 @@ def _app_sessions(server: PasswordServer) -> int:
     return int(row[0]) if row else 0
 
 
-def _wait_for(
-    condition: Callable[[], bool], process: subprocess.Popen[bytes], seconds: float
-) -> None:
-    deadline = time.monotonic() + seconds
-    while not condition():
-        if process.poll() is not None:
-            _out, err = process.communicate()
-            pytest.fail(f"the app exited with {process.returncode}: {err.decode()[-2000:]}")
-        if time.monotonic() > deadline:
-            pytest.fail("the app never connected to the server")
-        # Waiting on another process's state: there is no signal to wait on, so poll gently.
-        time.sleep(0.2)
-
-
 def test_a_gui_from_a_saved_connection_shows_no_password_in_proc(
     server: PasswordServer, tmp_path: Path
 ) -> None:
@@ -101,15 +87,19 @@ def test_a_gui_from_a_saved_connection_shows_no_password_in_proc(
         "GBF_TEST_KEYRING_FILE": str(keyring_file),
         "PYTHONPATH": str(REPO),
     }
+    # The real app, through a driver that prints a line when a window shows: the sign-in shows
+    # once the database was opened with the keyring's password and checked.
     process = subprocess.Popen(
-        [sys.executable, "-m", "gbf_desktop", "--connection", "Gym server"],
+        [sys.executable, "-m", "tests.app_driver", "--connection", "Gym server"],
         env=env,
         cwd=tmp_path,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
+        text=True,
     )
     try:
-        _wait_for(lambda: _app_sessions(server) > 0, process, 60)
+        AppLines(process).wait_for("shown SignInDialog ", 60)
+        assert _app_sessions(server) > 0  # connected, with the password from the keyring
         cmdline = Path(f"/proc/{process.pid}/cmdline").read_bytes()
         environ = Path(f"/proc/{process.pid}/environ").read_bytes()
         assert b"Gym server" in cmdline  # what it was started with is there...

@@ -19,7 +19,7 @@ from sqlalchemy import Engine, text
 from gbf_desktop.app import Database, ensure_ready
 from gbf_desktop.db import migrate
 from gbf_desktop.errors import SchemaMismatch
-from tests.app_driver import HEAVY, wait_for_line
+from tests.app_driver import HEAVY, AppLines
 from tests.conftest import DemoLoader
 
 pytestmark = pytest.mark.db
@@ -54,9 +54,10 @@ def test_the_start_to_the_main_window_imports_no_video_module_nor_alembic(
         text=True,
     )
     try:
-        shown = wait_for_line(process, "shown MainWindow ", 90)
-        ready = wait_for_line(process, "ready after ", 60)
-        finished = wait_for_line(process, "exit ", 60)
+        lines = AppLines(process)
+        shown = lines.wait_for("shown MainWindow ", 90)
+        ready = lines.wait_for("ready after ", 60)
+        finished = lines.wait_for("exit ", 60)
     finally:
         if process.poll() is None:
             process.kill()
