@@ -80,8 +80,10 @@ def check_decoders(settings: Settings) -> CheckResult:
     """
     name = "decoders"
     import cv2
+    import numpy as np
 
     from gbf_desktop.video.compress import encode_test_pattern
+    from gbf_desktop.video.delay import decode_jpeg, encode_jpeg
     from gbf_desktop.video.ffmpeg import find_ffmpeg
     from gbf_desktop.video.probe import probe
 
@@ -95,20 +97,28 @@ def check_decoders(settings: Settings) -> CheckResult:
             capture = cv2.VideoCapture(str(path))
             try:
                 frames = 0
-                while capture.isOpened() and capture.read()[0]:
+                shape = None
+                while capture.isOpened():
+                    ok, image = capture.read()
+                    if not ok:
+                        break
                     frames += 1
+                    # The replay's JPEG round trip: OpenCV's image codecs, whose AVIF library
+                    # the bundle replaces with a stub (packaging/slim.py), must still load.
+                    shape = shape or decode_jpeg(encode_jpeg(np.asarray(image, np.uint8))).shape
             finally:
                 capture.release()
     except KnownError as err:
         return CheckResult(name, False, str(err))
-    if frames == 0:
+    if frames == 0 or shape is None:
         return CheckResult(
             name, False, f"OpenCV {cv2.__version__} read no frame of a clip PyAV probes fine"
         )
     return CheckResult(
         name,
         True,
-        f"PyAV probed {info.width}x{info.height} and OpenCV {cv2.__version__} read {frames} frames",
+        f"PyAV probed {info.width}x{info.height} and OpenCV {cv2.__version__} read {frames} frames"
+        f" (JPEG round trip {shape[1]}x{shape[0]})",
     )
 
 

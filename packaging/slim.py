@@ -9,6 +9,10 @@ Each video job has one tool:
   major version with the same symbol versions;
 - Qt Multimedia: playback in the player. Its FFmpeg plugin is a different FFmpeg major version
   (Qt 6.11 ships FFmpeg 7.1), so it keeps its own.
+
+Since PyAV only decodes here (and writes PNG stills), the HEVC and AV1 encoders its FFmpeg links
+(x265, SVT-AV1) are never called: `stub_uncalled` swaps them for stubs, and `strip_symbols` removes
+the symbol tables wheels leave in.
 """
 
 from __future__ import annotations
@@ -18,7 +22,7 @@ import re
 import shutil
 import subprocess
 import sys
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -163,6 +167,149 @@ def dedupe_ffmpeg(internal: Path, patchelf: str) -> list[str]:
     return removed
 
 
+# Libraries the wheels link that the app never calls into, by the folder auditwheel put them in:
+# PyAV's HEVC and AV1 encoders (every encode goes through the ffmpeg program; PyAV only decodes,
+# and writes PNG stills), and OpenCV's AVIF image codec with the AV1 codec under it (OpenCV only
+# writes and reads JPEG here, for the delayed replay).
+UNCALLED = {
+    "av.libs": ("libx265", "libSvtAv1Enc"),
+    "opencv_python_headless.libs": ("libavif",),
+}
+
+
+def _tool(name: str, *args: str) -> str:
+    return subprocess.run([name, *args], check=True, capture_output=True, text=True).stdout
+
+
+def _elf_files(internal: Path) -> list[Path]:
+    files = []
+    for path in sorted(internal.rglob("*")):
+        if path.is_file() and not path.is_symlink() and ".so" in path.name:
+            with path.open("rb") as f:
+                if f.read(4) == b"\x7fELF":
+                    files.append(path)
+    return files
+
+
+def _symbols(lib: Path, *which: str) -> dict[str, str]:
+    """The dynamic symbols `nm -D` lists with `which` options: name -> type letter."""
+    found = {}
+    for line in _tool("nm", "-D", *which, str(lib)).splitlines():
+        parts = line.split()
+        if len(parts) >= 2:
+            found[parts[-1]] = parts[-2]
+    return found
+
+
+def _stub_source(lib: Path, users: list[Path]) -> str | None:
+    """C source of a library defining, as functions returning 0, what `users` take from `lib`.
+
+    None when a user takes data from it or asks for a symbol version (a stub could not stand in).
+    """
+    defined = {name.split("@")[0]: kind for name, kind in _symbols(lib, "--defined-only").items()}
+    wanted: set[str] = set()
+    for user in users:
+        for name in _symbols(user, "--undefined-only"):
+            base = name.split("@")[0]
+            if base not in defined:
+                continue
+            if "@" in name or defined[base] not in {"T", "W"}:
+                return None  # a versioned symbol, data, or an indirect function
+            wanted.add(base)
+    return "".join(f"long {name}(void) {{ return 0; }}\n" for name in sorted(wanted))
+
+
+def stub_uncalled(
+    internal: Path, patchelf: str, uncalled: Mapping[str, Iterable[str]] = UNCALLED
+) -> list[str]:
+    """Replace the libraries `uncalled` names (per wheel folder) with stubs, then delete what no
+    library needs any more from those folders; returns the libraries replaced or deleted.
+
+    Python loads extension modules with RTLD_NOW, so every function a library links must be
+    found at load time even if it is never called: removing the library is not enough. Its stub
+    keeps the file name and soname and defines those functions, each returning 0 (NULL). FFmpeg
+    calls one while listing its codecs, x265's API lookup, and takes NULL for "no x265 here";
+    OpenCV creates its AVIF codec objects when it first encodes any image, which a NULL handle
+    leaves inert; the rest only an HEVC, AV1 or AVIF encode would call, which the app never starts.
+    Needs a C compiler (gcc); without one the bundle keeps the real libraries. Linux only.
+    """
+    compiler = shutil.which("gcc") or shutil.which("cc")
+    if compiler is None:
+        return []
+    elves = _elf_files(internal)
+    changed = []
+    for folder, stems in uncalled.items():
+        if not (internal / folder).is_dir():
+            continue
+        for lib in sorted((internal / folder).iterdir()):
+            if lib.name.split("-")[0] not in set(stems):
+                continue
+            users = [e for e in elves if e != lib and lib.name in _needed(patchelf, e)]
+            source = _stub_source(lib, users)
+            if source is None:
+                print(f"  kept {lib.name}: a library takes more than functions from it")
+                continue
+            c_file = lib.with_name(lib.name + ".c")
+            c_file.write_text(source)
+            stub = lib.with_name(lib.name + ".stub")
+            soname = _tool(patchelf, "--print-soname", str(lib)).strip() or lib.name
+            flags = ["-shared", "-fPIC", "-nostdlib", "-O2", f"-Wl,-soname,{soname}"]
+            subprocess.run([compiler, *flags, "-o", str(stub), str(c_file)], check=True)
+            c_file.unlink()
+            stub.replace(lib)
+            changed.append(lib.name)
+    # auditwheel puts a library in a wheel's folder only because something there links it; one
+    # that nothing links any more (the AV1 codec under the AVIF stub) is dead weight.
+    folders = {internal / folder for folder in uncalled}
+    while True:
+        elves = _elf_files(internal)
+        needed = {name for elf in elves for name in _needed(patchelf, elf)}
+        orphans = [e for e in elves if e.parent in folders and e.name not in needed]
+        if not orphans:
+            return changed
+        for orphan in orphans:
+            orphan.unlink()
+            changed.append(orphan.name)
+
+
+def _segments_aligned(lib: Path) -> bool:
+    """True when every loadable segment sits in the file as the loader requires.
+
+    strip rewrites files that patchelf (auditwheel's repair) laid out with extra segments, and can
+    leave one whose file offset and address differ modulo its alignment; the loader then refuses
+    the library ("ELF load command address/offset not page-aligned").
+    """
+    for line in _tool("readelf", "-lW", str(lib)).splitlines():
+        parts = line.split()
+        if parts[:1] == ["LOAD"]:
+            offset, address, align = int(parts[1], 16), int(parts[2], 16), int(parts[-1], 16)
+            if align > 1 and offset % align != address % align:
+                return False
+    return True
+
+
+def strip_symbols(internal: Path) -> int:
+    """`strip --strip-unneeded` every shared library that still has a symbol table; bytes saved.
+
+    Only the libraries: the bootloader's executable carries its archive after the ELF image,
+    which strip would cut off. The dynamic symbols the loader uses are kept. Each library is
+    stripped into a copy, which replaces it only when its segments are still loadable.
+    """
+    saved = 0
+    for lib in _elf_files(internal):
+        if ".symtab" not in _tool("readelf", "-SW", str(lib)):
+            continue
+        stripped = lib.with_name(lib.name + ".stripped")
+        subprocess.run(["strip", "--strip-unneeded", "-o", str(stripped), str(lib)], check=True)
+        if _segments_aligned(stripped):
+            saved += lib.stat().st_size - stripped.stat().st_size
+            shutil.copymode(lib, stripped)
+            stripped.replace(lib)
+        else:
+            stripped.unlink()
+    return saved
+
+
 def tree_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -178,6 +325,9 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OpenCV now loads PyAV's FFmpeg; removed {len(removed)} duplicate libraries")
         for name in removed:
             print(f"  - {name}")
+        stubbed = stub_uncalled(internal, patchelf)
+        print(f"replaced by stubs, never called: {', '.join(stubbed) or 'none (no C compiler)'}")
+        print(f"stripped symbol tables: {strip_symbols(internal) / 1e6:.0f} MB")
     print(f"unpacked: {tree_size(args.bundle) / 1e6:.0f} MB")
     return 0
 

