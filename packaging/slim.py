@@ -310,6 +310,34 @@ def strip_symbols(internal: Path) -> int:
     return saved
 
 
+def relink_dangling(internal: Path) -> tuple[int, int]:
+    """Re-point the bundle's links to libraries deleted above; returns (re-pointed, removed).
+
+    PyInstaller links every wheel library into `_internal` itself, and the bootloader puts that
+    folder on LD_LIBRARY_PATH, which the loader searches before a module's RUNPATH. A link left
+    pointing at OpenCV's deleted FFmpeg copy (or its libdrm) is then what a library finds first,
+    and the load fails when OpenCV happens to load before PyAV. A dangling link goes to the
+    same-named library another wheel's folder still has, or goes away.
+    """
+    survivors: dict[str, Path] = {}
+    for folder in sorted(internal.glob("*.libs")):
+        for lib in folder.iterdir():
+            if lib.is_file() and not lib.is_symlink():
+                survivors.setdefault(lib.name, lib)
+    repointed = removed = 0
+    for link in sorted(internal.iterdir()):
+        if not link.is_symlink() or link.exists():
+            continue
+        link.unlink()
+        twin = survivors.get(link.name)
+        if twin is None:
+            removed += 1
+        else:
+            link.symlink_to(twin.relative_to(internal))
+            repointed += 1
+    return repointed, removed
+
+
 def tree_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -328,6 +356,8 @@ def main(argv: list[str] | None = None) -> int:
         stubbed = stub_uncalled(internal, patchelf)
         print(f"replaced by stubs, never called: {', '.join(stubbed) or 'none (no C compiler)'}")
         print(f"stripped symbol tables: {strip_symbols(internal) / 1e6:.0f} MB")
+        repointed, removed_links = relink_dangling(internal)
+        print(f"links to deleted libraries: {repointed} re-pointed, {removed_links} removed")
     print(f"unpacked: {tree_size(args.bundle) / 1e6:.0f} MB")
     return 0
 

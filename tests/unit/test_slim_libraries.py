@@ -149,3 +149,26 @@ def test_stripping_keeps_libraries_loadable_and_leaves_the_executable_alone(
     assert _call(lib, "answer") == "42"
     assert executable.read_bytes().startswith(b"\x7fELF not a library")
     assert not list(internal.glob("*.stripped")), "no copy is left behind"
+
+
+def test_links_to_deleted_libraries_go_to_the_surviving_twin_or_away(tmp_path: Path) -> None:
+    internal = tmp_path / "_internal"
+    for folder in ("av.libs", "opencv_python_headless.libs"):
+        (internal / folder).mkdir(parents=True)
+    kept = internal / "av.libs" / "libdrm-b0291a67.so.2.4.0"
+    kept.write_bytes(b"\x7fELF av's copy")
+    own = internal / "av.libs" / "libavutil-5809ad29.so.60"
+    own.write_bytes(b"\x7fELF")
+    # PyInstaller's links in _internal: one to OpenCV's deleted libdrm (same name as av's), one to
+    # a stubbed-away library nothing has any more, one that still works.
+    (internal / kept.name).symlink_to(Path("opencv_python_headless.libs") / kept.name)
+    (internal / "libaom-a0d22147.so.3").symlink_to(
+        "opencv_python_headless.libs/libaom-a0d22147.so.3"
+    )
+    (internal / own.name).symlink_to(Path("av.libs") / own.name)
+
+    assert _slim().relink_dangling(internal) == (1, 1)
+
+    assert (internal / kept.name).read_bytes() == b"\x7fELF av's copy"
+    assert not (internal / "libaom-a0d22147.so.3").is_symlink()
+    assert (internal / own.name).resolve() == own.resolve()
