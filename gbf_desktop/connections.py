@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import configparser
 import contextlib
+import difflib
 import json
 import logging
 import os
@@ -183,6 +184,44 @@ class ConnectionTarget:
             raise ConfigError("The connection needs a database name (or service=NAME).")
 
 
+# The options a database URL may carry: what a saved connection keeps.
+URL_OPTIONS = ("host", "port", "dbname", "user", "password", "sslmode", "sslrootcert", "service")
+# libpq's other connection keywords (PostgreSQL 15 to 17). Real ones, but the app either sets them
+# itself (application_name, connect_timeout) or has nowhere to keep them, so one in a URL would
+# be dropped without a word: refused instead, so nobody counts on an option that does nothing.
+LIBPQ_OTHER_OPTIONS = frozenset(
+    {
+        "hostaddr", "passfile", "channel_binding", "connect_timeout", "client_encoding",
+        "options", "application_name", "fallback_application_name", "keepalives",
+        "keepalives_idle", "keepalives_interval", "keepalives_count", "tcp_user_timeout",
+        "replication", "gssencmode", "requiressl", "sslcompression", "sslcert", "sslkey",
+        "sslpassword", "sslcrl", "sslcrldir", "sslsni", "requirepeer", "ssl_min_protocol_version",
+        "ssl_max_protocol_version", "krbsrvname", "gsslib", "gssdelegation",
+        "target_session_attrs", "load_balance_hosts", "sslcertmode", "require_auth",
+        "sslnegotiation",
+    }
+)  # fmt: skip
+
+
+def _refuse_options(names: set[str]) -> None:
+    """A ConfigError for the first option in `names` the app does not read (none when empty)."""
+    if not names:
+        return
+    name = sorted(names)[0]
+    readable = ", ".join(URL_OPTIONS)
+    if name in LIBPQ_OTHER_OPTIONS:
+        raise ConfigError(
+            f"The database URL sets {name}, which GoBeyondFit Desktop does not pass to the server.",
+            hint=f"Remove {name}=… from the URL. The options it reads are: {readable}.",
+        )
+    close = difflib.get_close_matches(name, [*URL_OPTIONS, *LIBPQ_OTHER_OPTIONS], n=1)
+    guess = f" Did you mean {close[0]}?" if close else ""
+    raise ConfigError(
+        f"The database URL sets {name!r}, which is not a PostgreSQL connection option.{guess}",
+        hint=f"The options it reads are: {readable}.",
+    )
+
+
 def parse_url(url: str) -> tuple[ConnectionTarget, str | None]:
     """The target and the password the URL holds (None when it holds none)."""
     text = url.strip()
@@ -216,10 +255,9 @@ def parse_url(url: str) -> tuple[ConnectionTarget, str | None]:
         sslrootcert=query.pop("sslrootcert", "") or None,
         service=query.pop("service", "") or None,
     )
-    if query:
-        log.info("connection options kept by libpq only: %s", ", ".join(sorted(query)))
+    password = query.pop("password", "") or (unquote(parts.password) if parts.password else None)
+    _refuse_options(set(query))
     target.validate()
-    password = query.get("password") or (unquote(parts.password) if parts.password else None)
     return target, password
 
 

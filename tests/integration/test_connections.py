@@ -62,6 +62,10 @@ def _private(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
 # --- parsing and TLS -----------------------------------------------------------------------
 
 
+def target_fields(target: ConnectionTarget) -> tuple[str, int | None, str, str]:
+    return (target.host, target.port, target.database, target.user)
+
+
 def test_a_remote_server_gets_verify_full_unless_told_otherwise() -> None:
     target, password = parse_url("postgresql://coach:s3cret@db.example.org:6432/gbf")
     assert password == "s3cret"
@@ -75,6 +79,17 @@ def test_a_remote_server_gets_verify_full_unless_told_otherwise() -> None:
     assert "s3cret" not in target.url_without_password()
     assert "sslmode=verify-full" in target.url_without_password()
     assert target.plain_warning() is None
+
+    # Every option a URL may carry is read, a password among them; no other is let through.
+    queried, query_password = parse_url(
+        "postgresql:///?host=db.example.org&port=6432&dbname=gbf&user=coach&password=pw"
+        "&sslmode=verify-ca&sslrootcert=/etc/gym-ca.pem"
+    )
+    assert query_password == "pw"
+    assert (queried.host, queried.port, queried.database, queried.user) == target_fields(target)
+    assert (queried.sslmode, queried.sslrootcert) == ("verify-ca", "/etc/gym-ca.pem")
+    with pytest.raises(ConfigError, match="does not pass to the server"):
+        parse_url("postgresql://coach@db.example.org/gbf?application_name=mine")
 
     required = parse_url("postgresql://coach@db.example.org/gbf?sslmode=require")[0]
     assert "not checked" in (required.plain_warning() or "")

@@ -89,6 +89,16 @@ CASES = [
         "The TLS mode 'sometimes' is not one PostgreSQL knows.",
     ),
     UrlCase(
+        "misspelt-option",
+        lambda c: c.url("gobeyondfit_prod") + "?sslmod=require",
+        "sets 'sslmod', which is not a PostgreSQL connection option. Did you mean sslmode?",
+    ),
+    UrlCase(
+        "option-the-app-does-not-pass",
+        lambda c: c.url("gobeyondfit_prod") + "?sslmode=disable&connect_timeout=3",
+        "sets connect_timeout, which GoBeyondFit Desktop does not pass to the server.",
+    ),
+    UrlCase(
         "nul-in-database-name",
         lambda c: c.url("gbf%00prod"),
         "The connection's database name contains a NUL character",
