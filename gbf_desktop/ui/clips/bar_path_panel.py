@@ -280,7 +280,7 @@ class BarPathPanel(QWidget):
 
         self._build_layout(title)
         self._wire()
-        view.overlays.append(self.paint_path)
+        view.add_overlay(self.paint_path)
         view.installEventFilter(self)
 
     @staticmethod

@@ -108,7 +108,7 @@ class DrawingEditor(QObject):
         self.text_input.installEventFilter(self)
         view.setMouseTracking(True)
         view.installEventFilter(self)
-        view.overlays.append(self.paint)
+        view.add_overlay(self.paint)
 
     # --- what is shown --------------------------------------------------------------------------
 

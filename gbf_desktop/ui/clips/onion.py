@@ -39,7 +39,7 @@ class DrawingsOverlay:
     def __init__(self, view: FrameView) -> None:
         self.view = view
         self.drawings: tuple[Drawing, ...] = ()
-        view.overlays.append(self.paint)
+        view.add_overlay(self.paint)
 
     def set_drawings(self, drawings: tuple[Drawing, ...]) -> None:
         self.drawings = drawings

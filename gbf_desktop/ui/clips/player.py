@@ -13,8 +13,10 @@ device creating one only produces warnings.
 from __future__ import annotations
 
 import contextlib
+import inspect
 import math
 import re
+import weakref
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -52,6 +54,8 @@ from gbf_desktop.services.clips import ClipRow, ExportedClip
 from gbf_desktop.ui.clips.review_tools import ReviewTools
 from gbf_desktop.ui.kit.formatting import human_size, short_date
 from gbf_desktop.workers.tasks import Task, TaskRunner
+
+Overlay = Callable[[QPainter, QRectF], None]
 
 SPEEDS = (0.25, 0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 _BACKDROP = QColor("#101418")
@@ -113,8 +117,9 @@ class FrameView(QWidget):
         # Start time of the frame on screen, in microseconds; -1 before the first one.
         self.frame_start_us = -1
         # Painted over the picture, in order (the coach's drawings, a bar path): each gets the
-        # painter and the rectangle the picture fills.
-        self.overlays: list[Callable[[QPainter, QRectF], None]] = []
+        # painter and the rectangle the picture fills. Held weakly (`add_overlay`): a panel that
+        # paints here must not be kept alive by the view, nor be called once it is gone.
+        self._overlays: list[Callable[[], Overlay | None]] = []
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.sink.videoFrameChanged.connect(self._on_sink_video_frame_changed)
@@ -122,6 +127,19 @@ class FrameView(QWidget):
     @property
     def image(self) -> QImage:
         return self._image
+
+    def add_overlay(self, paint: Overlay) -> None:
+        """Paint `paint(painter, picture_rect)` over every frame while its owner lives."""
+        if inspect.ismethod(paint):
+            self._overlays.append(weakref.WeakMethod(paint))
+        else:
+            self._overlays.append(lambda: paint)
+        self.update()
+
+    @property
+    def overlay_count(self) -> int:
+        """The overlays still painted (those whose owner lives)."""
+        return sum(ref() is not None for ref in self._overlays)
 
     @property
     def time_s(self) -> float:
@@ -161,8 +179,13 @@ class FrameView(QWidget):
         painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
         target = self.picture_rect()
         painter.drawImage(target, self._image)
-        for overlay in self.overlays:
-            overlay(painter, target)
+        live = []
+        for ref in self._overlays:
+            overlay = ref()
+            if overlay is not None:
+                live.append(ref)
+                overlay(painter, target)
+        self._overlays = live
 
 
 def tool_button(text: str, tooltip: str) -> QToolButton:
