@@ -191,6 +191,22 @@ def ten_bit_hevc_mov(path: Path, duration: float = 2.0) -> Path:
     return path
 
 
+def hdr_gray(path: Path, transfer: str, duration: float = 1.0) -> Path:
+    """A flat grey 10-bit HEVC picture tagged HDR (`transfer`: smpte2084 or arib-std-b67).
+
+    Its signal is a standard picture's middle grey; read as PQ that is about 95 nits, close to a
+    standard screen's white, which a browser showing the signal as it is would draw mid-grey.
+    """
+    _ffmpeg(
+        *("-f", "lavfi", "-i", "color=c=0x808080:size=1280x720:rate=30,format=yuv420p10le"),
+        *("-t", str(duration), "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1"),
+        *("-x265-params", f"log-level=error:colorprim=bt2020:transfer={transfer}"),
+        *("-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", transfer),
+        *("-colorspace", "bt2020nc", str(path)),
+    )
+    return path
+
+
 def damaged_in_the_middle(source: Path, path: Path, fraction: float = 0.1) -> Path:
     """`source` with `fraction` of its bytes, in the middle, overwritten by noise (a bad sector).
 

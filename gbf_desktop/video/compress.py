@@ -86,17 +86,49 @@ def _encoder_options(video_bitrate: int, *, audio_channels: int | None) -> dict[
     return options
 
 
-def _picture(stream: Any, size: clips.Size) -> Any:
+def _picture(stream: Any, size: clips.Size, info: MediaInfo | None = None) -> Any:
     # Rate first so the scaler only touches frames that are kept; setsar=1 declares the square
     # pixels the scale produced, since the size already accounts for the source's pixel shape.
     # out_range squeezes a full-range source (MJPEG webcams, some phones) into the limited range
     # browsers assume; the format then drops 4:2:2, 4:4:4 and 10-bit pictures to 8-bit 4:2:0.
-    return (
-        stream.filter("fps", fps=clips.FPS)
-        .filter("scale", size.width, size.height, out_range=clips.COLOR_RANGE)
-        .filter("setsar", 1)
-        .filter("format", clips.PIXEL_FORMAT)
+    picture = stream.filter("fps", fps=clips.FPS)
+    if info is not None and info.hdr_transfer is not None:
+        picture = _to_standard_range(picture, size, info)
+    else:
+        picture = picture.filter("scale", size.width, size.height, out_range=clips.COLOR_RANGE)
+    return picture.filter("setsar", 1).filter("format", clips.PIXEL_FORMAT)
+
+
+def _to_standard_range(picture: Any, size: clips.Size, info: MediaInfo) -> Any:
+    """An HDR picture (PQ or HLG, BT.2020 primaries) made a standard BT.709 one.
+
+    Without it a PQ clip plays grey and dim in every browser (its signal read as if standard),
+    and an HLG one with washed-out colours (BT.2020 primaries read as BT.709). Scaled first, in
+    its own signal, so that the float stages work on 480 lines, not 2160; then to linear light
+    and BT.709 primaries, and back to BT.709's curve in limited range.
+    - PQ is absolute light: 100 nits are taken as 1.0 (a standard picture's white) and mobius
+      compresses the highlights above its knee, leaving the values below as they are (skin and
+      the bar keep their tone).
+    - HLG was made to be watched as it is on a standard screen (BT.2100): its curve is read as
+      a standard one, so only its colours change. Converted as light, its middle grey came out
+      a third brighter than a standard screen shows it.
+    The source's tags are given, not read from frames, so a stream that tags only its header
+    converts the same way.
+    """
+    pq = info.hdr_transfer == "smpte2084"
+    linear = picture.filter("scale", size.width, size.height).filter(
+        "zscale",
+        tin=info.hdr_transfer if pq else "bt709",
+        min=info.hdr_matrix or "bt2020nc",
+        pin="bt2020",
+        rin="pc" if info.color_range == "pc" else "tv",
+        t="linear",
+        npl=100,
     )
+    standard = linear.filter("format", "gbrpf32le").filter("zscale", p="bt709")
+    if pq:
+        standard = standard.filter("tonemap", tonemap="mobius", desat=0)
+    return standard.filter("zscale", t="bt709", m="bt709", r=clips.COLOR_RANGE)
 
 
 def compress_args(
@@ -116,12 +148,15 @@ def compress_args(
     size = clips.output_size(
         info.width, info.height, rotation=info.rotation, sample_aspect=info.sample_aspect
     )
-    streams = [_picture(source[str(info.video_stream)], size)]
+    streams = [_picture(source[str(info.video_stream)], size, info)]
     audio_channels = None
     if keep_audio and info.audio_stream is not None:
         streams.append(source[str(info.audio_stream)])
         audio_channels = info.audio_channels or clips.AUDIO_MAX_CHANNELS
     options = _encoder_options(video_bitrate, audio_channels=audio_channels)
+    if info.hdr_transfer is not None:
+        # Said in the stream too, so no player takes the converted picture for HDR still.
+        options.update(color_primaries="bt709", color_trc="bt709", colorspace="bt709")
     # The output-side limit is the guard for the whole-file case too: a header that understated
     # the length cannot produce a clip past what was validated.
     options["t"] = f"{trim.duration_s:.6f}"

@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from gbf_desktop.domain import clips
 from gbf_desktop.errors import MediaError
@@ -51,6 +51,11 @@ class MediaInfo:
     audio_channels: int | None = None
     # "tv" (limited), "pc" (full) or None when the file does not say.
     color_range: str | None = None
+    # The HDR transfer of the picture, in ffmpeg's names: "smpte2084" (PQ: HDR10, Dolby Vision
+    # 8.1) or "arib-std-b67" (HLG: iPhones, Dolby Vision 8.4); None for a standard picture.
+    hdr_transfer: str | None = None
+    # Its colour matrix when HDR ("bt2020nc", or "bt2020c" for the rare constant-luminance one).
+    hdr_matrix: str | None = None
 
     @property
     def has_audio(self) -> bool:
@@ -195,6 +200,7 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
         width, height = frame.width, frame.height
         pixel_format = frame.format.name
         color_range = _color_range(frame.color_range, pixel_format)
+        hdr_transfer, hdr_matrix = _hdr(frame, context)
         rotation = clips.normalize_rotation(frame.rotation or 0)
         codec = context.name
         index = stream.index
@@ -223,7 +229,23 @@ def _probe_with_pyav(path: Path, size: int) -> MediaInfo:
         audio_codec=audio_codec,
         audio_channels=audio_channels,
         color_range=color_range,
+        hdr_transfer=hdr_transfer,
+        hdr_matrix=hdr_matrix,
     )
+
+
+# FFmpeg's AVColorTransferCharacteristic codes of the HDR transfers, by ffmpeg's (and zscale's)
+# names for them.
+_HDR_TRANSFERS = {16: "smpte2084", 18: "arib-std-b67"}
+
+
+def _hdr(frame: Any, context: Any) -> tuple[str | None, str | None]:
+    """The HDR transfer and matrix of a picture, from its first frame or else its stream."""
+    transfer = _HDR_TRANSFERS.get(frame.color_trc or context.color_trc)
+    if transfer is None:
+        return None, None
+    # AVCOL_SPC_BT2020_CL is 10; the non-constant-luminance matrix is what cameras record.
+    return transfer, "bt2020c" if (frame.colorspace or context.colorspace) == 10 else "bt2020nc"
 
 
 def _color_range(code: int, pixel_format: str) -> str | None:
@@ -256,6 +278,7 @@ def probe_to_json(info: MediaInfo) -> dict[str, object]:
             "rotation": info.rotation,
             "frame_count": info.frame_count,
             "color_range": info.color_range,
+            "hdr_transfer": info.hdr_transfer,
         },
         "audio": None
         if info.audio_stream is None

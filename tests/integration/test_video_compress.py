@@ -209,6 +209,35 @@ def test_rotated_phone_hevc_comes_out_upright(
     assert first[first.shape[0] // 2 + 10 :].mean() < 50, "bottom half must be the black half"
 
 
+@pytest.mark.parametrize(
+    ("transfer", "mean_low", "mean_high"),
+    [
+        # PQ: the grey is ~95 nits, near a standard screen's white; shown as it is, 128.
+        ("smpte2084", 195, 230),
+        # HLG is watched as it is on a standard screen: its grey stays where that screen puts it.
+        ("arib-std-b67", 118, 138),
+    ],
+)
+def test_an_hdr_clip_becomes_a_standard_one_as_a_browser_should_show_it(
+    transfer: str, mean_low: float, mean_high: float, tmp_path: Path
+) -> None:
+    source = video_inputs.hdr_gray(tmp_path / f"{transfer}.mov", transfer)
+    assert probe(source).hdr_transfer == transfer
+    assert probe_to_json(probe(source))["video"]["hdr_transfer"] == transfer  # type: ignore[index]
+    clip = video.compress(source, tmp_path / "out.mp4")
+    pictures = assert_meets_contract(clip.path, size=(854, 480), frames=24)
+    assert mean_low <= pictures[0].mean() <= mean_high, pictures[0].mean()
+    stored = probe(clip.path)
+    assert stored.hdr_transfer is None, "the stored clip is standard range, and says so"
+    tags = subprocess.run(
+        [video_inputs.ffmpeg_exe(), "-hide_banner", "-i", str(clip.path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    ).stderr
+    assert "bt709" in tags
+
+
 def test_variable_frame_rate_becomes_constant_24(
     inputs: Callable[[str], Path], tmp_path: Path
 ) -> None:
@@ -355,6 +384,7 @@ def test_probe_of_a_rotated_phone_clip_as_json(inputs: Callable[[str], Path]) ->
         "rotation": 90,
         "frame_count": 30,
         "color_range": "tv",
+        "hdr_transfer": None,
     }
     assert report["duration_s"] == pytest.approx(1.0, abs=0.05)
 
