@@ -246,6 +246,8 @@ def parse_url(url: str) -> tuple[ConnectionTarget, str | None]:
         # urllib says "out of range" for 99999 and "invalid literal" for text.
         what = "is not a port number (1 to 65535)" if "range" in str(err) else "is not a number"
         raise ConfigError(f"The port in the database URL {what}.") from err
+    if not query.get("port", "0").isdigit():
+        raise ConfigError("The port in the database URL is not a number.")
     target = ConnectionTarget(
         host=query.pop("host", "") or unquote(parts.hostname or ""),
         port=int(query.pop("port")) if query.get("port", "").isdigit() else port,

@@ -236,6 +236,11 @@ def _stub_for(lib: Path, users: list[Path]) -> _Stub | None:
                 versions.setdefault(version.lstrip("@"), []).append(base)
             wanted.add(base)
     source = "".join(f"long {name}(void) {{ return 0; }}\n" for name in sorted(wanted))
+    if versions:
+        # A symbol some user asks for without a version binds to its default one: it must be in
+        # a node too, or the script's `local: *` would hide it.
+        versioned = {name for names in versions.values() for name in names}
+        versions[min(versions)].extend(sorted(wanted - versioned))
     return _Stub(source, versions)
 
 
@@ -265,7 +270,7 @@ def stub_uncalled(
     Needs a C compiler (gcc); without one the bundle keeps the real libraries. Linux only.
     """
     compiler = shutil.which("gcc") or shutil.which("cc")
-    if compiler is None:
+    if compiler is None or shutil.which("nm") is None:
         return []
     elves = _elf_files(internal)
     changed = []
@@ -332,6 +337,9 @@ def strip_symbols(internal: Path) -> int:
     stripped into a copy, which replaces it only when its segments are still loadable.
     """
     saved = 0
+    if shutil.which("strip") is None or shutil.which("readelf") is None:
+        print("  strip or readelf not found (binutils): symbol tables kept")
+        return 0
     for lib in _elf_files(internal):
         if ".symtab" not in _tool("readelf", "-SW", str(lib)):
             continue

@@ -191,19 +191,40 @@ def ten_bit_hevc_mov(path: Path, duration: float = 2.0) -> Path:
     return path
 
 
-def hdr_gray(path: Path, transfer: str, duration: float = 1.0) -> Path:
+def hdr_gray(
+    path: Path,
+    transfer: str,
+    *,
+    matrix: str = "bt2020nc",
+    primaries: bool = True,
+    duration: float = 1.0,
+) -> Path:
     """A flat grey 10-bit HEVC picture tagged HDR (`transfer`: smpte2084 or arib-std-b67).
 
     Its signal is a standard picture's middle grey; read as PQ that is about 95 nits, close to a
     standard screen's white, which a browser showing the signal as it is would draw mid-grey.
+    `matrix` bt2020c is the rare constant-luminance one; without `primaries` the file tags its
+    transfer and matrix only, as some phones' files do.
     """
+    params = f"log-level=error:transfer={transfer}:colormatrix=bt2020nc"
+    tags = ["-color_trc", transfer, "-colorspace", "bt2020nc"]
+    if primaries:
+        params += ":colorprim=bt2020"
+        tags += ["-color_primaries", "bt2020"]
+    encoded = path if matrix == "bt2020nc" else path.with_name(path.stem + "-nc" + path.suffix)
     _ffmpeg(
         *("-f", "lavfi", "-i", "color=c=0x808080:size=1280x720:rate=30,format=yuv420p10le"),
         *("-t", str(duration), "-c:v", "libx265", "-preset", "ultrafast", "-tag:v", "hvc1"),
-        *("-x265-params", f"log-level=error:colorprim=bt2020:transfer={transfer}"),
-        *("-pix_fmt", "yuv420p10le", "-color_primaries", "bt2020", "-color_trc", transfer),
-        *("-colorspace", "bt2020nc", str(path)),
+        *("-x265-params", params, "-pix_fmt", "yuv420p10le", *tags, str(encoded)),
     )
+    if encoded != path:
+        # ffmpeg's scaler cannot make a constant-luminance picture: the stream is re-tagged.
+        code = {"bt2020c": 10}[matrix]
+        _ffmpeg(
+            *("-i", str(encoded), "-c", "copy", "-colorspace", matrix),
+            *("-bsf:v", f"hevc_metadata=matrix_coefficients={code}", str(path)),
+        )
+        encoded.unlink()
     return path
 
 

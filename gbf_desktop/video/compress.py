@@ -116,13 +116,19 @@ def _to_standard_range(picture: Any, size: clips.Size, info: MediaInfo) -> Any:
     converts the same way.
     """
     pq = info.hdr_transfer == "smpte2084"
-    linear = picture.filter("scale", size.width, size.height).filter(
+    # zscale resizes too: swscale refuses a BT.2020 constant-luminance picture outright. Every
+    # input property is given and so are the output primaries, since an untagged frame would
+    # leave zimg "no path between colorspaces".
+    linear = picture.filter(
         "zscale",
+        w=size.width,
+        h=size.height,
         tin=info.hdr_transfer if pq else "bt709",
         min=info.hdr_matrix or "bt2020nc",
         pin="bt2020",
         rin="pc" if info.color_range == "pc" else "tv",
         t="linear",
+        p="bt2020",
         npl=100,
     )
     standard = linear.filter("format", "gbrpf32le").filter("zscale", p="bt709")

@@ -216,6 +216,19 @@ _INPUT_STATS = re.compile(
     r"(?:; (\d+) decode errors)?"
 )
 _SERIOUS = frozenset({"warning", "error", "fatal", "panic"})
+# What ffmpeg says after the cause, as it stops: never the reason itself.
+_GIVING_UP = (
+    "Conversion failed",
+    "Nothing was written into output file",
+    "Error while filtering",
+    "Failed to inject frame into filter network",
+    "Error reinitializing filters",
+    "Error while processing the decoded data",
+    "Task finished with error code",
+    "Terminating thread with return code",
+    "Error sending frames to consumers",
+    "Error marking filters as finished",
+)
 _DISK_FULL_WORDS = ("No space left on device", "File too large", "Disk quota exceeded")
 
 
@@ -224,6 +237,9 @@ class _Log:
 
     def __init__(self) -> None:
         self.tail: deque[str] = deque(maxlen=LOG_TAIL_LINES)
+        # The error-level lines of that tail: the cause is the last one before ffmpeg's giving
+        # up ("Conversion failed!", "Nothing was written into output file ...").
+        self.error_lines: deque[str] = deque(maxlen=LOG_TAIL_LINES)
         self.packets: int | None = None
         self.frames = 0
         self.errors = 0
@@ -258,6 +274,8 @@ class _Log:
             self.refused_packets += 1
         if any(words in message for words in _DISK_FULL_WORDS):
             self.disk_full = True
+        if self._level != "warning":
+            self.error_lines.append(message)
         self.tail.append(message)
 
     def decode_stats(self) -> DecodeStats | None:
@@ -395,7 +413,7 @@ def run(
         if not outcome.ok:
             if log.disk_full or _killed_by_file_size_limit(exit_code):
                 raise disk_full(output.parent, doing)
-            reason = _reason(log.tail)
+            reason = _reason(log)
             raise FfmpegError(
                 f"ffmpeg could not {doing} (exit code {exit_code}): {reason}", outcome
             )
@@ -410,10 +428,14 @@ def run(
                 output.unlink()
 
 
-def _reason(log: deque[str]) -> str:
-    if not log:
+def _reason(log: _Log) -> str:
+    """The line that says why: the last error before ffmpeg's giving up, else its last words."""
+    for message in reversed(log.error_lines):
+        if not message.startswith(_GIVING_UP):
+            return message
+    if not log.tail:
         return "it gave no reason"
-    return log[-1]
+    return log.tail[-1]
 
 
 def _drain(lines: queue.SimpleQueue[str | None], cancel: CancelCheck | None) -> Iterator[str]:

@@ -241,11 +241,17 @@ _HDR_TRANSFERS = {16: "smpte2084", 18: "arib-std-b67"}
 
 def _hdr(frame: Any, context: Any) -> tuple[str | None, str | None]:
     """The HDR transfer and matrix of a picture, from its first frame or else its stream."""
-    transfer = _HDR_TRANSFERS.get(frame.color_trc or context.color_trc)
+    transfer = _HDR_TRANSFERS.get(_tagged(frame.color_trc, context.color_trc))
     if transfer is None:
         return None, None
     # AVCOL_SPC_BT2020_CL is 10; the non-constant-luminance matrix is what cameras record.
-    return transfer, "bt2020c" if (frame.colorspace or context.colorspace) == 10 else "bt2020nc"
+    matrix = _tagged(frame.colorspace, context.colorspace)
+    return transfer, "bt2020c" if matrix == 10 else "bt2020nc"
+
+
+def _tagged(on_frame: int, on_stream: int) -> int:
+    # 2 is FFmpeg's "unspecified" (0 a reserved value): then the stream's header may say.
+    return on_frame if on_frame not in (0, 2) else on_stream
 
 
 def _color_range(code: int, pixel_format: str) -> str | None:

@@ -90,6 +90,8 @@ def test_a_remote_server_gets_verify_full_unless_told_otherwise() -> None:
     assert (queried.sslmode, queried.sslrootcert) == ("verify-ca", "/etc/gym-ca.pem")
     with pytest.raises(ConfigError, match="does not pass to the server"):
         parse_url("postgresql://coach@db.example.org/gbf?application_name=mine")
+    with pytest.raises(ConfigError, match="The port in the database URL is not a number"):
+        parse_url("postgresql:///gbf?host=db.example.org&port=abc")
 
     required = parse_url("postgresql://coach@db.example.org/gbf?sslmode=require")[0]
     assert "not checked" in (required.plain_warning() or "")

@@ -210,21 +210,32 @@ def test_rotated_phone_hevc_comes_out_upright(
 
 
 @pytest.mark.parametrize(
-    ("transfer", "mean_low", "mean_high"),
+    ("source", "shown"),
     [
         # PQ: the grey is ~95 nits, near a standard screen's white; shown as it is, 128.
-        ("smpte2084", 195, 230),
+        (("smpte2084", "bt2020nc", True), (195, 230)),
         # HLG is watched as it is on a standard screen: its grey stays where that screen puts it.
-        ("arib-std-b67", 118, 138),
+        (("arib-std-b67", "bt2020nc", True), (118, 138)),
+        # Files that tag less, or the constant-luminance matrix swscale cannot read.
+        (("smpte2084", "bt2020nc", False), (195, 230)),
+        (("arib-std-b67", "bt2020nc", False), (118, 138)),
+        (("arib-std-b67", "bt2020c", True), (110, 146)),
     ],
+    ids=["pq", "hlg", "pq-primaries-untagged", "hlg-primaries-untagged", "hlg-constant-luminance"],
 )
 def test_an_hdr_clip_becomes_a_standard_one_as_a_browser_should_show_it(
-    transfer: str, mean_low: float, mean_high: float, tmp_path: Path
+    source: tuple[str, str, bool], shown: tuple[float, float], tmp_path: Path
 ) -> None:
-    source = video_inputs.hdr_gray(tmp_path / f"{transfer}.mov", transfer)
-    assert probe(source).hdr_transfer == transfer
-    assert probe_to_json(probe(source))["video"]["hdr_transfer"] == transfer  # type: ignore[index]
-    clip = video.compress(source, tmp_path / "out.mp4")
+    """`source`: transfer, matrix, primaries tagged; `shown`: the range of the stored grey."""
+    transfer, matrix, primaries = source
+    mean_low, mean_high = shown
+    path = video_inputs.hdr_gray(
+        tmp_path / f"{transfer}.mov", transfer, matrix=matrix, primaries=primaries
+    )
+    assert probe(path).hdr_transfer == transfer
+    assert probe(path).hdr_matrix == matrix
+    assert probe_to_json(probe(path))["video"]["hdr_transfer"] == transfer  # type: ignore[index]
+    clip = video.compress(path, tmp_path / "out.mp4")
     pictures = assert_meets_contract(clip.path, size=(854, 480), frames=24)
     assert mean_low <= pictures[0].mean() <= mean_high, pictures[0].mean()
     stored = probe(clip.path)

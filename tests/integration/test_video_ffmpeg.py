@@ -12,6 +12,7 @@ from gbf_desktop.video.ffmpeg import (
     FfmpegError,
     Progress,
     _Log,
+    _reason,
     complete,
     find_ffmpeg,
     parse_progress,
@@ -130,6 +131,31 @@ def test_the_level_tagged_log_gives_a_tail_of_complaints_and_the_decoder_counts(
         "Error writing trailer: No space left on device",
     ]
     assert log.disk_full
+
+
+# How ffmpeg 9 fails when a filter cannot convert: the cause first, then four lines giving up.
+FILTER_FAILURE_LOG = """\
+[hevc @ 0x55] [error] Invalid NAL unit 41, skipping.
+[Parsed_zscale_1 @ 0x55] [error] code 3074: no path between colorspaces
+[vf#0:0 @ 0x55] [error] Error while filtering: Generic error in an external library
+[vf#0:0 @ 0x55] [error] Task finished with error code: -542398533 (Generic error in an external \
+library)
+[vf#0:0 @ 0x55] [verbose] Terminating thread with return code -542398533
+[out#0/mp4 @ 0x55] [error] Nothing was written into output file, because at least one of its \
+streams received no packets.
+[aost#0:1/aac @ 0x55] [warning] Qavg: 1.000
+"""
+
+
+def test_a_failure_names_its_cause_not_ffmpeg_giving_up() -> None:
+    log = _Log()
+    for line in FILTER_FAILURE_LOG.replace("\\\n", "").splitlines():
+        log.add(line + "\n")
+    assert _reason(log) == "code 3074: no path between colorspaces"
+    quiet = _Log()
+    quiet.add("something odd happened\n")
+    assert _reason(quiet) == "something odd happened"
+    assert _reason(_Log()) == "it gave no reason"
 
 
 def test_an_older_ffmpeg_without_statistics_still_has_its_damage_counted() -> None:
