@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import replace
 from datetime import date, datetime, time
 from typing import Any
 
@@ -12,15 +12,14 @@ import pytest
 from sqlalchemy import Engine, event, text
 
 from gbf_desktop.db.uow import SqlUnitOfWork, uow_factory
-from gbf_desktop.demo import DEMO_COACH_EMAIL
 from gbf_desktop.domain import program_edit as pe
 from gbf_desktop.domain.exercise_types import StandardPrescription, read_config
 from gbf_desktop.domain.program_edit import ExerciseDoc, ProgramDoc, SessionDoc
 from gbf_desktop.domain.schedule import next_monday
 from gbf_desktop.services import programs as svc
-from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.dashboard import load_coach_dashboard
 from tests.conftest import DemoLoader
+from tests.demo_platform import DemoPlatform, demo_platform
 from tests.platform_db import table_fingerprints
 
 pytestmark = pytest.mark.db
@@ -30,40 +29,12 @@ TREE_TABLES = ("programs", "program_blocks", "weeks", "sessions", "session_exerc
 LOG_TABLES = ("session_progress", "exercise_media")
 
 
-@dataclass(frozen=True)
-class Demo:
-    engine: Engine
-    backend: Backend
-    coach_id: str
-    strength: str
-    hybrid: str
-
-    def scalar(self, sql: str, **params: Any) -> Any:
-        with self.engine.connect() as conn:
-            return conn.execute(text(sql), params).scalar()
-
-    def rows(self, sql: str, **params: Any) -> list[Any]:
-        with self.engine.connect() as conn:
-            return list(conn.execute(text(sql), params).all())
-
-    def execute(self, sql: str, **params: Any) -> None:
-        with self.engine.begin() as conn:
-            conn.execute(text(sql), params)
+Demo = DemoPlatform
 
 
 @pytest.fixture
 def demo(demo_data: DemoLoader, engine: Engine) -> Demo:
-    demo_data("fake-mp4", TODAY)
-    factory = uow_factory(engine)
-    backend = Backend(lambda: SqlUnitOfWork(factory), "test")
-    with engine.connect() as conn:
-        coach = conn.execute(
-            text("SELECT id FROM users WHERE email = :e"), {"e": DEMO_COACH_EMAIL}
-        ).scalar_one()
-        titles = dict(conn.execute(text("SELECT title, id FROM programs")).all())
-    return Demo(
-        engine, backend, coach, titles["Strength Foundations"], titles["Hybrid Conditioning"]
-    )
+    return demo_platform(demo_data, engine, TODAY)
 
 
 def xmins(engine: Engine, tables: tuple[str, ...] = TREE_TABLES + LOG_TABLES) -> dict[str, str]:
