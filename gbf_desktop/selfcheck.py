@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import importlib
 import logging
+import math
 import os
 import tempfile
 from collections.abc import Callable
@@ -122,6 +123,55 @@ def check_decoders(settings: Settings) -> CheckResult:
     )
 
 
+def check_picture_maths() -> CheckResult:
+    """The demo camera's drawing, the preview's resize and colour conversion, and the bar tracker
+    (blur, template matching) on a drawn squat: the OpenCV and NumPy paths the app runs.
+
+    The bundle leaves out their linear algebra (packaging/slim.py), whose stubs stop the program
+    when called: a path that reached it would stop here, at the install, not in a coach's review.
+    """
+    name = "picture maths"
+    import cv2
+    import numpy as np
+
+    from gbf_desktop.domain.bar_path import PlateMark
+    from gbf_desktop.video.bar_tracker import iter_track
+    from gbf_desktop.video.frames import fit_rgb
+    from gbf_desktop.video.synthetic import SquatScene
+
+    fps, count = 24.0, 36
+    scene = SquatScene(640, 360, fps, seed=3)
+    frames = []
+    for index, image in enumerate(scene.frames(count)):
+        fit_rgb(image, 240)
+        gray = np.asarray(cv2.cvtColor(image, cv2.COLOR_BGR2GRAY), dtype=np.uint8)
+        frames.append((index / fps, gray))
+    start = scene.pose(0)
+    mark = PlateMark(float(start.plate[0]), float(start.plate[1]), float(start.plate_radius))
+    steps = iter_track(Path("self-check"), [mark], frames=frames, fps=fps)
+    try:
+        while True:
+            next(steps)
+    except StopIteration as done:
+        path = done.value
+    except KnownError as err:
+        return CheckResult(name, False, f"the bar tracker failed on a drawn squat: {err}")
+    errors = [
+        math.dist((s.x_px, s.y_px), scene.pose(round(s.t_s * fps)).plate) for s in path.samples
+    ]
+    worst = max(errors, default=math.inf)
+    if len(errors) < count or worst > 3:
+        return CheckResult(
+            name,
+            False,
+            f"the bar tracker followed {len(errors)} of {count} frames of a drawn squat, "
+            f"off by up to {worst:.1f} px",
+        )
+    return CheckResult(
+        name, True, f"tracked a drawn plate through {count} frames within {worst:.1f} px"
+    )
+
+
 def check_database(settings: Settings) -> CheckResult:
     name = "database"
     from gbf_desktop.app import ensure_ready, open_database
@@ -149,6 +199,7 @@ def run_self_check(settings: Settings) -> list[CheckResult]:
         check_qt,
         functools.partial(check_ffmpeg, settings),
         functools.partial(check_decoders, settings),
+        check_picture_maths,
         functools.partial(check_database, settings),
     ]
     results = []

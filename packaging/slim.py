@@ -10,9 +10,11 @@ Each video job has one tool:
 - Qt Multimedia: playback in the player. Its FFmpeg plugin is a different FFmpeg major version
   (Qt 6.11 ships FFmpeg 7.1), so it keeps its own.
 
-Since PyAV only decodes here (and writes PNG stills), the HEVC and AV1 encoders its FFmpeg links
-(x265, SVT-AV1) are never called: `stub_uncalled` swaps them for stubs, and `strip_symbols` removes
-the symbol tables wheels leave in.
+Since PyAV only decodes here (and writes PNG stills), the encoders its FFmpeg links (x265,
+SVT-AV1, LAME, Opus, libvpx, libwebp, …) are never called: `stub_uncalled` swaps them for stubs,
+and `strip_symbols` removes the symbol tables wheels leave in. The picture maths never reaches
+linear algebra either, so OpenCV's and NumPy's OpenBLAS (70 MB with their Fortran run-times) are
+swapped for stubs that stop the program with a message if a later change ever calls them.
 """
 
 from __future__ import annotations
@@ -180,9 +182,39 @@ def dedupe_ffmpeg(internal: Path, patchelf: str) -> list[str]:
 # and writes PNG stills) and its TLS library with what only that needs (PyAV opens files, never
 # https), and OpenCV's AVIF image codec with the AV1 codec under it (OpenCV only writes and
 # reads JPEG here, for the delayed replay).
+#
+# Also PyAV's other external codecs, each of which FFmpeg only uses when a caller names it: MP3,
+# AMR, Opus and WebP encoders (the native decoders come first in FFmpeg's list), libvpx (the
+# native VP8/VP9 decoders come first too), Intel's QSV loader, and the ALSA and X11 capture
+# devices of libavdevice. Called at FFmpeg's start-up: only libvpx's capability query, which a 0
+# answers as "no high bit depth". Stems are the file names up to their first "-" (auditwheel's
+# hash follows), so "libopencore" names both AMR libraries and "libxcb" its extensions too.
 UNCALLED = {
-    "av.libs": ("libx265", "libSvtAv1Enc", "libgnutls"),
+    "av.libs": (
+        "libx265",
+        "libSvtAv1Enc",
+        "libgnutls",
+        "libmp3lame",
+        "libopencore",
+        "libopus",
+        "libwebp",
+        "libwebpmux",
+        "libvpl",
+        "libvpx",
+        "libasound",
+        "libxcb",
+    ),
     "opencv_python_headless.libs": ("libavif",),
+}
+
+# Linear algebra the app never reaches: OpenCV links OpenBLAS for its solvers (cv::solve, SVD,
+# gemm), NumPy for dot, matmul and numpy.linalg; the app draws, resizes, rotates, blurs and
+# matches templates, and only moves pixels through NumPy arrays (`check_picture_maths` in the
+# self-check runs those paths in the bundle). These stubs do not return 0: a solver answering 0
+# would be a wrong result shown to a coach, so each stops the program naming the function.
+TRAPPED = {
+    "opencv_python_headless.libs": ("libopenblas", "libopenblasp"),
+    "numpy.libs": ("libscipy_openblas64_", "libscipy_openblas", "libopenblas64_p"),
 }
 
 
@@ -216,9 +248,48 @@ class _Stub:
     versions: dict[str, list[str]]  # version node -> its symbols, for a library that versions
 
 
-def _stub_for(lib: Path, users: list[Path]) -> _Stub | None:
-    """The stub standing in for `lib`: what `users` take from it, as functions returning 0, in
-    the symbol versions they ask for (GnuTLS versions its symbols; the loader checks them).
+_TRAP_HEADER = (
+    "extern long write(int, const void *, unsigned long);\n"
+    "extern void abort(void) __attribute__((noreturn));\n"
+    "static void left_out(const char *what, unsigned long n) { write(2, what, n); abort(); }\n"
+)
+
+
+# The one BLAS function NumPy calls when it is imported: its sanity check takes the dot product
+# of two float32 ones (numpy/__init__.py, `_sanity_check`). A trap there would stop every start,
+# so the stub computes it, as reference BLAS defines it (negative strides walk from the end), in
+# the ILP64 ABI of the wheel's OpenBLAS (64-bit sizes).
+_COMPUTED = {
+    "scipy_cblas_sdot64_": (
+        "float scipy_cblas_sdot64_(long n, const float *x, long incx, const float *y, long incy)"
+        " {\n"
+        "  long ix = incx < 0 ? (1 - n) * incx : 0, iy = incy < 0 ? (1 - n) * incy : 0;\n"
+        "  float sum = 0;\n"
+        "  for (long i = 0; i < n; i++, ix += incx, iy += incy) sum += x[ix] * y[iy];\n"
+        "  return sum;\n"
+        "}\n"
+    ),
+}
+
+
+def _stub_body(name: str, trap: str | None) -> str:
+    if trap is not None and name in _COMPUTED:
+        return _COMPUTED[name]
+    if trap is None:
+        return f"long {name}(void) {{ return 0; }}\n"
+    message = (
+        f"gbf-desktop: {name}() was called, but {trap} is left out of this build "
+        "(packaging/slim.py). Please report what you were doing.\\n"
+    )
+    return (
+        f'long {name}(void) {{ static const char m[] = "{message}"; left_out(m, sizeof m - 1); }}\n'
+    )
+
+
+def _stub_for(lib: Path, users: list[Path], trap: str | None = None) -> _Stub | None:
+    """The stub standing in for `lib`: what `users` take from it, as functions returning 0 (or,
+    with `trap` naming the library, stopping the program with a message), in the symbol versions
+    they ask for (GnuTLS versions its symbols; the loader checks them).
 
     None when a user takes data from it, or an indirect function: a stub could not stand in.
     """
@@ -235,7 +306,9 @@ def _stub_for(lib: Path, users: list[Path]) -> _Stub | None:
             if base not in wanted and version:
                 versions.setdefault(version.lstrip("@"), []).append(base)
             wanted.add(base)
-    source = "".join(f"long {name}(void) {{ return 0; }}\n" for name in sorted(wanted))
+    source = "".join(_stub_body(name, trap) for name in sorted(wanted))
+    if trap is not None:
+        source = _TRAP_HEADER + source
     if versions:
         # A symbol some user asks for without a version binds to its default one: it must be in
         # a node too, or the script's `local: *` would hide it.
@@ -255,33 +328,42 @@ def _version_script(versions: dict[str, list[str]]) -> str:
 
 
 def stub_uncalled(
-    internal: Path, patchelf: str, uncalled: Mapping[str, Iterable[str]] = UNCALLED
+    internal: Path,
+    patchelf: str,
+    uncalled: Mapping[str, Iterable[str]] = UNCALLED,
+    trapped: Mapping[str, Iterable[str]] = TRAPPED,
 ) -> list[str]:
-    """Replace the libraries `uncalled` names (per wheel folder) with stubs, then delete what no
-    library needs any more from those folders; returns the libraries replaced or deleted.
+    """Replace the libraries `uncalled` and `trapped` name (per wheel folder) with stubs, then
+    delete what no library needs any more from those folders; returns the libraries replaced or
+    deleted.
 
     Python loads extension modules with RTLD_NOW, so every function a library links must be
     found at load time even if it is never called: removing the library is not enough. Its stub
     keeps the file name, the soname and the symbol versions the users ask for, and defines those
-    functions, each returning 0 (NULL, or success for GnuTLS's global init). FFmpeg
-    calls one while listing its codecs, x265's API lookup, and takes NULL for "no x265 here";
-    OpenCV creates its AVIF codec objects when it first encodes any image, which a NULL handle
-    leaves inert; the rest only an HEVC, AV1 or AVIF encode would call, which the app never starts.
+    functions. An `uncalled` stub's functions return 0 (NULL, or success for GnuTLS's global
+    init): FFmpeg calls x265's API lookup while listing its codecs and takes NULL for "no x265
+    here"; OpenCV creates its AVIF codec objects when it first encodes any image, which a NULL
+    handle leaves inert; the rest only an encode the app never starts would call. A `trapped`
+    stub's functions stop the program with a message naming themselves.
     Needs a C compiler (gcc); without one the bundle keeps the real libraries. Linux only.
     """
     compiler = shutil.which("gcc") or shutil.which("cc")
     if compiler is None or shutil.which("nm") is None:
         return []
-    elves = _elf_files(internal)
+    # Who links what, read once: replacing a library by its stub changes no other library's needs.
+    needs = {elf: _needed(patchelf, elf) for elf in _elf_files(internal)}
+    plan = [(folder, stems, False) for folder, stems in uncalled.items()]
+    plan += [(folder, stems, True) for folder, stems in trapped.items()]
     changed = []
-    for folder, stems in uncalled.items():
+    for folder, stems, trap in plan:
         if not (internal / folder).is_dir():
             continue
         for lib in sorted((internal / folder).iterdir()):
-            if lib.name.split("-")[0] not in set(stems):
+            stem = lib.name.split("-")[0]
+            if stem not in set(stems):
                 continue
-            users = [e for e in elves if e != lib and lib.name in _needed(patchelf, e)]
-            found = _stub_for(lib, users)
+            users = [e for e, names in needs.items() if e != lib and lib.name in names]
+            found = _stub_for(lib, users, stem if trap else None)
             if found is None:
                 print(f"  kept {lib.name}: a library takes more than functions from it")
                 continue
@@ -289,7 +371,10 @@ def stub_uncalled(
             c_file.write_text(found.source)
             stub = lib.with_name(lib.name + ".stub")
             soname = _tool(patchelf, "--print-soname", str(lib)).strip() or lib.name
-            flags = ["-shared", "-fPIC", "-nostdlib", "-O2", f"-Wl,-soname,{soname}"]
+            # A trap writes its message and aborts through the C library; the others need nothing.
+            flags = ["-shared", "-fPIC", "-O2", f"-Wl,-soname,{soname}"]
+            if not trap:
+                flags.append("-nostdlib")
             script = lib.with_name(lib.name + ".map")
             if found.versions:
                 script.write_text(_version_script(found.versions))
@@ -300,8 +385,9 @@ def stub_uncalled(
             stub.replace(lib)
             changed.append(lib.name)
     # auditwheel puts a library in a wheel's folder only because something there links it; one
-    # that nothing links any more (the AV1 codec under the AVIF stub) is dead weight.
-    folders = {internal / folder for folder in uncalled}
+    # that nothing links any more (the AV1 codec under the AVIF stub, OpenBLAS's Fortran run-time)
+    # is dead weight.
+    folders = {internal / folder for folder in (*uncalled, *trapped)}
     while True:
         elves = _elf_files(internal)
         needed = {name for elf in elves for name in _needed(patchelf, elf)}
