@@ -399,6 +399,43 @@ def stub_uncalled(
             changed.append(orphan.name)
 
 
+# Files PyInstaller's Qt hooks collect that the bundle should not carry, removed after the build
+# together with the libraries only they pulled in (a pattern in `_UNUSED` drops a file but not
+# its dependencies, which PyInstaller has collected by then).
+# - The GTK 3 platform theme. It links the system's GTK 3, which the bundle does not carry and the
+#   .deb does not depend on; where GTK 3 is installed it would run that GTK over the bundle's own
+#   GLib, Cairo and Pango (8 MB that only it needs), a mix neither was built for. Without it Qt
+#   takes the desktop portal's theme (native file dialogs through xdg-desktop-portal) or its own.
+DROPPED_WITH_DEPENDENCIES = ("PySide6/Qt/plugins/platformthemes/libqgtk3.so",)
+
+
+def drop_with_dependencies(
+    internal: Path, patchelf: str, paths: Iterable[str] = DROPPED_WITH_DEPENDENCIES
+) -> list[str]:
+    """Delete `paths` (inside the bundle) and every library that only they linked; returns the
+    names deleted.
+
+    Only a library something linked before is a candidate: one that nothing links (the Python
+    library, which the bootloader opens by name) is loaded at run time and stays.
+    """
+    needs = {elf: set(_needed(patchelf, elf)) for elf in _elf_files(internal)}
+    linked = {elf for elf in needs if any(elf.name in names for names in needs.values())}
+    targets = {internal / path for path in paths}
+    doomed = [elf for elf in needs if elf in targets]
+    removed: list[str] = []
+    while doomed:
+        for elf in doomed:
+            del needs[elf]
+            elf.unlink()
+            removed.append(elf.name)
+        doomed = [
+            elf
+            for elf in needs
+            if elf in linked and not any(elf.name in names for names in needs.values())
+        ]
+    return removed
+
+
 def _segments_aligned(lib: Path) -> bool:
     """True when every loadable segment sits in the file as the loader requires.
 
@@ -483,6 +520,8 @@ def main(argv: list[str] | None = None) -> int:
         print(f"OpenCV now loads PyAV's FFmpeg; removed {len(removed)} duplicate libraries")
         for name in removed:
             print(f"  - {name}")
+        dropped = drop_with_dependencies(internal, patchelf)
+        print(f"dropped with what only they linked: {', '.join(dropped) or 'nothing'}")
         stubbed = stub_uncalled(internal, patchelf)
         print(f"replaced by stubs, never called: {', '.join(stubbed) or 'none (no C compiler)'}")
         print(f"stripped symbol tables: {strip_symbols(internal) / 1e6:.0f} MB")

@@ -200,3 +200,40 @@ def test_a_library_that_versions_its_symbols_gets_a_stub_in_the_same_versions(
         ["readelf", "-VW", str(real)], check=True, capture_output=True, text=True
     ).stdout
     assert "TLS_3_4" in versions
+
+
+def test_a_dropped_plugin_takes_only_the_libraries_nothing_else_links(tmp_path: Path) -> None:
+    internal = tmp_path / "_internal"
+    plugins = internal / "PySide6" / "Qt" / "plugins" / "platformthemes"
+    qt_lib = internal / "PySide6" / "Qt" / "lib"
+    plugins.mkdir(parents=True)
+    qt_lib.mkdir(parents=True)
+
+    def lib(path: Path, *needed: Path) -> Path:
+        links = [f"-l:{n.name}" for n in needed]
+        dirs = sorted({f"-L{n.parent}" for n in needed})
+        return _build(
+            path,
+            f"int {path.name.split('.')[0].replace('-', '_')}_v;\n",
+            f"-Wl,-soname,{path.name}",
+            *dirs,
+            "-Wl,--no-as-needed",
+            *links,
+        )
+
+    pixman = lib(internal / "libpixman-1.so.0")
+    cairo = lib(internal / "libcairo.so.2", pixman)
+    glib = lib(internal / "libglib-2.0.so.0")
+    core = lib(qt_lib / "libQt6Core.so.6", glib)
+    gtk_theme = lib(plugins / "libqgtk3.so", cairo, glib)
+    python = lib(internal / "libpython3.11.so.1.0")  # opened by name: nothing links it
+
+    removed = _slim().drop_with_dependencies(internal, _patchelf())
+
+    assert removed == [gtk_theme.name, cairo.name, pixman.name]
+    assert not gtk_theme.exists()
+    assert not cairo.exists()
+    assert not pixman.exists()
+    assert glib.exists(), "Qt Core still links GLib"
+    assert core.exists()
+    assert python.exists()
