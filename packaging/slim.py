@@ -24,6 +24,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -517,6 +518,189 @@ def relink_dangling(internal: Path) -> tuple[int, int]:
     return repointed, removed
 
 
+# ICU's data package, by item name (as `icupkg -l` lists them): what Qt Core reads, and what ICU
+# itself needs to open it. Qt takes from ICU only collation (QCollator, ucol_*), the converters of
+# QStringConverter's non-UTF encodings (ucnv_*), locale case mapping (u_strToUpper/Lower) and time
+# zone display names and canonical ids (ucal_*, QTimeZone::displayName); its own CLDR tables do the
+# rest of QLocale, and its own code IDNA, normalisation and text boundaries. Case mapping and NFC
+# are compiled into libicuuc, not read from the package. The app's text is English and its data
+# (names, notes) French: locale data stays for the root locale, English and French only. Another
+# locale gets the root's: CLDR's root collation (accents sort with their letters; the Swedish or
+# Spanish tailorings go) and zone names in English or as UTC+01:00.
+_ICU_LOCALE = r"(?:root|en|fr)(?:_\w+)?\.res"
+_ICU_KEEP = [
+    # The index of each tree and its shared key pool: without them no bundle of the tree opens.
+    r"(?:\w+/)?(?:res_index|pool)\.res",
+    # Locale data (calendar and number symbols for ucal_open and zone name formats), collation
+    # (the root collation data and the tailorings) and zone names, for the locales above.
+    rf"(?:coll/|zone/)?{_ICU_LOCALE}",
+    r"coll/ucadata\.icu",
+    # What ucal_open, time zones and locale fallback read: the zone rules, CLDR's zone ids and
+    # metazones, week data and calendar preferences, likely subtags and locale aliases.
+    r"(?:supplementalData|likelySubtags|metadata|keyTypeData|numberingSystems|metaZones|"
+    r"timezoneTypes|windowsZones|zoneinfo64|icuver|icustd)\.res",
+    # Two small property tables (emoji, Indic layout) that ICU's own property lookups read.
+    # The break-iterator tree goes whole: Qt finds text boundaries with its own tables and calls
+    # no ubrk_*, and icupkg keeps the rules only with the dictionaries their root bundle names
+    # (CJK, Thai, Khmer, Lao, Burmese: 3 MB).
+    r"(?:uemoji|ulayout)\.icu",
+    # The converter alias table, and the table-based converters of the Western, Central European,
+    # Cyrillic, Greek, Turkish, Hebrew, Arabic and Thai single-byte encodings: ISO-8859-2..15,
+    # windows-874 and 1250..1258, DOS 437/850/858, KOI8-R/U, Mac Roman. UTF-8/16/32, ISO-8859-1
+    # and US-ASCII are in code. The CJK and EBCDIC tables and ISO-2022's go.
+    r"cnvalias\.icu",
+    r"ibm-(?:912|913|914|915|1089|9005|5012|920|921|923)_[\w-]+\.cnv",
+    r"iso-8859_1[014]-\w+\.cnv",
+    r"windows-874-2000\.cnv",
+    r"ibm-(?:5346|5347|5348|5349|5350|9447|9448|9449|5354)_[\w-]+\.cnv",
+    r"ibm-(?:437|850|858|878|1168)_[\w-]+\.cnv",
+    r"macos-0_2-10\.2\.cnv",
+]
+_ICU_KEEP_RE = re.compile("|".join(f"(?:{p})" for p in _ICU_KEEP))
+
+
+def icu_unread(items: Iterable[str]) -> list[str]:
+    """The items of an ICU data package that `_ICU_KEEP` does not name."""
+    return [item for item in items if _ICU_KEEP_RE.fullmatch(item) is None]
+
+
+@dataclass(frozen=True)
+class _IcuData:
+    symbol: str  # the exported data, `icudt73_dat`
+    version: str  # its symbol version, "" when the library versions nothing
+    package: str  # the package name icupkg wants as file name: `icudt73l` (l: little-endian)
+    data: bytes
+
+
+def _icu_data(lib: Path) -> _IcuData | None:
+    """The common data package `lib` exports, read from the loadable segment that holds it; None
+    when the library does not look like ICU's data library (one data object, a CmnD package)."""
+    symbols = []
+    for line in _tool("readelf", "-W", "--dyn-syms", str(lib)).splitlines():
+        parts = line.split()
+        # Num: Value Size Type Bind Vis Ndx Name
+        if len(parts) == 8 and parts[3] == "OBJECT" and parts[6] != "UND":
+            name, _, version = parts[7].partition("@")
+            if re.fullmatch(r"icudt\d+_dat", name):
+                symbols.append((name, version.lstrip("@"), int(parts[1], 16), int(parts[2], 0)))
+    if len(symbols) != 1:
+        return None
+    name, version, address, size = symbols[0]
+    for line in _tool("readelf", "-lW", str(lib)).splitlines():
+        parts = line.split()
+        if parts[:1] != ["LOAD"]:
+            continue
+        offset, start, file_size = int(parts[1], 16), int(parts[2], 16), int(parts[4], 16)
+        if start <= address and address + size <= start + file_size:
+            with lib.open("rb") as f:
+                f.seek(offset + address - start)
+                data = f.read(size)
+            break
+    else:
+        return None
+    # The header: its size, the magic 0xda27, then UDataInfo with endianness at byte 8, the
+    # charset family at 9 and the format "CmnD" (a common data package) at 12.
+    if len(data) != size or data[2:4] != b"\xda\x27" or data[12:16] != b"CmnD":
+        return None
+    kind = "e" if data[9] else ("b" if data[8] else "l")
+    return _IcuData(name, version, name.removesuffix("_dat") + kind, data)
+
+
+class _IcuKept(Exception):
+    """Why ICU's data library stays as it is."""
+
+
+def _run(*args: str) -> str:
+    done = subprocess.run(list(args), check=False, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise _IcuKept(f"{args[0]} failed: {(done.stdout + done.stderr).strip()}")
+    return done.stdout
+
+
+def _link_icu_data(lib: Path, found: _IcuData, package: Path, out: Path) -> None:
+    """Link `package` into `out`: `lib`'s soname, its data symbol (in its version, if it has
+    one), 16-byte aligned as ICU requires of data it reads in place."""
+    work = package.parent
+    source = work / "data.S"
+    source.write_text(
+        '\t.section .rodata,"a"\n'
+        f"\t.globl {found.symbol}\n"
+        f"\t.type {found.symbol}, @object\n"
+        "\t.balign 16\n"
+        f"{found.symbol}:\n"
+        f'\t.incbin "{package}"\n'
+        f"\t.size {found.symbol}, . - {found.symbol}\n"
+        '\t.section .note.GNU-stack,"",@progbits\n'
+    )
+    soname = re.search(r"\(SONAME\).*\[(.+)\]", _tool("readelf", "-dW", str(lib)))
+    flags = ["-shared", "-nostdlib", f"-Wl,-soname,{soname[1] if soname else lib.name}"]
+    if found.version:
+        script = work / "data.map"
+        script.write_text(f"{found.version} {{\nglobal:\n  {found.symbol};\nlocal: *;\n}};\n")
+        flags.append(f"-Wl,--version-script={script}")
+    _run("gcc", *flags, "-o", str(out), str(source))
+    again = _icu_data(out)
+    if again is None or again.symbol != found.symbol or again.data != package.read_bytes():
+        raise _IcuKept("the rebuilt library does not export the trimmed package")
+
+
+def build_icu_data(lib: Path, out: Path) -> str | None:
+    """Write to `out` a copy of ICU's data library `lib` whose package holds only what
+    `_ICU_KEEP` names; None when done, else why it could not (and `out` is not written).
+
+    icupkg (ICU's own tool, Debian's icu-devtools) removes the items, and refuses to remove one
+    that a kept item depends on (a locale's parent, an alias's target); gcc links the result.
+    Debian 12's icupkg is ICU 72's; it reads Qt's ICU 73 package (the same format, CmnD 1), and
+    one it could not read would leave the library as it is.
+    """
+    missing = [t for t in ("icupkg", "gcc", "readelf") if shutil.which(t) is None]
+    if missing:
+        return f"{', '.join(missing)} not found"
+    found = _icu_data(lib)
+    if found is None:
+        return f"{lib.name} does not export one ICU data package"
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        # icupkg takes the package name (the items' prefix) from the file name.
+        full = work / "full" / f"{found.package}.dat"
+        full.parent.mkdir()
+        full.write_bytes(found.data)
+        removals = work / "unread.txt"
+        try:
+            items = _run("icupkg", "-l", str(full)).split()
+            removals.write_text("".join(f"{item}\n" for item in icu_unread(items)))
+            trimmed = work / f"{found.package}.dat"
+            _run("icupkg", "-r", str(removals), str(full), str(trimmed))
+            built = work / lib.name
+            _link_icu_data(lib, found, trimmed, built)
+        except _IcuKept as why:
+            return str(why)
+        shutil.copymode(lib, built)
+        shutil.move(built, out)
+    return None
+
+
+def trim_icu_data(internal: Path) -> int:
+    """Rebuild ICU's data library (31 MB, every locale's collation and names, the CJK and Thai
+    break dictionaries, hundreds of legacy converters) with only what Qt reads; bytes saved.
+
+    Qt Core is the one library that links ICU, and `_ICU_KEEP` says what it takes from it. When
+    a tool is missing or the library looks unexpected, it keeps the original and says why.
+    """
+    saved = 0
+    for lib in sorted(internal.rglob("libicudata.so*")):
+        if lib.is_symlink() or not lib.is_file():
+            continue
+        trimmed = lib.with_name(lib.name + ".trimmed")
+        why = build_icu_data(lib, trimmed)
+        if why is not None:
+            print(f"  kept all of {lib.name}: {why}")
+            continue
+        saved += lib.stat().st_size - trimmed.stat().st_size
+        trimmed.replace(lib)
+    return saved
+
+
 def tree_size(path: Path) -> int:
     return sum(f.stat().st_size for f in path.rglob("*") if f.is_file() and not f.is_symlink())
 
@@ -536,6 +720,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"dropped with what only they linked: {', '.join(dropped) or 'nothing'}")
         stubbed = stub_uncalled(internal, patchelf)
         print(f"replaced by stubs, never called: {', '.join(stubbed) or 'none (no C compiler)'}")
+        print(f"ICU data cut to what Qt reads: {trim_icu_data(internal) / 1e6:.0f} MB saved")
         print(f"stripped symbol tables: {strip_symbols(internal) / 1e6:.0f} MB")
         repointed, removed_links = relink_dangling(internal)
         print(f"links to deleted libraries: {repointed} re-pointed, {removed_links} removed")
