@@ -86,6 +86,7 @@ def check_decoders(settings: Settings) -> CheckResult:
     from gbf_desktop.video.compress import encode_test_pattern
     from gbf_desktop.video.delay import decode_jpeg, encode_jpeg
     from gbf_desktop.video.ffmpeg import find_ffmpeg
+    from gbf_desktop.video.frames import bgr_frames
     from gbf_desktop.video.probe import probe
 
     try:
@@ -95,6 +96,9 @@ def check_decoders(settings: Settings) -> CheckResult:
                 Path(tmp) / "read.mp4", duration_s=1.0, ffmpeg_path=binary
             ).path
             info = probe(path)
+            # The player's and the review's decoding (PyAV), without the filters the bundle
+            # leaves out.
+            decoded = sum(1 for _ in bgr_frames(path))
             capture = cv2.VideoCapture(str(path))
             try:
                 frames = 0
@@ -111,6 +115,8 @@ def check_decoders(settings: Settings) -> CheckResult:
                 capture.release()
     except KnownError as err:
         return CheckResult(name, False, str(err))
+    if decoded == 0:
+        return CheckResult(name, False, f"PyAV probed {path.name} but decoded no frame of it")
     if frames == 0 or shape is None:
         return CheckResult(
             name, False, f"OpenCV {cv2.__version__} read no frame of a clip PyAV probes fine"
@@ -118,7 +124,8 @@ def check_decoders(settings: Settings) -> CheckResult:
     return CheckResult(
         name,
         True,
-        f"PyAV probed {info.width}x{info.height} and OpenCV {cv2.__version__} read {frames} frames"
+        f"PyAV probed {info.width}x{info.height} and decoded {decoded} frames, OpenCV "
+        f"{cv2.__version__} read {frames}"
         f" (JPEG round trip {shape[1]}x{shape[0]})",
     )
 

@@ -14,12 +14,14 @@ Since PyAV only decodes here (and writes PNG stills), the encoders its FFmpeg li
 SVT-AV1, LAME, Opus, libvpx, libwebp, …) are never called: `stub_uncalled` swaps them for stubs,
 and `strip_symbols` removes the symbol tables wheels leave in. The picture maths never reaches
 linear algebra either, so OpenCV's and NumPy's OpenBLAS (70 MB with their Fortran run-times) are
-swapped for stubs that stop the program with a message if a later change ever calls them.
+swapped for stubs that stop the program with a message if a later change ever calls them, and
+so is PyAV's libavfilter (every filter runs in the ffmpeg program).
 """
 
 from __future__ import annotations
 
 import argparse
+import ctypes
 import re
 import shutil
 import subprocess
@@ -45,6 +47,13 @@ EXCLUDED_MODULES = [
     "alembic.testing",
     "setuptools",
     "pip",
+    # Reached only through optional imports: SQLAlchemy's SQLite dialect (the app opens only
+    # PostgreSQL URLs), Mako's syntax highlighting of template errors, help()'s topics, and the
+    # interpreter's own test suite (imported by a `future` helper the app never calls).
+    "sqlite3",
+    "pygments",
+    "pydoc_data",
+    "test",
     # Qt for Python modules the app does not use (their Qt libraries go too, below, unless a
     # plugin the app loads needs them: the multimedia plugin needs Qt Quick and QML).
     "PySide6.QtWebEngineCore",
@@ -225,9 +234,14 @@ UNCALLED = {
 # matches templates, and only moves pixels through NumPy arrays (`check_picture_maths` in the
 # self-check runs those paths in the bundle). These stubs do not return 0: a solver answering 0
 # would be a wrong result shown to a coach, so each stops the program naming the function.
+#
+# And PyAV's libavfilter (5 MB): every filter the app runs (HDR conversion, scaling, burned-in
+# drawings) runs in the ffmpeg program, and PyAV converts pictures with libswscale; only its
+# `av.filter` module, which the app never uses, calls into it.
 TRAPPED = {
     "opencv_python_headless.libs": ("libopenblas", "libopenblasp"),
     "numpy.libs": ("libscipy_openblas64_", "libscipy_openblas", "libopenblas64_p"),
+    "av.libs": ("libavfilter",),
 }
 
 
@@ -285,9 +299,47 @@ _COMPUTED = {
 }
 
 
-def _stub_body(name: str, trap: str | None) -> str:
-    if trap is not None and name in _COMPUTED:
+# What PyAV asks libavfilter while it is imported: `av.library_versions` and the build's
+# configuration and licence, answered with the real library's own answers (read from it here),
+# and the list of filters (`av.filter.filters_available`), answered truthfully: none.
+_ASKED_ON_IMPORT = {
+    "avfilter_version": "unsigned",
+    "avfilter_configuration": "const char *",
+    "avfilter_license": "const char *",
+    "av_filter_iterate": "none",
+}
+
+
+def _c_string(text: str) -> str:
+    # Octal escapes for anything but letters, digits and spaces: unlike \x, they never run on
+    # into the characters that follow.
+    plain = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789 "
+    body = "".join(chr(b) if b in plain else f"\\{b:03o}" for b in text.encode())
+    return f'"{body}"'
+
+
+def _answered(name: str, lib: Path) -> str | None:
+    """C for `name` answering as the real `lib` does, for the calls a trapped library's users
+    make while loading; None when `name` is not one of them."""
+    if name in _COMPUTED:
         return _COMPUTED[name]
+    kind = _ASKED_ON_IMPORT.get(name)
+    if kind is None:
+        return None
+    if kind == "none":
+        return f"const void *{name}(void **opaque) {{ return 0; }}\n"
+    real = getattr(ctypes.CDLL(str(lib)), name)
+    if kind == "unsigned":
+        real.restype = ctypes.c_uint
+        return f"unsigned {name}(void) {{ return {real()}u; }}\n"
+    real.restype = ctypes.c_char_p
+    answer = real() or b""
+    return f"const char *{name}(void) {{ return {_c_string(answer.decode())}; }}\n"
+
+
+def _stub_body(name: str, trap: str | None, lib: Path) -> str:
+    if trap is not None and (answered := _answered(name, lib)) is not None:
+        return answered
     if trap is None:
         return f"long {name}(void) {{ return 0; }}\n"
     message = (
@@ -319,7 +371,7 @@ def _stub_for(lib: Path, users: list[Path], trap: str | None = None) -> _Stub | 
             if base not in wanted and version:
                 versions.setdefault(version.lstrip("@"), []).append(base)
             wanted.add(base)
-    source = "".join(_stub_body(name, trap) for name in sorted(wanted))
+    source = "".join(_stub_body(name, trap, lib) for name in sorted(wanted))
     if trap is not None:
         source = _TRAP_HEADER + source
     if versions:

@@ -1,6 +1,7 @@
-"""OpenCV's and NumPy's OpenBLAS swapped for trapping stubs, on the installed wheels themselves:
-the app's picture maths still runs, NumPy still imports, and a call into the left-out linear
-algebra stops the program with a message naming the function instead of answering 0."""
+"""Libraries swapped for trapping stubs, on the installed wheels themselves: OpenCV's and NumPy's
+OpenBLAS, PyAV's libavfilter. The app's picture maths and decoding still run, NumPy and PyAV still
+import and report what they did, and a call into what was left out stops the program with a
+message naming the function instead of answering 0."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ import sys
 from pathlib import Path
 from types import ModuleType
 
+import av
 import cv2
 import numpy as np
 import pytest
@@ -19,7 +21,12 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 TOOLS = ("gcc", "nm", "patchelf")
 SITE = Path(np.__file__).resolve().parents[1]
-PACKAGES = ("cv2", "opencv_python_headless.libs", "numpy", "numpy.libs")
+PACKAGES = ("cv2", "opencv_python_headless.libs", "numpy", "numpy.libs", "av", "av.libs")
+TRAPPED = {
+    "opencv_python_headless.libs": ("libopenblasp", "libopenblas"),
+    "numpy.libs": ("libscipy_openblas64_",),
+    "av.libs": ("libavfilter",),
+}
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux")
@@ -27,8 +34,9 @@ pytestmark = pytest.mark.skipif(
         shutil.which(t) is None and not (Path(sys.executable).parent / t).exists() for t in TOOLS
     )
     or not all((SITE / p).is_dir() for p in PACKAGES)
-    or Path(cv2.__file__).resolve().parents[1] != SITE,
-    reason="needs Linux with gcc, nm and patchelf, and the manylinux wheels of OpenCV and NumPy "
+    or Path(cv2.__file__).resolve().parents[1] != SITE
+    or Path(av.__file__).resolve().parents[1] != SITE,
+    reason="needs Linux with gcc, nm and patchelf, and the manylinux wheels of OpenCV, NumPy, PyAV "
     "(the bundle is slimmed only there)",
 )
 
@@ -67,7 +75,7 @@ def slimmed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
             copy_function=_link_or_copy,
             ignore=shutil.ignore_patterns("tests", "__pycache__"),
         )
-    changed = _slim().stub_uncalled(site, _patchelf(), uncalled={})
+    changed = _slim().stub_uncalled(site, _patchelf(), uncalled={}, trapped=TRAPPED)
     return site, changed
 
 
@@ -88,8 +96,8 @@ def test_both_openblas_copies_and_their_fortran_run_times_leave(
     slimmed: tuple[Path, list[str]],
 ) -> None:
     site, changed = slimmed
-    stubbed = [name for name in changed if "openblas" in name]
-    assert len(stubbed) == 2
+    stubbed = [name for name in changed if "openblas" in name or "avfilter" in name]
+    assert len(stubbed) == 3
     for folder in ("opencv_python_headless.libs", "numpy.libs"):
         left = {lib.name.split("-")[0]: lib.stat().st_size for lib in (site / folder).iterdir()}
         assert "libgfortran" not in left
@@ -124,6 +132,30 @@ def test_the_apps_picture_maths_and_numpy_run_on_the_stubs(
     assert lines[2] == "sdot 91.0 28.0"
 
 
+def test_pyav_still_imports_reports_its_versions_and_decodes_without_its_filters(
+    slimmed: tuple[Path, list[str]], tmp_path: Path
+) -> None:
+    site, _ = slimmed
+    assert (site / "av.libs").is_dir()
+    out = _run(
+        site,
+        "import av, sys\n"
+        "assert 'site' in av.__file__, av.__file__\n"
+        "from gbf_desktop.video.compress import encode_test_pattern\n"
+        "from gbf_desktop.video.frames import bgr_frames\n"
+        f"clip = encode_test_pattern(__import__('pathlib').Path({str(tmp_path)!r}) / 'c.mp4')\n"
+        "print(av.library_versions['libavfilter'])\n"
+        "print(sorted(av.filter.filters_available))\n"
+        "print(sum(1 for _ in bgr_frames(clip.path)))\n",
+    )
+    assert out.returncode == 0, out.stderr
+    versions, filters, frames = out.stdout.splitlines()
+    # The stub answers with the real library's version, and truthfully that it has no filters.
+    assert versions == str(av.library_versions["libavfilter"])
+    assert filters == "[]"
+    assert int(frames) == 24
+
+
 @pytest.mark.parametrize(
     ("code", "function"),
     [
@@ -137,8 +169,9 @@ def test_the_apps_picture_maths_and_numpy_run_on_the_stubs(
             "import cv2, numpy as np; print(cv2.solve(np.eye(120), np.ones((120, 1)))[1][0])",
             "dgesv_",
         ),
+        ("import av; av.filter.Graph()", "avfilter_graph_alloc"),
     ],
-    ids=["numpy-matmul", "numpy-linalg", "opencv-solve"],
+    ids=["numpy-matmul", "numpy-linalg", "opencv-solve", "pyav-filter-graph"],
 )
 def test_a_call_into_the_left_out_linear_algebra_stops_with_its_name(
     slimmed: tuple[Path, list[str]], code: str, function: str
