@@ -337,7 +337,7 @@ class CompareWindow(QWidget):
             pane.player.failed.connect(self._on_player_failed)
             pane.player.position_changed.connect(self._on_player_position_changed)
         self.left.playing_changed.connect(self._on_left_playing_changed)
-        self.left.player.durationChanged.connect(self._on_left_duration_changed)
+        self.left.duration_changed.connect(self._on_left_duration_changed)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
         self.play_button.clicked.connect(self._on_play_button_clicked)
         self.back_button.clicked.connect(self._on_back_button_clicked)

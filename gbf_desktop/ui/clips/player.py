@@ -1,13 +1,12 @@
 """Playing a stored clip: the picture, frame stepping, speed, an in/out loop, full screen, and the
 clip's delete and export actions.
 
-The picture is painted from a `QVideoSink` rather than shown by `QVideoWidget`: the widget draws
-through the platform's graphics stack, so it stays blank offscreen (tests, screenshots) and in a
-`grab()`, while frames from the sink are ordinary images that paint everywhere. A form clip is
-854x480 at 24 fps, so converting each frame on the CPU costs about a millisecond.
+Decoding is the engine's (`workers.playback.Playback`): a thread of its own decodes with PyAV
+and hands over ordinary images with their times, which `FrameView` paints, so the picture shows
+the same on a desktop, offscreen (tests, screenshots) and in a `grab()`. Seeks and frame steps are
+exact to the frame, and a step back comes from the engine's cache of the frames it decoded last.
 
-No `QAudioOutput` is created: clips carry no sound by default, and on a machine without an audio
-device creating one only produces warnings.
+Clips are played without sound: they carry none by default, and the coach reviews form, not audio.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QRectF, QSize, Qt, QUrl, Signal, Slot
+from PySide6.QtCore import QObject, QRectF, QSize, Qt, Signal, Slot
 from PySide6.QtGui import (
     QAction,
     QCloseEvent,
@@ -31,7 +30,6 @@ from PySide6.QtGui import (
     QPainter,
     QPaintEvent,
 )
-from PySide6.QtMultimedia import QMediaPlayer, QVideoFrame, QVideoSink
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -53,6 +51,7 @@ from gbf_desktop.services.backend import Backend
 from gbf_desktop.services.clips import ClipRow, ExportedClip
 from gbf_desktop.ui.clips.review_tools import ReviewTools
 from gbf_desktop.ui.kit.formatting import human_size, short_date
+from gbf_desktop.workers.playback import Playback, ShownPicture
 from gbf_desktop.workers.tasks import Task, TaskRunner
 
 Overlay = Callable[[QPainter, QRectF], None]
@@ -103,14 +102,13 @@ def speed_text(rate: float) -> str:
 
 
 class FrameView(QWidget):
-    """Paints the latest frame of its `sink`, scaled to fit, on a dark backdrop."""
+    """Paints the latest frame given to `show_frame`, scaled to fit, on a dark backdrop."""
 
     frame_received = Signal()
 
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setObjectName("frameView")
-        self.sink = QVideoSink(self)
         self._image = QImage()
         self.frames_received = 0
         self.frame_size = QSize()
@@ -122,7 +120,6 @@ class FrameView(QWidget):
         self._overlays: list[Callable[[], Overlay | None]] = []
         self.setMinimumSize(320, 180)
         self.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
-        self.sink.videoFrameChanged.connect(self._on_sink_video_frame_changed)
 
     @property
     def image(self) -> QImage:
@@ -160,14 +157,12 @@ class FrameView(QWidget):
         self.frame_start_us = -1
         self.update()
 
-    @Slot(QVideoFrame)
-    def _on_sink_video_frame_changed(self, frame: QVideoFrame) -> None:
-        if not frame.isValid():
-            return  # sent when the source changes or stops: keep the last picture
-        self._image = frame.toImage()
+    def show_frame(self, image: QImage, start_us: int) -> None:
+        """Show `image`, the frame that starts `start_us` microseconds into the clip."""
+        self._image = image
         self.frames_received += 1
-        self.frame_size = frame.size()
-        self.frame_start_us = frame.startTime()
+        self.frame_size = image.size()
+        self.frame_start_us = start_us
         self.update()
         self.frame_received.emit()
 
@@ -210,6 +205,7 @@ class ClipPlayer(QWidget):
     """
 
     position_changed = Signal(int)
+    duration_changed = Signal(int)
     playing_changed = Signal(bool)
     loaded = Signal()
     failed = Signal(str)
@@ -225,8 +221,7 @@ class ClipPlayer(QWidget):
         self._announced = False
 
         self.view = FrameView()
-        self.player = QMediaPlayer(self)
-        self.player.setVideoSink(self.view.sink)
+        self.engine = Playback(self)
 
         self.slider = QSlider(Qt.Orientation.Horizontal)
         self.slider.setObjectName("positionSlider")
@@ -296,15 +291,11 @@ class ClipPlayer(QWidget):
         self._announced = False
         self.clear_loop()
         self.view.clear()
-        self.player.setSource(QUrl.fromLocalFile(str(path)))
-        # Paused rather than stopped: a paused player shows the frame at a seek, so frame steps
-        # and the first picture appear without playing.
-        self.player.pause()
+        self.engine.open(path)
 
     def unload(self) -> None:
-        """Let go of the file (so it can be deleted) and of the picture."""
-        self.player.stop()
-        self.player.setSource(QUrl())
+        """Let go of the file (so it can be deleted): its decoding thread ends."""
+        self.engine.close()
         self._path = None
 
     @property
@@ -313,19 +304,19 @@ class ClipPlayer(QWidget):
 
     @property
     def is_playing(self) -> bool:
-        return self.player.playbackState() == QMediaPlayer.PlaybackState.PlayingState
+        return self.engine.is_playing
 
     @property
     def position(self) -> int:
-        return self.player.position()
+        return self.engine.position
 
     @property
     def duration(self) -> int:
-        return self.player.duration()
+        return self.engine.duration
 
     @property
     def rate(self) -> float:
-        return self.player.playbackRate()
+        return self.engine.rate
 
     @property
     def loop(self) -> LoopRange | None:
@@ -336,13 +327,12 @@ class ClipPlayer(QWidget):
     def play(self) -> None:
         loop = self.loop
         if loop is not None and not loop.start_ms <= self.position < loop.end_ms:
-            self.player.setPosition(loop.start_ms)
-        elif self.player.mediaStatus() == QMediaPlayer.MediaStatus.EndOfMedia:
-            self.player.setPosition(0)
-        self.player.play()
+            self.engine.seek(loop.start_ms)
+        # From the end, the engine starts again at the beginning.
+        self.engine.play()
 
     def pause(self) -> None:
-        self.player.pause()
+        self.engine.pause()
 
     def toggle_play(self) -> None:
         if self.is_playing:
@@ -351,11 +341,12 @@ class ClipPlayer(QWidget):
             self.play()
 
     def seek(self, ms: int) -> None:
-        self.player.setPosition(max(0, min(ms, self.duration or ms)))
+        self.engine.seek(max(0, min(ms, self.duration or ms)))
 
     def current_frame(self) -> int:
-        """The index of the frame on screen (from its timestamp when one has been shown)."""
-        if self.view.frame_start_us >= 0:
+        """The index of the frame on screen (from its timestamp when one has been shown), or of
+        the one asked for while it is on its way (so quick steps add up)."""
+        if self.view.frame_start_us >= 0 and not self.engine.awaiting:
             return round(self.view.frame_start_us * FPS / 1_000_000)
         return math.floor(self.position / self.frame_ms)
 
@@ -369,10 +360,10 @@ class ClipPlayer(QWidget):
         self.pause()
         last = max(0, math.ceil(self.duration / self.frame_ms) - 1) if self.duration else 0
         target = min(max(self.current_frame() + frames, 0), last)
-        self.player.setPosition(self.frame_position(target))
+        self.engine.seek(self.frame_position(target))
 
     def set_rate(self, rate: float) -> None:
-        self.player.setPlaybackRate(rate)
+        self.engine.set_rate(rate)
         index = self.speed_combo.findData(rate)
         if index >= 0 and index != self.speed_combo.currentIndex():
             self.speed_combo.setCurrentIndex(index)
@@ -396,11 +387,12 @@ class ClipPlayer(QWidget):
     # -- wiring ---------------------------------------------------------------------------------
 
     def _wire(self) -> None:
-        self.player.positionChanged.connect(self._on_player_position_changed)
-        self.player.durationChanged.connect(self._on_player_duration_changed)
-        self.player.playbackStateChanged.connect(self._on_player_playback_state_changed)
-        self.player.mediaStatusChanged.connect(self._on_player_media_status_changed)
-        self.player.errorOccurred.connect(self._on_player_error_occurred)
+        self.engine.position_changed.connect(self._on_engine_position_changed)
+        self.engine.opened.connect(self._on_engine_opened)
+        self.engine.playing_changed.connect(self._on_engine_playing_changed)
+        self.engine.picture.connect(self._on_engine_picture)
+        self.engine.ended.connect(self._on_engine_ended)
+        self.engine.failed.connect(self._on_engine_failed)
         self.slider.sliderPressed.connect(self._on_slider_slider_pressed)
         self.slider.sliderReleased.connect(self._on_slider_slider_released)
         self.slider.valueChanged.connect(self._on_slider_value_changed)
@@ -413,10 +405,10 @@ class ClipPlayer(QWidget):
         self.speed_combo.currentIndexChanged.connect(self._on_speed_combo_current_index_changed)
 
     @Slot(int)
-    def _on_player_position_changed(self, ms: int) -> None:
+    def _on_engine_position_changed(self, ms: int) -> None:
         loop = self.loop
         if loop is not None and self.is_playing and ms >= loop.end_ms:
-            self.player.setPosition(loop.start_ms)
+            self.engine.seek(loop.start_ms)
             return
         if not self._scrubbing:
             self.slider.blockSignals(True)
@@ -426,36 +418,36 @@ class ClipPlayer(QWidget):
         self.position_changed.emit(ms)
 
     @Slot(int)
-    def _on_player_duration_changed(self, ms: int) -> None:
+    def _on_engine_opened(self, ms: int) -> None:
         self.slider.setRange(0, ms)
         self.slider.setPageStep(max(1, ms // 10))
         self.time_label.setText(f"{clock(self.position)} / {clock(ms)}")
+        self.duration_changed.emit(ms)
 
-    @Slot(QMediaPlayer.PlaybackState)
-    def _on_player_playback_state_changed(self, state: QMediaPlayer.PlaybackState) -> None:
-        playing = state == QMediaPlayer.PlaybackState.PlayingState
+    @Slot(bool)
+    def _on_engine_playing_changed(self, playing: bool) -> None:
         self.play_button.setText("Pause" if playing else "Play")
         self.playing_changed.emit(playing)
 
-    @Slot(QMediaPlayer.MediaStatus)
-    def _on_player_media_status_changed(self, status: QMediaPlayer.MediaStatus) -> None:
-        if status == QMediaPlayer.MediaStatus.LoadedMedia and self.duration > 0:
-            # The status returns to LoadedMedia after seeks too; `loaded` means once per file.
-            if not self._announced:
-                self._announced = True
-                self.loaded.emit()
-        elif status == QMediaPlayer.MediaStatus.EndOfMedia and self.loop is not None:
-            # The out point may sit on the last frame, past which no position is reported.
-            self.player.setPosition(self.loop.start_ms)
-            self.player.play()
+    @Slot(object)
+    def _on_engine_picture(self, picture: ShownPicture) -> None:
+        self.view.show_frame(picture.image, picture.start_us)
+        if not self._announced:
+            # Once per file, with its first picture on screen.
+            self._announced = True
+            self.loaded.emit()
 
-    @Slot(QMediaPlayer.Error, str)
-    def _on_player_error_occurred(self, error: QMediaPlayer.Error, message: str) -> None:
-        if error != QMediaPlayer.Error.NoError:
-            self.failed.emit(
-                f"This clip cannot be played here ({message or error.name}). "
-                "Export it and open it in another player to check it."
-            )
+    @Slot()
+    def _on_engine_ended(self) -> None:
+        loop = self.loop
+        if loop is not None:
+            # The out point may sit on the last frame, past which no position is reported.
+            self.engine.seek(loop.start_ms)
+            self.engine.play()
+
+    @Slot(str)
+    def _on_engine_failed(self, message: str) -> None:
+        self.failed.emit(message)
 
     @Slot()
     def _on_slider_slider_pressed(self) -> None:
@@ -499,7 +491,7 @@ class ClipPlayer(QWidget):
     def _on_speed_combo_current_index_changed(self, index: int) -> None:
         rate = self.speed_combo.itemData(index)
         if isinstance(rate, float):
-            self.player.setPlaybackRate(rate)
+            self.engine.set_rate(rate)
 
     def _update_loop_label(self) -> None:
         loop = self.loop
