@@ -29,7 +29,7 @@ _LICENCE_FILE = re.compile(r"(LICEN[CS]E|COPYING|NOTICE)", re.IGNORECASE)
 # What each notable part does in the app, so a reader knows why it is there.
 _ROLES = {
     "pyside6-essentials": "Qt for Python: the windows, the charts and the clip player",
-    "pyside6-addons": "Qt for Python add-ons: charts and multimedia",
+    "pyside6-addons": "Qt for Python add-ons: charts",
     "shiboken6": "Qt for Python's binding runtime",
     "opencv-python-headless": "OpenCV: cameras, picture maths and bar tracking",
     "opencv-contrib-python-headless": "OpenCV: cameras, picture maths and bar tracking",

@@ -10,7 +10,6 @@ import functools
 import importlib
 import logging
 import math
-import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -32,30 +31,23 @@ class CheckResult:
         return f"{'ok  ' if self.passed else 'FAIL'}  {self.name}: {self.detail}"
 
 
-# QtMultimedia reports every optional audio back-end it cannot find (PipeWire on most servers);
-# that is noise here, not a failed check.
-QUIET_MULTIMEDIA = "qt.multimedia.symbolsresolver=false"
-
-
 def check_qt() -> CheckResult:
     name = "Qt"
-    os.environ.setdefault("QT_LOGGING_RULES", QUIET_MULTIMEDIA)
     try:
-        for module in ("PySide6.QtWidgets", "PySide6.QtMultimedia", "PySide6.QtCharts"):
+        # No QtMultimedia: the player decodes with PyAV, and the bundle leaves Qt's copy out.
+        for module in ("PySide6.QtWidgets", "PySide6.QtCharts"):
             importlib.import_module(module)
     except ImportError as err:
-        # The usual cause on Linux is a system library the wheels expect (libEGL, libpulse, …).
+        # The usual cause on Linux is a system library the wheels expect (libEGL, libxkbcommon, …).
         return CheckResult(
             name,
             False,
             f"{err}. Install the missing system library (on Debian/Ubuntu: "
-            "libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0), then run this again.",
+            "libegl1 libxkbcommon0 libfontconfig1 libdbus-1-3), then run this again.",
         )
     import PySide6
 
-    return CheckResult(
-        name, True, f"PySide6 {PySide6.__version__}: widgets, multimedia and charts import"
-    )
+    return CheckResult(name, True, f"PySide6 {PySide6.__version__}: widgets and charts import")
 
 
 def check_ffmpeg(settings: Settings) -> CheckResult:
@@ -74,7 +66,8 @@ def check_ffmpeg(settings: Settings) -> CheckResult:
 
 
 def check_decoders(settings: Settings) -> CheckResult:
-    """PyAV (probing, frames) and OpenCV (cameras, file sources) both read a fresh clip.
+    """PyAV (probing, the player's frames) and OpenCV (cameras, file sources) both read a fresh
+    clip.
 
     In a bundle the two share one set of FFmpeg libraries (packaging/slim.py); this is where a
     mismatch would show, instead of at a coach's first import.
@@ -87,6 +80,7 @@ def check_decoders(settings: Settings) -> CheckResult:
     from gbf_desktop.video.delay import decode_jpeg, encode_jpeg
     from gbf_desktop.video.ffmpeg import find_ffmpeg
     from gbf_desktop.video.frames import bgr_frames
+    from gbf_desktop.video.playback import ClipReader
     from gbf_desktop.video.probe import probe
 
     try:
@@ -99,6 +93,12 @@ def check_decoders(settings: Settings) -> CheckResult:
             # The player's and the review's decoding (PyAV), without the filters the bundle
             # leaves out.
             decoded = sum(1 for _ in bgr_frames(path))
+            # And the player's way: a seek to the keyframe, decoding on to the frame at 0.5 s.
+            reader = ClipReader(path)
+            try:
+                shown = list(reader.walk(0.5, lambda _start_s: False))[-1]
+            finally:
+                reader.close()
             capture = cv2.VideoCapture(str(path))
             try:
                 frames = 0
@@ -124,8 +124,8 @@ def check_decoders(settings: Settings) -> CheckResult:
     return CheckResult(
         name,
         True,
-        f"PyAV probed {info.width}x{info.height} and decoded {decoded} frames, OpenCV "
-        f"{cv2.__version__} read {frames}"
+        f"PyAV probed {info.width}x{info.height}, decoded {decoded} frames and showed the one at"
+        f" {shown.start_s:.2f} s as the player seeks, OpenCV {cv2.__version__} read {frames}"
         f" (JPEG round trip {shape[1]}x{shape[0]})",
     )
 

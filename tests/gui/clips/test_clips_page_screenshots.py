@@ -25,8 +25,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.db,
     pytest.mark.ffmpeg,
-    # Offscreen Qt converts video frames on the CPU and says so once per thread (see test_player).
-    pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
 SIZE = QSize(1280, 800)

@@ -29,7 +29,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.db,
     pytest.mark.ffmpeg,
-    pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
 REPS = (RepPlan(0.8, 0.2, 0.6, 0.4, 130.0),)

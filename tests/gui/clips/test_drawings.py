@@ -37,7 +37,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.db,
     pytest.mark.ffmpeg,
-    pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
 LOAD_MS = 15_000

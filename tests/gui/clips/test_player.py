@@ -1,4 +1,4 @@
-"""The player plays a stored clip for real, offscreen: the position advances and the video sink
+"""The player plays a stored clip for real, offscreen: the position advances and the frame view
 receives the clip's frames; speed, frame steps, the in/out loop, full screen, delete and export."""
 
 from __future__ import annotations
@@ -25,9 +25,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.db,
     pytest.mark.ffmpeg,
-    # Offscreen there is no GPU: Qt converts each video frame to an image on the CPU and says so
-    # once per thread. On a desktop the same conversion uses the GPU and says nothing.
-    pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
 FRAME_US = 1_000_000 / 24

@@ -66,8 +66,6 @@ def _media_rows(engine: Engine) -> list[dict[str, object]]:
         return [dict(r._mapping) for r in rows]
 
 
-# Playing the stored clip: offscreen Qt converts video frames on the CPU and says so per thread.
-@pytest.mark.qt_log_ignore("No RHI backend")
 def test_records_5_s_from_the_synthetic_camera_trims_it_and_stores_it(
     qtbot: QtBot,
     *,

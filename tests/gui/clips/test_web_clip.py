@@ -29,7 +29,6 @@ pytestmark = [
     pytest.mark.gui,
     pytest.mark.db,
     pytest.mark.ffmpeg,
-    pytest.mark.qt_log_ignore("No RHI backend"),
 ]
 
 
