@@ -55,6 +55,9 @@ _LEAD_S = 0.08
 _TICK_MS = 5
 # While playing, the position is reported with each new picture, and at least this often.
 _REPORT_S = 0.05
+# Pictures left uncollected before the thread waits: the GUI thread collects every few ms, so this
+# is only reached while it is held up, and then memory stays at a few frames instead of growing.
+_BACKLOG = 4
 
 BUG_MESSAGE = "A bug in the app stopped this clip from playing. Please close it and open it again."
 
@@ -220,6 +223,9 @@ class _Channel:
             if not self._closed:
                 self._results.append((generation, result))
 
+    def backlog(self) -> int:
+        return len(self._results)
+
     def collect(self) -> list[tuple[int, _Result]]:
         with self._lock:
             results = list(self._results)
@@ -284,6 +290,8 @@ class _Decoding:
             if picture is None or (last is not None and picture.start_us <= last.start_us):
                 self._channel.put(request.generation, _Ended(request.generation))
                 return
+            while self._channel.backlog() >= _BACKLOG and not self._channel.pending():
+                self._channel.wait(0.02)
             self._channel.put(request.generation, picture)
             last = picture
             # The next picture is decoded shortly before it is due; if that moment has passed

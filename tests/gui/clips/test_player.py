@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 import shiboken6
-from PySide6.QtCore import QElapsedTimer, QSize, Qt
+from PySide6.QtCore import QElapsedTimer, QPoint, QSize, Qt
+from PySide6.QtGui import QColor
 from pytestqt.qtbot import QtBot
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session as OrmSession
@@ -257,3 +258,33 @@ def test_delete_asks_naming_the_student_and_session_then_removes_the_row(
     with OrmSession(engine) as session:
         assert session.scalars(select(m.ExerciseMedia.id)).all() == []
     qtbot.waitUntil(lambda: not window.isVisible())
+
+
+def test_the_window_at_1366x768_shows_the_clip_and_its_time(
+    qtbot: QtBot, window: PlayerWindow, tmp_path: Path
+) -> None:
+    """The picture is on screen in the window a coach sees (not a black frame view), with the
+    transport's time under it; saved to GBF_SCREENSHOT_DIR to be looked at."""
+    import os
+
+    window.resize(1366, 768)
+    player = window.player
+    with qtbot.waitSignal(player.view.frame_received, timeout=MEDIA_WAIT_MS):
+        player.seek(2000)
+    shot = window.grab().toImage()
+    folder = Path(os.environ.get("GBF_SCREENSHOT_DIR") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    assert shot.save(str(folder / "player_window_1366x768.png"))
+
+    view = player.view
+    rect = view.picture_rect()
+    assert rect.width() > 600  # the picture takes most of the window's width beside the panel
+    colours = {
+        shot.pixel(view.mapTo(window, QPoint(round(rect.x() + rect.width() * fx), round(y))))
+        for fx in (0.1, 0.3, 0.5, 0.7, 0.9)
+        for y in (rect.top() + 5, rect.center().y(), rect.bottom() - 5)
+    }
+    assert QColor("#101418").rgb() not in colours
+    assert len(colours) > 3  # wall, floor, lifter: a picture, not a flat fill
+    assert player.time_label.text() == "0:02.00 / 0:04.00"
+    assert player.time_label.isVisible()
