@@ -281,7 +281,8 @@ class _Decoding:
 
     def _play(self, request: _Play) -> None:
         clock = request.clock
-        target = clock.start_s
+        # From where the clock is now: a request taken late (the thread was busy) starts late.
+        target = max(clock.start_s, clock.at(time.monotonic()))
         last: ShownPicture | None = None
         while not self._channel.pending():
             picture = self._picture_at(target, keep_before=False)

@@ -5,7 +5,9 @@ deleting the player ends its decoding thread."""
 
 from __future__ import annotations
 
+import itertools
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -17,6 +19,7 @@ from pytestqt.qtbot import QtBot
 
 from gbf_desktop.ui.clips.player import ClipPlayer
 from gbf_desktop.video.frames import bgr_frames
+from gbf_desktop.workers import playback
 from tests.gui.conftest import MEDIA_WAIT_MS
 
 pytestmark = [pytest.mark.gui, pytest.mark.ffmpeg]
@@ -199,3 +202,54 @@ def test_deleting_a_playing_player_ends_its_thread(qtbot: QtBot, clip: Path) -> 
     player.deleteLater()
     qtbot.waitUntil(lambda: not shiboken6.isValid(player), timeout=5_000)
     qtbot.waitUntil(lambda: not _playback_threads(clip), timeout=5_000)
+
+
+class _RacingClock(playback.PlayClock):
+    """A clock that moves 0.3 s of clip time each time it is read: decoding, however fast, is
+    always behind it, as on a machine too slow for the clip."""
+
+    def at(self, wall_s: float) -> float:
+        self.reads.append(wall_s)
+        return self.start_s + 0.3 * len(self.reads)
+
+    @property
+    def reads(self) -> list[float]:
+        return self.__dict__.setdefault("_reads", [])
+
+
+def test_decoding_behind_the_clock_skips_to_it_instead_of_drifting(
+    qtbot: QtBot, clip: Path
+) -> None:
+    # The engine's thread on its own, so that the clock can be the racing one.
+    channel = playback._Channel()
+    thread = threading.Thread(
+        target=playback._serve,
+        args=(channel, clip, playback.CACHE_BYTES, playback._open_reader),
+        daemon=True,
+    )
+    thread.start()
+    channel.ask(playback._Play(1, _RacingClock(0.0, time.monotonic(), 1.0)))
+    pictures: list[playback.ShownPicture] = []
+    ended: list[object] = []
+
+    def played_out() -> bool:
+        for _, result in channel.collect():
+            if isinstance(result, playback.ShownPicture):
+                pictures.append(result)
+            elif not isinstance(result, playback._Opened):
+                ended.append(result)
+        return bool(ended)
+
+    try:
+        qtbot.waitUntil(played_out, timeout=MEDIA_WAIT_MS)
+    finally:
+        channel.close()
+        thread.join(5)
+    assert not thread.is_alive()
+    starts = [p.start_us for p in pictures]
+    # Each picture is where the clock was, not the one after the last: frames were dropped and
+    # the 2 s clip took a handful of pictures instead of 48 shown late.
+    assert starts[0] >= 250_000
+    assert all(b - a > 5 * FRAME_US for a, b in itertools.pairwise(starts))
+    assert 3 <= len(starts) <= 8
+    assert isinstance(ended[0], playback._Ended)
