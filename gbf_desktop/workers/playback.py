@@ -51,8 +51,14 @@ log = logging.getLogger(__name__)
 CACHE_BYTES = 64 * clips.MAX_WIDTH * clips.MAX_HEIGHT * 3
 # How far ahead of the clock (in wall time) the thread decodes while playing.
 _LEAD_S = 0.08
-# How often the GUI thread looks for results while it awaits some, and paces the picture.
+# How often the GUI thread paces the picture while playing, and looks for the picture of a seek
+# or a step while paused (a step served from the cache arrives within a millisecond).
 _TICK_MS = 5
+_AWAIT_TICK_MS = 1
+# Frames before a seek's target kept in the cache: turning a frame into RGB costs more than
+# decoding it, so a seek (a scrub) keeps only the few a step back needs first; a step back past
+# them, which says the coach is going back frame by frame, keeps all the cache holds.
+_SEEK_KEEP = 3
 # While playing, the position is reported with each new picture, and at least this often.
 _REPORT_S = 0.05
 # Pictures left uncollected before the thread waits: the GUI thread collects every few ms, so this
@@ -311,13 +317,15 @@ class _Decoding:
         cached = self._cache.find(time_s)
         if cached is not None:
             return cached
-        fit = self._cache.frames_that_fit(self._picture_bytes or 3 * clips.MAX_WIDTH * 480)
         fps = self._reader.fps
+        window = 0  # playing keeps only what it shows
+        if keep_before:
+            stepping_back = self._cache.find(time_s + 1.5 / fps) is not None
+            fit = self._cache.frames_that_fit(self._picture_bytes or 3 * clips.MAX_WIDTH * 480)
+            window = fit if stepping_back else min(_SEEK_KEEP, fit)
 
         def keep(start_s: float) -> bool:
-            # Frames close enough before the target to stay in the cache are kept for a step
-            # back; playing keeps only what it shows.
-            return keep_before and (time_s - start_s) * fps < fit
+            return (time_s - start_s) * fps < window
 
         shown: ShownPicture | None = None
         for found in self._reader.walk(time_s, keep):
@@ -516,6 +524,7 @@ class Playback(QObject):
         self._position_ms = ms
         self._awaiting = True
         self._ask(lambda generation: _Show(generation, ms / 1000))
+        self._timer.setInterval(_AWAIT_TICK_MS)
 
     def _start_clock(self, ms: int) -> None:
         self._at_end = False
@@ -523,8 +532,10 @@ class Playback(QObject):
         self._clock = PlayClock(ms / 1000, time.monotonic(), self._rate)
         self._due.clear()
         self._exhausted = False
+        self._awaiting = False
         clock = self._clock
         self._ask(lambda generation: _Play(generation, clock))
+        self._timer.setInterval(_TICK_MS)
 
     def _stop_clock(self) -> None:
         if self._clock is not None:
