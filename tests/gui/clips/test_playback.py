@@ -258,3 +258,21 @@ def test_decoding_behind_the_clock_skips_to_it_instead_of_drifting(
     assert all(b - a > 5 * FRAME_US for a, b in itertools.pairwise(starts))
     assert 3 <= len(starts) <= 8
     assert isinstance(ended[0], playback._Ended)
+
+
+def test_a_phone_clip_with_a_display_rotation_is_shown_upright(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    from tests import video_inputs
+
+    phone = video_inputs.rotated_hevc_mov(tmp_path / "phone.mov", duration=0.5)
+    player = ClipPlayer()
+    qtbot.addWidget(player)
+    with qtbot.waitSignal(player.loaded, timeout=MEDIA_WAIT_MS):
+        player.load(phone)
+    image = player.view.image
+    # Upright the picture is portrait, white above and black below.
+    assert (image.width(), image.height()) == (360, 640)
+    assert image.pixelColor(180, 100).lightness() > 200
+    assert image.pixelColor(180, 540).lightness() < 50
+    player.unload()
