@@ -134,7 +134,9 @@ class User(IdMixin, Base):
 
     email: Mapped[str]
     pseudo: Mapped[str]
-    password: Mapped[str]
+    # Deferred, and an error when read unasked: no page loads a hash it has no use for, and a
+    # coach role may not read the column at all (db/secure.py); sign-in asks for it by name.
+    password: Mapped[str] = mapped_column(deferred=True, deferred_raiseload=True)
     first_name: Mapped[str | None] = mapped_column("firstName")
     last_name: Mapped[str | None] = mapped_column("lastName")
     role: Mapped[Role] = mapped_column(ROLE)

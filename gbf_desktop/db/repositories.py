@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from typing import Any, cast
 
 import psycopg
-from sqlalchemy import delete, func, select, union
+from sqlalchemy import delete, func, select, text, union
 from sqlalchemy.orm import Session as OrmSession
 
 from gbf_desktop.db import models as m
@@ -29,6 +29,7 @@ from gbf_desktop.domain.model import (
     UserRecord,
     WeekNode,
 )
+from gbf_desktop.errors import AuthError
 from gbf_desktop.services.clips import SessionContext
 
 
@@ -49,13 +50,35 @@ class SqlUserRepository:
         self._session = session
 
     def credentials_by_email(self, email: str) -> Credentials | None:
+        # A coach's own database role (`db secure`) may not read the hashes column: it reads its
+        # own coach's hash through the function made for that, and no other.
+        readable, own_hash = self._session.execute(
+            text(
+                "SELECT has_column_privilege('public.users', 'password', 'SELECT'), "
+                # From the catalog: naming a schema this login may not use would be refused.
+                "EXISTS (SELECT 1 FROM pg_proc p JOIN pg_namespace n ON n.oid = p.pronamespace "
+                "WHERE n.nspname = 'gbf_desktop' AND p.proname = 'my_password_hash' "
+                "AND has_schema_privilege(n.oid, 'USAGE') "
+                "AND has_function_privilege(p.oid, 'EXECUTE'))"
+            )
+        ).one()
+        if not (readable or own_hash):
+            raise AuthError(
+                "This database login may not read the platform's passwords, so it cannot sign "
+                "anyone in.",
+                hint="Connect with the platform's database login, or ask the administrator for "
+                "a coach login (`gbf-desktop db secure`, then `db coach-role add`).",
+            )
+        password = m.User.password if readable else func.gbf_desktop.my_password_hash()
         # The platform stores emails as typed; people type them in any case.
-        row = self._session.scalars(
-            select(m.User).where(func.lower(m.User.email) == email.strip().lower()).limit(2)
+        rows = self._session.execute(
+            select(m.User, password)
+            .where(func.lower(m.User.email) == email.strip().lower())
+            .limit(2)
         ).all()
-        if len(row) != 1:
+        if len(rows) != 1 or rows[0][1] is None:
             return None
-        return Credentials(user=_user(row[0]), password_hash=row[0].password)
+        return Credentials(user=_user(rows[0][0]), password_hash=rows[0][1])
 
     def get(self, user_id: str) -> UserRecord | None:
         row = self._session.get(m.User, user_id)

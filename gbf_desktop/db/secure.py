@@ -23,6 +23,10 @@ Design choices, and why:
   search_path is pinned.
 - **Who is asking** is `session_user`, the login role: `SET ROLE` to the group changes nothing,
   and a coach is no member of another coach's role.
+- **No password hash is readable by a coach role**, not even its own coach's: SELECT on
+  `users` is granted column by column, without `password`; signing in reads the coach's own
+  hash through `my_password_hash()` (SECURITY DEFINER, like the sets). `check` reports a hash
+  column a role can read, or a column the web added since the install (not in the grant).
 - **Closed, not open**: if the web's `db push` drops the policies while row security stays on,
   coach roles see nothing; `check` says so and names the command to run.
 
@@ -66,6 +70,9 @@ class TableRule:
     # The read check, SQL over the table's own key columns; `write` the same for writes.
     read: str
     write: str | None = None
+    # Columns the group may never read, even in rows it reaches: SELECT is then granted on the
+    # table's other columns only (a column grant, which no column type change is blocked by).
+    hidden: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -82,7 +89,11 @@ def _in(column: str, function: str) -> str:
 _ME = f"(SELECT {SCHEMA}.me())"
 
 RULES: tuple[TableRule, ...] = (
-    TableRule("public", "users", ("SELECT",), read=_in("id", "visible_users")),
+    # Users' bcrypt hashes stay out of a coach role's reach, their students' and their own:
+    # signing in reads the coach's own hash through `my_password_hash`, nothing else needs one.
+    TableRule(
+        "public", "users", ("SELECT",), read=_in("id", "visible_users"), hidden=("password",)
+    ),
     TableRule(
         "public",
         "exercises",
@@ -218,6 +229,11 @@ _HELPERS = (
         f'JOIN public.groups g ON g.id = gm."groupId" WHERE g."ownerId" = {SCHEMA}.me()))',
     ),
     _set_function("visible_users", f"SELECT {SCHEMA}.me() UNION SELECT {SCHEMA}.my_students()"),
+    # The one hash a coach role may read: its own coach's, to check the password typed at
+    # sign-in (the column itself is not granted to the group).
+    f"""CREATE OR REPLACE FUNCTION {SCHEMA}.my_password_hash() RETURNS text {_DEFINER} AS $$
+        SELECT u.password FROM public.users u WHERE u.id = {SCHEMA}.me()
+    $$""",
     _set_function(
         "my_groups", f'SELECT g.id FROM public.groups g WHERE g."ownerId" = {SCHEMA}.me()'
     ),
@@ -270,6 +286,7 @@ HELPER_NAMES = (
     "me",
     "my_students",
     "visible_users",
+    "my_password_hash",
     "my_groups",
     "visible_exercises",
     "my_programs",
@@ -378,10 +395,9 @@ def install(engine: Engine) -> list[str]:
             if rule not in present:
                 lines.append(f"skipped {rule.qualified}: not in this database (run `db upgrade`)")
                 continue
+            # Table-level REVOKE takes the column grants of an earlier install off too.
             ddl(connection, f"REVOKE ALL ON {rule.qualified} FROM {GROUP_ROLE}")
-            connection.execute(
-                text(f"GRANT {', '.join(rule.commands)} ON {rule.qualified} TO {GROUP_ROLE}")
-            )
+            _grant(connection, rule)
             ddl(connection, f"ALTER TABLE {rule.qualified} ENABLE ROW LEVEL SECURITY")
         for policy in expected_policies():
             if policy.rule in present:
@@ -398,6 +414,44 @@ def install(engine: Engine) -> list[str]:
     )
     lines.append("add a coach's role with `gbf-desktop db coach-role add EMAIL`")
     return lines
+
+
+def _columns(connection: Connection, rule: TableRule) -> list[str]:
+    return list(
+        connection.execute(
+            text(
+                "SELECT column_name FROM information_schema.columns "
+                "WHERE table_schema = :s AND table_name = :t ORDER BY ordinal_position"
+            ),
+            {"s": rule.schema, "t": rule.table},
+        ).scalars()
+    )
+
+
+def _grant(connection: Connection, rule: TableRule) -> None:
+    commands = list(rule.commands)
+    if rule.hidden and "SELECT" in commands:
+        commands.remove("SELECT")
+        shown = [c for c in _columns(connection, rule) if c not in rule.hidden]
+        columns = ", ".join(f'"{c}"' for c in shown)
+        ddl(connection, f"GRANT SELECT ({columns}) ON {rule.qualified} TO {GROUP_ROLE}")
+    if commands:
+        ddl(connection, f"GRANT {', '.join(commands)} ON {rule.qualified} TO {GROUP_ROLE}")
+
+
+def _column_reach(connection: Connection, rule: TableRule) -> tuple[list[str], list[str]]:
+    """The hidden columns the group can read, and the others it cannot (a column the web added
+    after `db secure` ran, which the grant does not cover)."""
+    readable = {
+        column: connection.execute(
+            text("SELECT has_column_privilege(:r, :t, :c, 'SELECT')"),
+            {"r": GROUP_ROLE, "t": rule.qualified, "c": column},
+        ).scalar_one()
+        for column in _columns(connection, rule)
+    }
+    exposed = [c for c in rule.hidden if readable.get(c)]
+    unreadable = [c for c, ok in readable.items() if not ok and c not in rule.hidden]
+    return exposed, unreadable
 
 
 def _present_rules(connection: Connection) -> list[TableRule]:
@@ -464,10 +518,20 @@ class SecurityReport:
     rls_off: tuple[str, ...]
     missing_functions: tuple[str, ...]
     coach_roles: int
+    # "users.password": hidden columns the group can read (an install before they were hidden);
+    # "users.x": other columns it cannot (added by the web after the install).
+    exposed_columns: tuple[str, ...] = ()
+    ungranted_columns: tuple[str, ...] = ()
 
     @property
     def complete(self) -> bool:
-        return not (self.missing_policies or self.rls_off or self.missing_functions)
+        return not (
+            self.missing_policies
+            or self.rls_off
+            or self.missing_functions
+            or self.exposed_columns
+            or self.ungranted_columns
+        )
 
     @property
     def ok(self) -> bool:
@@ -503,6 +567,16 @@ class SecurityReport:
             )
         if self.missing_functions:
             lines.append("  policy functions missing: " + ", ".join(self.missing_functions))
+        if self.exposed_columns:
+            lines.append(
+                "  coach roles can read " + ", ".join(self.exposed_columns) + " (the password "
+                "hashes), which an earlier `db secure` granted"
+            )
+        if self.ungranted_columns:
+            lines.append(
+                "  coach roles cannot read " + ", ".join(self.ungranted_columns) + ", added "
+                "since `db secure` ran"
+            )
         lines.append("  run `gbf-desktop db secure --database-url ADMIN_URL` to restore them")
         return lines
 
@@ -549,6 +623,14 @@ def check(connection: Connection) -> SecurityReport:
         or bool(set(wanted_functions) & functions)
         or any(rls.get((r.schema, r.table)) for r in RULES)
     )
+    exposed: list[str] = []
+    ungranted: list[str] = []
+    if installed and role_exists(connection, GROUP_ROLE):
+        for rule in present:
+            if rule.hidden:
+                shown, missing = _column_reach(connection, rule)
+                exposed += [f"{rule.table}.{c}" for c in shown]
+                ungranted += [f"{rule.table}.{c}" for c in missing]
     roles = 0
     if mapping_exists(connection):
         roles = connection.execute(text(f"SELECT count(*) FROM {MAPPING}")).scalar_one()
@@ -558,6 +640,8 @@ def check(connection: Connection) -> SecurityReport:
         rls_off=rls_off if installed else (),
         missing_functions=missing_functions if installed else (),
         coach_roles=roles,
+        exposed_columns=tuple(exposed),
+        ungranted_columns=tuple(ungranted),
     )
 
 

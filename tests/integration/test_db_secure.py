@@ -329,6 +329,66 @@ def test_the_desktops_services_work_the_same_through_a_coach_role(
         coach_engine.dispose()
 
 
+def test_a_coach_role_reads_no_password_hash_and_signs_in_only_as_its_coach(
+    secured: Secured,
+) -> None:
+    me, theirs = secured.world.mine, secured.world.theirs
+    with psycopg.connect(secured.mine_url) as conn:
+        # Every other column of the rows it reaches, as before...
+        rows = conn.execute('SELECT id, email, pseudo, "coachId" FROM public.users').fetchall()
+        assert {row[0] for row in rows} == {me.coach, me.student, me.group_student}
+        # ...but not the hashes, not even its own, and not through `*`.
+        for query in ("SELECT password FROM public.users", "SELECT * FROM public.users"):
+            with pytest.raises(REFUSED):
+                conn.execute(query)
+            conn.rollback()
+        # The one hash it may have is its own coach's, for signing in.
+        own = conn.execute("SELECT gbf_desktop.my_password_hash()").fetchone()
+        assert own is not None
+        assert own[0].startswith("$2b$")
+    coach, engine = _backend(secured.mine_url)
+    try:
+        assert coach.sign_in(me.email, PASSWORD).id == me.coach
+        # The other coach's email with their right password: not through this coach's role.
+        with pytest.raises(Exception, match="Email or password is not right"):
+            coach.sign_in(theirs.email, PASSWORD)
+        with pytest.raises(Exception, match="Email or password is not right"):
+            coach.sign_in(me.email, "wrong password")
+    finally:
+        engine.dispose()
+
+
+def test_db_check_flags_readable_hashes_and_columns_the_grant_misses(
+    secured: Secured, engine: Engine, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # What the first `db secure` granted (the whole table), and a column the web adds later.
+    with engine.begin() as conn:
+        conn.execute(text(f"GRANT SELECT ON public.users TO {secure.GROUP_ROLE}"))
+        conn.execute(text('ALTER TABLE public.users ADD COLUMN "nickname" text'))
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"REVOKE SELECT ON public.users FROM {secure.GROUP_ROLE}"))
+            conn.execute(
+                text(f"GRANT SELECT (id, email, password) ON public.users TO {secure.GROUP_ROLE}")
+            )
+        assert cli.main(["db", "check", "--database-url", secured.owner_url]) == cli.EXIT_FAILED
+        out = capsys.readouterr().out
+        assert "coach roles can read users.password" in out
+        assert "coach roles cannot read users.pseudo" in out
+        assert "users.nickname" in out
+        secure.install(engine)
+        # (The schema check reports the web's new column on its own line, as an error.)
+        cli.main(["db", "check", "--database-url", secured.owner_url])
+        assert "database-enforced isolation: complete" in capsys.readouterr().out
+        with psycopg.connect(secured.mine_url) as conn:
+            assert conn.execute("SELECT count(nickname) FROM public.users").fetchone() == (0,)
+            with pytest.raises(REFUSED):
+                conn.execute("SELECT password FROM public.users")
+    finally:
+        with engine.begin() as conn:
+            conn.execute(text('ALTER TABLE public.users DROP COLUMN "nickname"'))
+
+
 def test_a_review_is_written_through_a_coach_role(secured: Secured) -> None:
     me, theirs = secured.world.mine, secured.world.theirs
     coach, engine = _backend(secured.theirs_url)
@@ -493,3 +553,26 @@ def test_coach_role_add_to_the_keyring(
         for left in coach_roles.list_coach_roles(engine):
             coach_roles.remove_coach_role(engine, left.role)
         secure.remove(engine)
+
+
+def test_a_login_that_may_not_read_hashes_without_db_secure_gets_told_what_to_do(
+    engine: Engine,
+) -> None:
+    from sqlalchemy.orm import Session
+
+    from gbf_desktop.db.repositories import SqlUserRepository
+    from gbf_desktop.errors import AuthError
+
+    world = two_coaches(engine, CLIP)
+    with engine.connect() as conn, conn.begin() as transaction:
+        # A login a DBA limited by hand, on a database without `db secure`; CREATE ROLE is
+        # transactional, so the rollback takes it away again.
+        conn.execute(text("CREATE ROLE gbf_test_limited NOLOGIN"))
+        conn.execute(text("GRANT USAGE ON SCHEMA public TO gbf_test_limited"))
+        conn.execute(text("GRANT SELECT (id, email) ON public.users TO gbf_test_limited"))
+        conn.execute(text("SET ROLE gbf_test_limited"))
+        with Session(bind=conn) as session, pytest.raises(AuthError) as refused:
+            SqlUserRepository(session).credentials_by_email(world.mine.email)
+        assert "may not read the platform's passwords" in str(refused.value)
+        assert "db coach-role add" in (refused.value.hint or "")
+        transaction.rollback()

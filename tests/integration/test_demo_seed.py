@@ -63,7 +63,9 @@ def test_seed_fills_every_part_of_the_demo(engine: Engine) -> None:
         roles = dict(session.execute(select(m.User.role, func.count()).group_by(m.User.role)).all())
         assert roles == {m.Role.coach: 1, m.Role.student: 6}
         coach = session.scalars(select(m.User).where(m.User.email == DEMO_COACH_EMAIL)).one()
-        assert coach.password.startswith("$2b$10$")
+        hashed = session.scalar(select(m.User.password).where(m.User.id == coach.id))
+        assert hashed is not None
+        assert hashed.startswith("$2b$10$")
         students = session.scalars(select(m.User).where(m.User.role == m.Role.student)).all()
         assert {s.coach_id for s in students} == {coach.id}
 
