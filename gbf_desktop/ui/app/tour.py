@@ -2,7 +2,9 @@
 
 It is the smoke test of an installed package or bundle: a page whose module the bundle lacks, or
 which fails on the demo data, shows here as a failed line instead of at a coach's first click. Each
-area is shown, its background loads are waited for, and a screenshot is kept beside the log.
+area is shown, its background loads are waited for, and a screenshot is kept beside the log. Last,
+Help > About opens as a coach would open it: its version, database and data folder, and the
+licence notices the bundle carries, with a screenshot of each tab.
 """
 
 from __future__ import annotations
@@ -13,6 +15,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QObject, QTimer, Signal, Slot
 
+from gbf_desktop import __version__
+from gbf_desktop.ui.app.about import AboutDialog
 from gbf_desktop.ui.app.crash import CrashHandler
 from gbf_desktop.ui.app.main_window import Area, MainWindow
 from gbf_desktop.workers.tasks import TaskRunner
@@ -57,6 +61,7 @@ class PageTour(QObject):
         self._visits: list[PageVisit] = []
         self._areas = list(Area)
         self._current: Area | None = None
+        self._about: AboutDialog | None = None
         self._since = time.monotonic()
         self._bugs_before = 0
         self._timer = QTimer(self)
@@ -88,6 +93,8 @@ class PageTour(QObject):
             self._record(passed=False, detail="the crash dialog opened")
         elif waited < SETTLE_S or not (self._idle() or waited > timeout):
             return
+        elif self._about is not None:
+            self._record_about()
         elif self._current is not None:
             self._record_current(waited, timed_out=waited > timeout)
         self._next()
@@ -109,13 +116,49 @@ class PageTour(QObject):
             where = f", screenshot {shot}" if saved else ""
             self._record(passed=True, detail=f"shown at {size} after {waited:.1f} s{where}")
 
-    def _record(self, *, passed: bool, detail: str) -> None:
-        name = self._current.title if self._current is not None else "start"
+    def _record_about(self) -> None:
+        assert self._about is not None
+        about, self._about = self._about, None
+        shot = self._screenshots / "about.png"
+        saved = about.grab().save(str(shot))
+        about.tabs.setCurrentIndex(AboutDialog.LICENCES_TAB)
+        saved = about.grab().save(str(self._screenshots / "about-licences.png")) and saved
+        notices = about.notice_list.count()
+        version = about.version_label.text()
+        folder = about.data_dir_label.text()
+        about.close()
+        if version != f"Version {__version__}":
+            self._record(passed=False, detail=f"About shows {version!r}", name="About")
+        elif notices == 0:
+            self._record(
+                passed=False,
+                detail="About lists no licence notice (none were bundled)",
+                name="About",
+            )
+        elif folder == "—":
+            self._record(passed=False, detail="About shows no data folder", name="About")
+        else:
+            where = f", screenshots {shot} and about-licences.png" if saved else ""
+            self._record(
+                passed=True,
+                detail=f"{version}, data folder {folder}, {notices} licence notices{where}",
+                name="About",
+            )
+
+    def _record(self, *, passed: bool, detail: str, name: str | None = None) -> None:
+        if name is None:
+            name = self._current.title if self._current is not None else "start"
         self._visits.append(PageVisit(name, passed, detail))
         if self._crash.dialog is not None:
             self._crash.dialog.close()
 
     def _next(self) -> None:
+        if not self._areas and self._current is not None:
+            # After the pages, About, from the Help menu (recorded at the next tick, painted).
+            self._current = None
+            self._since = time.monotonic()
+            self._about = self._window.open_about()
+            return
         if not self._areas:
             self._timer.stop()
             self.finished.emit(self.visits)

@@ -75,13 +75,25 @@ def test_the_page_tour_opens_every_area_and_keeps_a_screenshot(
     coach = SignedInUser(coach_id, "tour@example.org", "Tess Tour", "coach")
 
     code = run_gui(
-        backend, signed_in=coach, log_dir=tmp_path / "logs", tour_screenshots=tmp_path / "tour"
+        backend,
+        signed_in=coach,
+        log_dir=tmp_path / "logs",
+        data_dir=tmp_path / "data",
+        tour_screenshots=tmp_path / "tour",
     )
 
     lines = capsys.readouterr().out.splitlines()
     assert code == 0
     areas = ["Dashboard", "Exercises", "Programs", "Students", "Clips"]
-    assert [line.split(":")[0] for line in lines] == [f"ok    page {a}" for a in areas]
+    assert [line.split(":")[0] for line in lines] == [f"ok    page {a}" for a in [*areas, "About"]]
+    # Last, About as Help opens it: the version, the data folder, the bundled notices.
+    assert f"Version {__version__}, data folder {tmp_path / 'data'}, " in lines[-1]
+    assert " licence notices, screenshots " in lines[-1]
+    about = QImage(str(tmp_path / "tour" / "about.png"))
+    licences = QImage(str(tmp_path / "tour" / "about-licences.png"))
+    assert about.width() >= 900
+    assert licences.size() == about.size()
+    assert bytes(about.constBits()) != bytes(licences.constBits()), "each tab has its screenshot"
     pictures = set()
     for area in areas:
         shot = QImage(str(tmp_path / "tour" / f"page-{area.lower()}.png"))
