@@ -12,7 +12,7 @@ dev=0
 
 # The second line is what Qt's xcb plugin loads on an X11 desktop (libxcb-cursor0 is the one
 # most desktops lack: without it Qt cannot open a window at all).
-qt_libs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3 libpulse0
+qt_libs=(libegl1 libgl1 libxkbcommon0 libfontconfig1 libdbus-1-3
   libxcb-cursor0 libxcb-icccm4 libxcb-image0 libxcb-keysyms1 libxcb-randr0 libxcb-render-util0
   libxcb-shape0 libxcb-xinerama0 libxcb-xkb1 libxkbcommon-x11-0 libx11-xcb1)
 if command -v apt-get >/dev/null 2>&1 && command -v dpkg-query >/dev/null 2>&1; then
