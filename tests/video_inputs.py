@@ -99,6 +99,17 @@ def variable_frame_rate(path: Path) -> Path:
     return path
 
 
+def variable_frame_rate_b_frames(path: Path) -> Path:
+    """A 30 fps MP4 missing two frames in every five, with B-frames: its frames' stated durations
+    (the gaps between decoding times) do not match the gaps between their presentation times."""
+    _ffmpeg(
+        *_pattern("320x240", 30, 2.0),
+        *("-vf", "select='not(between(mod(n\\,5)\\,1\\,2))'", "-fps_mode", "passthrough"),
+        *("-c:v", "libx264", "-bf", "3", "-g", "30", str(path)),
+    )
+    return path
+
+
 def numbered_frames(path: Path, duration: float = 40.0) -> Path:
     """A long 24 fps clip whose frames carry their number (see `FRAME_NUMBER_LUMA`).
 

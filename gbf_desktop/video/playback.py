@@ -99,21 +99,29 @@ class ClipReader:
         ahead = self._read_to is not None and self._read_to - 1e-6 <= time_s
         if not (ahead and time_s < (self._read_to or 0.0) + _FORWARD_S):
             self._seek_before(time_s)
-        previous: tuple[Any, Picture] | None = None
+        current = self._decode()
+        if current is None:
+            # Past the last picture: that one is shown, with its RGB.
+            if self._tail is not None:
+                yield self._picture(self._tail, convert=True)
+            return
         while True:
-            frame = self._decode()
-            if frame is None:
-                # Past the last picture: that one is shown, with its RGB.
-                if self._tail is not None and (previous is None or previous[1].rgb is None):
-                    yield self._picture(self._tail, convert=True)
-                return
-            start, end = self._times(frame)
-            final = start <= time_s < end or (previous is None and time_s < start)
-            picture = self._picture(frame, convert=final or keep(start))
-            yield picture
+            # A picture is shown until the next one starts, not for its own stated duration: with
+            # B-frames or a variable frame rate (phone clips) the two differ, and the durations
+            # leave gaps or overlaps that would pick the wrong frame, or run on to the last one.
+            following = self._decode()
+            start, end = self._times(current)
+            if following is not None and self._times(following)[0] > start:
+                end = self._times(following)[0]
+            final = following is None or time_s < end
+            yield self._picture(current, convert=final or keep(start), end_s=end)
             if final:
+                if following is not None:
+                    # Read again by the next walk going on from here, not decoded twice.
+                    self._pushed_back = following
+                    self._read_to = end
                 return
-            previous = (frame, picture)
+            current = following
 
     def _seek_before(self, time_s: float) -> None:
         # A seek lands on the keyframe at or before the target; should the index put it past the
@@ -163,8 +171,9 @@ class ClipReader:
         span = float(frame.duration * self._time_base) if frame.duration else 1 / self.fps
         return start, start + span
 
-    def _picture(self, frame: Any, *, convert: bool) -> Picture:
+    def _picture(self, frame: Any, *, convert: bool, end_s: float | None = None) -> Picture:
         start, end = self._times(frame)
+        end = end if end_s is None else end_s
         rgb: Image | None = None
         if convert:
             rgb = upright(

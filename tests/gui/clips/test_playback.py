@@ -276,3 +276,29 @@ def test_a_phone_clip_with_a_display_rotation_is_shown_upright(
     assert image.pixelColor(180, 100).lightness() > 200
     assert image.pixelColor(180, 540).lightness() < 50
     player.unload()
+
+
+def test_a_seek_into_a_variable_rate_clip_with_b_frames_shows_the_frame_at_that_time(
+    qtbot: QtBot, tmp_path: Path
+) -> None:
+    import av
+
+    from tests import video_inputs
+
+    phone = video_inputs.variable_frame_rate_b_frames(tmp_path / "vfr.mp4")
+    with av.open(str(phone)) as container:
+        stream = container.streams.video[0]
+        origin = float((stream.start_time or 0) * stream.time_base)
+        times = [float(frame.time) - origin for frame in container.decode(stream)]
+    starts = sorted(round(time_s * 1_000_000) for time_s in times)
+    player = ClipPlayer()
+    qtbot.addWidget(player)
+    with qtbot.waitSignal(player.loaded, timeout=MEDIA_WAIT_MS):
+        player.load(phone)
+    # Half-way between two frames, backwards and forwards (each a seek or a walk on): the frame
+    # on screen is the last one that started, never its neighbour nor the clip's last frame.
+    for index in [*range(len(starts) - 2, 0, -7), *range(1, len(starts) - 1, 5)]:
+        target_ms = (starts[index] + starts[index + 1]) // 2000
+        _seek(qtbot, player, target_ms)
+        assert player.view.frame_start_us == starts[index], f"at {target_ms} ms"
+    player.unload()
