@@ -76,6 +76,8 @@ class ClipReader:
         self._read_to: float | None = None
         self._pushed_back: Any = None
         self._tail: Any = None  # the last frame decoded, shown for any time past the end
+        # Where the file's last picture starts, once decoding has reached the end.
+        self.last_start_s: float | None = None
         # Frames decoded since opening (a test counts them to prove the cache spares decoding).
         self.decoded = 0
 
@@ -160,6 +162,8 @@ class ClipReader:
         if frame is None:
             # The end: any later request starts again from a seek.
             self._read_to = self._frames = None
+            if self._tail is not None:
+                self.last_start_s = self._times(self._tail)[0]
             return None
         self.decoded += 1
         self._tail = frame

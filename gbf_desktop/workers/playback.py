@@ -314,6 +314,11 @@ class _Decoding:
     def _picture_at(self, time_s: float, *, keep_before: bool) -> ShownPicture | None:
         """The picture shown at `time_s`, from the cache or decoded; None when a newer request
         or the close interrupted decoding."""
+        last_start_s = self._reader.last_start_s
+        if last_start_s is not None and time_s > last_start_s:
+            # Past the last picture (the clip's full length, where the comparison parks a shorter
+            # clip many times a second): that picture, from the cache, not decoded again.
+            time_s = last_start_s
         cached = self._cache.find(time_s)
         if cached is not None:
             return cached

@@ -302,3 +302,15 @@ def test_a_seek_into_a_variable_rate_clip_with_b_frames_shows_the_frame_at_that_
         _seek(qtbot, player, target_ms)
         assert player.view.frame_start_us == starts[index], f"at {target_ms} ms"
     player.unload()
+
+
+def test_seeks_past_the_last_frame_decode_it_once(
+    qtbot: QtBot, player: ClipPlayer, reference: list
+) -> None:
+    # The comparison parks a shorter clip at its full length on every tick of the longer one.
+    _seek(qtbot, player, player.duration)
+    decoded = player.engine.decoded
+    for _ in range(5):
+        _seek(qtbot, player, player.duration)
+        assert _closest_frame(player.view.image, reference) == len(reference) - 1
+    assert player.engine.decoded == decoded
