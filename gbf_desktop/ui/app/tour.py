@@ -93,6 +93,12 @@ class PageTour(QObject):
             self._record(passed=False, detail="the crash dialog opened")
         elif waited < SETTLE_S or not (self._idle() or waited > timeout):
             return
+        elif self._about is not None and self._about.tabs.currentIndex() == 0:
+            # Its first tab, then the licences at the next tick: the tab bar lays itself out
+            # again for the newly selected (bold) tab only once events have run.
+            self._about.grab().save(str(self._screenshots / "about.png"))
+            self._about.tabs.setCurrentIndex(AboutDialog.LICENCES_TAB)
+            return
         elif self._about is not None:
             self._record_about()
         elif self._current is not None:
@@ -120,9 +126,7 @@ class PageTour(QObject):
         assert self._about is not None
         about, self._about = self._about, None
         shot = self._screenshots / "about.png"
-        saved = about.grab().save(str(shot))
-        about.tabs.setCurrentIndex(AboutDialog.LICENCES_TAB)
-        saved = about.grab().save(str(self._screenshots / "about-licences.png")) and saved
+        saved = about.grab().save(str(self._screenshots / "about-licences.png")) and shot.exists()
         notices = about.notice_list.count()
         version = about.version_label.text()
         folder = about.data_dir_label.text()
