@@ -165,6 +165,7 @@ _Request = _Show | _Play | _Idle
 @dataclass(frozen=True)
 class _Opened:
     duration_s: float
+    fps: float
 
 
 @dataclass(frozen=True)
@@ -253,7 +254,7 @@ def _serve(
         channel.put(0, _Failed(BUG_MESSAGE))
         return
     try:
-        channel.put(0, _Opened(reader.duration_s))
+        channel.put(0, _Opened(reader.duration_s, reader.fps))
         _Decoding(channel, reader, FrameCache(cache_bytes)).run()
     except KnownError as err:
         channel.put(0, _Failed(_unplayable(getattr(err, "message", str(err)))))
@@ -405,6 +406,7 @@ class Playback(QObject):
     def _reset(self) -> None:
         self._generation = 0
         self._duration_ms = 0
+        self._fps = float(clips.FPS)
         self._position_ms = 0
         self._clock: PlayClock | None = None
         self._due: deque[ShownPicture] = deque()
@@ -449,6 +451,11 @@ class Playback(QObject):
     @property
     def rate(self) -> float:
         return self._rate
+
+    @property
+    def fps(self) -> float:
+        """The open clip's frame rate (its average, for a variable one), known once opened."""
+        return self._fps
 
     @property
     def decoded(self) -> int:
@@ -574,6 +581,7 @@ class Playback(QObject):
                 return
             if isinstance(result, _Opened):
                 self._duration_ms = round(result.duration_s * 1000)
+                self._fps = result.fps
                 self.opened.emit(self._duration_ms)
             elif generation != self._generation:
                 continue  # for a request the coach has moved past

@@ -291,6 +291,7 @@ class ClipPlayer(QWidget):
         self._announced = False
         self.clear_loop()
         self.view.clear()
+        self.frame_ms = 1000 / FPS  # until the file says its own rate
         self.engine.open(path)
 
     def unload(self) -> None:
@@ -347,7 +348,7 @@ class ClipPlayer(QWidget):
         """The index of the frame on screen (from its timestamp when one has been shown), or of
         the one asked for while it is on its way (so quick steps add up)."""
         if self.view.frame_start_us >= 0 and not self.engine.awaiting:
-            return round(self.view.frame_start_us * FPS / 1_000_000)
+            return round(self.view.frame_start_us / (1000 * self.frame_ms))
         return math.floor(self.position / self.frame_ms)
 
     def frame_position(self, frame: int) -> int:
@@ -356,7 +357,8 @@ class ClipPlayer(QWidget):
         return round((frame + 0.5) * self.frame_ms)
 
     def step(self, frames: int) -> None:
-        """Pause and move by whole frames (1/24 s each)."""
+        """Pause and move by whole frames (1/24 s each for a stored clip; an uploaded 30 or 60 fps
+        one steps by its own frames, none skipped)."""
         self.pause()
         last = max(0, math.ceil(self.duration / self.frame_ms) - 1) if self.duration else 0
         target = min(max(self.current_frame() + frames, 0), last)
@@ -419,6 +421,7 @@ class ClipPlayer(QWidget):
 
     @Slot(int)
     def _on_engine_opened(self, ms: int) -> None:
+        self.frame_ms = 1000 / self.engine.fps
         self.slider.setRange(0, ms)
         self.slider.setPageStep(max(1, ms // 10))
         self.time_label.setText(f"{clock(self.position)} / {clock(ms)}")

@@ -314,3 +314,23 @@ def test_seeks_past_the_last_frame_decode_it_once(
         _seek(qtbot, player, player.duration)
         assert _closest_frame(player.view.image, reference) == len(reference) - 1
     assert player.engine.decoded == decoded
+
+
+def test_steps_through_a_30_fps_upload_skip_no_frame(qtbot: QtBot, tmp_path: Path) -> None:
+    from tests import video_inputs
+
+    upload = video_inputs.h264_1080p30(tmp_path / "upload.mp4", duration=0.6)
+    player = ClipPlayer()
+    qtbot.addWidget(player)
+    with qtbot.waitSignal(player.loaded, timeout=MEDIA_WAIT_MS):
+        player.load(upload)
+    shown = [player.view.frame_start_us]
+    for _ in range(12):
+        with qtbot.waitSignal(player.view.frame_received, timeout=MEDIA_WAIT_MS):
+            player.step(1)
+        shown.append(player.view.frame_start_us)
+    assert shown == [round(frame * 1_000_000 / 30) for frame in range(13)]
+    with qtbot.waitSignal(player.view.frame_received, timeout=MEDIA_WAIT_MS):
+        player.step(-1)
+    assert player.view.frame_start_us == round(11 * 1_000_000 / 30)
+    player.unload()
