@@ -592,6 +592,10 @@ class Playback(QObject):
             else:
                 self._awaiting = False
                 self._shown(result)
+            if self._closer.channel is not channel:
+                # A handler of what was just emitted closed the file or opened another: the rest
+                # of the batch is the old file's (its generation numbers start again at 1).
+                return
         if self._clock is not None:
             self._pace(self._clock)
         elif not self._awaiting:

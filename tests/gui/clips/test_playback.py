@@ -334,3 +334,32 @@ def test_steps_through_a_30_fps_upload_skip_no_frame(qtbot: QtBot, tmp_path: Pat
         player.step(-1)
     assert player.view.frame_start_us == round(11 * 1_000_000 / 30)
     player.unload()
+
+
+def test_a_clip_opened_from_a_handler_shows_its_own_first_frame(
+    qtbot: QtBot, clip: Path, tmp_path: Path
+) -> None:
+    from tests import video_inputs
+
+    other = video_inputs.variable_frame_rate_b_frames(tmp_path / "other.mp4")  # 320x240
+    player = ClipPlayer()
+    qtbot.addWidget(player)
+
+    def on_opened(_ms: int) -> None:
+        player.engine.opened.disconnect(on_opened)
+        player.load(other)
+
+    player.engine.opened.connect(on_opened)
+    player.load(clip)
+    # The GUI thread held up: the first clip's opening and first picture are collected together.
+    channel = player.engine._closer.channel
+    assert channel is not None
+    deadline = time.monotonic() + MEDIA_WAIT_MS / 1000
+    while channel.backlog() < 2 and time.monotonic() < deadline:
+        threading.Event().wait(0.001)
+    with qtbot.waitSignal(player.loaded, timeout=MEDIA_WAIT_MS):
+        pass  # the events held up are processed, the other clip is opened, and shown
+    assert (player.view.image.width(), player.view.image.height()) == (320, 240)
+    qtbot.waitUntil(lambda: player.duration > 0, timeout=MEDIA_WAIT_MS)
+    assert player.duration == 2000
+    player.unload()
