@@ -455,19 +455,20 @@ def stub_uncalled(
             c_file.unlink()
             script.unlink(missing_ok=True)
             stub.replace(lib)
+            needs[lib] = _needed(patchelf, lib)  # the stub links nothing (a trap, libc)
             changed.append(lib.name)
     # auditwheel puts a library in a wheel's folder only because something there links it; one
     # that nothing links any more (the AV1 codec under the AVIF stub, OpenBLAS's Fortran run-time)
-    # is dead weight.
+    # is dead weight. The map read above stays true: only stubs changed what they link.
     folders = {internal / folder for folder in (*uncalled, *trapped)}
     while True:
-        elves = _elf_files(internal)
-        needed = {name for elf in elves for name in _needed(patchelf, elf)}
-        orphans = [e for e in elves if e.parent in folders and e.name not in needed]
+        needed = {name for names in needs.values() for name in names}
+        orphans = [e for e in needs if e.parent in folders and e.name not in needed]
         if not orphans:
             return changed
         for orphan in orphans:
             orphan.unlink()
+            del needs[orphan]
             changed.append(orphan.name)
 
 

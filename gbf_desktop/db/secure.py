@@ -442,13 +442,15 @@ def _grant(connection: Connection, rule: TableRule) -> None:
 def _column_reach(connection: Connection, rule: TableRule) -> tuple[list[str], list[str]]:
     """The hidden columns the group can read, and the others it cannot (a column the web added
     after `db secure` ran, which the grant does not cover)."""
-    readable = {
-        column: connection.execute(
-            text("SELECT has_column_privilege(:r, :t, :c, 'SELECT')"),
-            {"r": GROUP_ROLE, "t": rule.qualified, "c": column},
-        ).scalar_one()
-        for column in _columns(connection, rule)
-    }
+    rows = connection.execute(
+        text(
+            "SELECT column_name, has_column_privilege(:r, :t, column_name, 'SELECT') "
+            "FROM information_schema.columns WHERE table_schema = :s AND table_name = :n "
+            "ORDER BY ordinal_position"
+        ),
+        {"r": GROUP_ROLE, "t": rule.qualified, "s": rule.schema, "n": rule.table},
+    ).all()
+    readable: dict[str, bool] = {row[0]: row[1] for row in rows}
     exposed = [c for c in rule.hidden if readable.get(c)]
     unreadable = [c for c, ok in readable.items() if not ok and c not in rule.hidden]
     return exposed, unreadable
