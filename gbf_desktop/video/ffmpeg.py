@@ -204,6 +204,10 @@ def _pump(stream: IO[str], sink: Callable[[str | None], None]) -> None:
     try:
         for line in stream:
             sink(line)
+    except ValueError:
+        # The pipe was closed under this thread (a reader that outlived its join's timeout):
+        # that is the end of what ffmpeg said, not an error of its own.
+        pass
     finally:
         sink(None)
 
@@ -357,6 +361,17 @@ def _stop(process: subprocess.Popen[str]) -> None:
     _running.discard(process)
 
 
+READER_NAME = "ffmpeg pipe reader"
+# How long a stopped run waits for its pipe readers: they end as soon as the killed ffmpeg's
+# pipes close, so this bounds only a process that somehow kept them open.
+_READER_TIMEOUT_S = 5.0
+
+
+def _join(readers: Sequence[threading.Thread], timeout_s: float | None = None) -> None:
+    for reader in readers:
+        reader.join(timeout_s)
+
+
 def _killed_by_file_size_limit(exit_code: int) -> bool:
     sigxfsz = getattr(signal, "SIGXFSZ", None)
     return sigxfsz is not None and exit_code == -int(sigxfsz)
@@ -393,8 +408,12 @@ def run(
     assert process.stdout is not None
     assert process.stderr is not None
     readers = [
-        threading.Thread(target=_pump, args=(process.stdout, lines.put), daemon=True),
-        threading.Thread(target=_pump, args=(process.stderr, log.add), daemon=True),
+        threading.Thread(
+            target=_pump, args=(process.stdout, lines.put), name=READER_NAME, daemon=True
+        ),
+        threading.Thread(
+            target=_pump, args=(process.stderr, log.add), name=READER_NAME, daemon=True
+        ),
     ]
     for reader in readers:
         reader.start()
@@ -405,8 +424,7 @@ def run(
             last_time = progress.out_time_s
             yield progress
         exit_code = process.wait()
-        for reader in readers:
-            reader.join()
+        _join(readers)
         outcome = FfmpegOutcome(
             exit_code, tuple(log.tail), output, last_time, decode=log.decode_stats()
         )
@@ -421,6 +439,9 @@ def run(
         return outcome
     finally:
         _stop(process)
+        # The readers finish on the killed process's end of file; closing the pipes under them
+        # first made a failed or cancelled run's reader raise in its thread.
+        _join(readers, timeout_s=_READER_TIMEOUT_S)
         process.stdout.close()
         process.stderr.close()
         if not succeeded:

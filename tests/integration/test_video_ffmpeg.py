@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 
 import pytest
 
 from gbf_desktop.errors import MediaError
+from gbf_desktop.video import ffmpeg
 from gbf_desktop.video.ffmpeg import (
+    READER_NAME,
+    Cancelled,
     DecodeStats,
     FfmpegError,
     Progress,
@@ -100,6 +104,60 @@ def test_a_successful_run_reports_progress_to_the_end(tmp_path: Path) -> None:
     assert output.stat().st_size > 0
     assert reports[-1].finished
     assert outcome.out_time_s == pytest.approx(1.0, abs=0.1)
+
+
+def _readers() -> list[threading.Thread]:
+    return [t for t in threading.enumerate() if t.name == READER_NAME]
+
+
+@pytest.mark.ffmpeg
+@pytest.mark.parametrize("how", ["cancelled", "abandoned"])
+def test_a_stopped_run_ends_its_pipe_readers_before_closing_their_pipes(
+    tmp_path: Path, how: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Closing the pipes under a live reader made it raise in its thread (seen in a CI run, on a
+    # loaded machine). A log reader held up once the run is stopping makes that reader late here.
+    output = tmp_path / "long.mkv"
+    # At the debug level ffmpeg writes its log all along, so the log reader is busy at the stop.
+    args = [find_ffmpeg(), "-loglevel", "level+debug", "-re", "-f", "lavfi"]
+    args += ["-i", "testsrc2=size=64x64:rate=24:duration=60", "-c:v", "ffv1", str(output)]
+    raised: list[BaseException | None] = []
+    monkeypatch.setattr(threading, "excepthook", lambda hook: raised.append(hook.exc_value))
+    stopping, held = threading.Event(), threading.Event()
+    add = ffmpeg._Log.add
+
+    def late_add(log: ffmpeg._Log, line: str | None) -> None:
+        if stopping.is_set() and line is not None and not held.is_set():
+            held.set()
+            threading.Event().wait(0.5)  # a reader the scheduler left behind
+        add(log, line)
+
+    def stop() -> None:
+        # The run stops only once its log reader is held up in the middle of its work.
+        stopping.set()
+        assert held.wait(10)
+
+    monkeypatch.setattr(ffmpeg._Log, "add", late_add)
+    reports: list[Progress] = []
+
+    def cancel() -> bool:
+        if len(reports) > 1:
+            stop()
+            return True
+        return False
+
+    steps = run(args, output=output, duration_s=60.0, cancel=cancel)
+    if how == "cancelled":
+        with pytest.raises(Cancelled):
+            complete(steps, reports.append)
+    else:
+        reports.append(next(steps))
+        stop()
+        steps.close()  # the caller stops iterating: the generator is closed
+    assert reports
+    assert _readers() == []
+    assert raised == []
+    assert not output.exists()
 
 
 LEVEL_TAGGED_LOG = """\
